@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { loadConfigOrExit } from '@hub/config';
+import { resolveDatabaseServer } from '@hub/persistence';
+import { shutdownOnSignals } from '@hub/runtime';
+import { createApiApp } from './api-app';
+
+async function main() {
+  const config = loadConfigOrExit();
+  const log = pino({ level: config.logLevel, name: 'api' });
+  if (!config.database.url) log.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
+  const database = await resolveDatabaseServer(config.database.url, {
+    dataDir: config.dataDir,
+    port: config.database.embeddedPort,
+    log: (m) => log.debug({ postgres: m.trim() }),
+  });
+  try {
+    const app = await createApiApp(config, database.url);
+    shutdownOnSignals(log, [
+      { name: 'http', run: () => app.close() },
+      { name: 'database', run: () => database.stop() },
+    ]);
+    await app.listen(config.port, '0.0.0.0');
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  const base = `http://127.0.0.1:${config.port}`;
+  log.info(
+    { api: `${base}/v1`, docs: `${base}/docs`, health: `${base}/health`, ready: `${base}/ready` },
+    `hub API ready: open ${base}/docs`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'api failed to start', err: String(error) })}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { ConfigError, loadConfigOrExit, requireKafka } from '@hub/config';
+import { FEED_TOPICS } from '@hub/feeds';
+import { createKafka, ensureTopics } from '@hub/kafka';
+import { shutdownOnSignals } from '@hub/runtime';
+import { createIngestApp } from './ingest-app';
+
+async function main() {
+  const config = loadConfigOrExit((c) => {
+    requireKafka(c);
+    // Two processes cannot share one embedded data directory: ingest needs a real server URL.
+    if (!c.database.url)
+      throw new ConfigError(['DATABASE_URL: must be set for the ingest process']);
+  });
+  const log = pino({ level: config.logLevel, name: 'ingest' });
+  const kafka = requireKafka(config);
+  if (kafka.topicPartitions > 0) {
+    const created = await ensureTopics(createKafka(kafka), FEED_TOPICS, {
+      partitions: kafka.topicPartitions,
+      replicationFactor: kafka.topicReplication,
+    });
+    if (created.length > 0) log.info({ topics: created }, 'created missing topics');
+  }
+  const app = await createIngestApp(config, config.database.url!);
+  // app.close() stops the Kafka consumer first (kafkajs lets the in-flight batch finish and
+  // commits its offsets), then the HTTP probes, then the database pool.
+  shutdownOnSignals(log, [{ name: 'ingest', run: () => app.close() }]);
+  await app.startAllMicroservices();
+  await app.listen(config.ingestHttpPort, '0.0.0.0');
+  log.info({ brokers: config.kafka?.brokers, probes: config.ingestHttpPort }, 'ingest consuming');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'ingest failed to start', err: String(error) })}\n`,
+  );
+  process.exit(1);
+});

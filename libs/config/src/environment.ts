@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** "1"/"true"/"yes" → true, "0"/"false"/"no" → false; anything else stays and fails validation. */
+function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'no'].includes(v)) return false;
+  return value;
+}
+
+/**
+ * Every environment variable the hub reads, with its default. Validated once at start;
+ * a missing or malformed value stops the process with a message naming the variable.
+ */
+export class Environment {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Health/readiness port of the ingest process (it has no other HTTP surface). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  INGEST_HTTP_PORT = 3001;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 10;
+
+  @IsString()
+  HUB_DATA_DIR = './data';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  HUB_EMBEDDED_PG_PORT = 54329;
+
+  @IsOptional()
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  KAFKA_CLIENT_ID = 'grassroots-hub';
+
+  @IsString()
+  KAFKA_GROUP_ID = 'hub-ingest';
+
+  /** Ingest creates its missing topics at start with these settings; 0 partitions turns that off. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  KAFKA_TOPIC_REPLICATION = 1;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Run TypeORM migrations when the app starts (the CLI `npm run migration:run` does the same). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  HUB_MIGRATE_ON_START = true;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  HUB_DEMO?: boolean;
+}

@@ -1,0 +1,122 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Environment } from './environment';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface DatabaseConfig {
+  /** Set: connect to this server. Unset: start the embedded PostgreSQL under dataDir. */
+  url?: string;
+  poolSize: number;
+  embeddedPort: number;
+  migrateOnStart: boolean;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  /** Partitions of topics a process creates; 0: never create topics. */
+  topicPartitions: number;
+  topicReplication: number;
+}
+
+/** The one validated configuration object of a hub process. */
+export interface HubConfig {
+  env: Environment['NODE_ENV'];
+  port: number;
+  ingestHttpPort: number;
+  dataDir: string;
+  logLevel: Environment['LOG_LEVEL'];
+  database: DatabaseConfig;
+  /** Undefined when KAFKA_BROKERS is unset: the API then runs without Kafka. */
+  kafka?: KafkaConfig;
+  demo: boolean;
+}
+
+/** Blank values count as unset, so `FOO=` in a compose file falls back to the default. */
+function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[1] !== undefined && e[1].trim() !== '',
+    ),
+  );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = plainToInstance(Environment, withoutBlanks(env), {
+    enableImplicitConversion: false,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.flatMap((e) =>
+        Object.values(e.constraints ?? {}).map(
+          (m) => `${e.property}: ${m} (got ${JSON.stringify(e.value)})`,
+        ),
+      ),
+    );
+  }
+  const kafka = parsed.KAFKA_BROKERS
+    ? {
+        brokers: parsed.KAFKA_BROKERS.split(','),
+        clientId: parsed.KAFKA_CLIENT_ID,
+        groupId: parsed.KAFKA_GROUP_ID,
+        topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
+        topicReplication: parsed.KAFKA_TOPIC_REPLICATION,
+      }
+    : undefined;
+  return {
+    env: parsed.NODE_ENV,
+    port: parsed.PORT,
+    ingestHttpPort: parsed.INGEST_HTTP_PORT,
+    dataDir: parsed.HUB_DATA_DIR,
+    logLevel: parsed.LOG_LEVEL,
+    database: {
+      url: parsed.DATABASE_URL,
+      poolSize: parsed.DATABASE_POOL_SIZE,
+      embeddedPort: parsed.HUB_EMBEDDED_PG_PORT,
+      migrateOnStart: parsed.HUB_MIGRATE_ON_START,
+    },
+    kafka,
+    // Demo data loads on the embedded default only, unless asked for explicitly.
+    demo: parsed.HUB_DEMO ?? !parsed.DATABASE_URL,
+  };
+}
+
+/** Kafka is optional for the API but required by the ingest process. */
+export function requireKafka(config: HubConfig): KafkaConfig {
+  if (!config.kafka) {
+    throw new ConfigError(['KAFKA_BROKERS: must be set for this process (e.g. 127.0.0.1:9092)']);
+  }
+  return config.kafka;
+}
+
+/**
+ * For process entry points: a configuration problem is reported as one JSON log line naming
+ * the variables, and the process exits with status 78 (EX_CONFIG) before anything starts.
+ */
+export function loadConfigOrExit(check: (config: HubConfig) => void = () => undefined): HubConfig {
+  try {
+    const config = loadConfig();
+    check(config);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(
+      JSON.stringify({
+        level: 'fatal',
+        time: Date.now(),
+        msg: error.message,
+        problems: error.problems,
+      }) + '\n',
+    );
+    process.exit(78);
+  }
+}

@@ -1,0 +1,3 @@
+export { ConfigModule, HUB_CONFIG } from './config.module';
+export { ConfigError, loadConfig, loadConfigOrExit, requireKafka } from './hub-config';
+export type { DatabaseConfig, HubConfig, KafkaConfig } from './hub-config';

@@ -1,0 +1,4 @@
+export { createKafka, kafkaClientConfig, PRODUCER_CONFIG } from './kafka-client';
+export { KafkaHealthIndicator } from './kafka-health.indicator';
+export { ensureTopics } from './topic-provisioning';
+export type { TopicSettings } from './topic-provisioning';

@@ -1,0 +1,49 @@
+import {
+  Kafka,
+  KafkaConfig as KafkaJsConfig,
+  logLevel,
+  LogEntry,
+  Partitioners,
+  ProducerConfig,
+} from 'kafkajs';
+import pino from 'pino';
+import type { KafkaConfig } from '@hub/config';
+
+const PINO_LEVEL: Record<logLevel, pino.Level> = {
+  [logLevel.NOTHING]: 'fatal',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs writes its own console format; route it into the process's JSON log instead. */
+function pinoLogCreator(logger: pino.Logger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[PINO_LEVEL[level]]({ kafka: namespace, ...extra }, message);
+    };
+}
+
+/** The one kafkajs client configuration every hub app and test uses. */
+export function kafkaClientConfig(config: KafkaConfig, logger?: pino.Logger): KafkaJsConfig {
+  return {
+    clientId: config.clientId,
+    brokers: config.brokers,
+    // kafkajs INFO is a line per group join/leave; WARN and above are worth keeping.
+    logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator(logger ?? pino({ level: 'warn' })),
+    retry: { initialRetryTime: 200, retries: 8 },
+  };
+}
+
+export function createKafka(config: KafkaConfig, logger?: pino.Logger): Kafka {
+  return new Kafka(kafkaClientConfig(config, logger));
+}
+
+/** Producer settings shared by every hub producer: the murmur2 partitioner Java clients use, acks from all replicas. */
+export const PRODUCER_CONFIG: ProducerConfig = {
+  createPartitioner: Partitioners.DefaultPartitioner,
+  allowAutoTopicCreation: false,
+};

@@ -1,0 +1,2 @@
+export { LoggingModule } from './logging.module';
+export { Logger } from 'nestjs-pino';

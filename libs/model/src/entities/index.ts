@@ -1,0 +1,26 @@
+import { AttributeValue } from './attribute-value.entity';
+import { Event } from './event.entity';
+import { ModelObject } from './object.entity';
+import { Organization } from './organization.entity';
+import { Person } from './person.entity';
+import { Place } from './place.entity';
+import { Relation } from './relation.entity';
+import { SourceRecord } from './source-record.entity';
+
+export { AttributeValue, Event, ModelObject, Organization, Person, Place, Relation, SourceRecord };
+export { PLACE_LEVELS } from './place.entity';
+export type { PlaceLevel } from './place.entity';
+export type { PersonStatus } from './person.entity';
+export type { SourceRecordStatus } from './source-record.entity';
+
+/** Every TypeORM entity of the unified model, for the DataSource. */
+export const MODEL_ENTITIES = [
+  SourceRecord,
+  Person,
+  Event,
+  ModelObject,
+  Place,
+  Organization,
+  Relation,
+  AttributeValue,
+];

@@ -1,0 +1,27 @@
+import { Column, Entity, Index } from 'typeorm';
+import { ModelEntity } from './model-entity';
+
+export type PersonStatus = 'normal' | 'deceased' | 'moved_out' | 'missing';
+
+/** 人: a resident. */
+@Entity('person')
+export class Person extends ModelEntity {
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  name!: string | null;
+
+  /** 公民身份号码, normalized to 18 characters (GB 11643). */
+  @Index()
+  @Column({ type: 'varchar', length: 18, nullable: true })
+  idNumber!: string | null;
+
+  /** GB/T 2261.1: 0 unknown, 1 male, 2 female, 9 unspecified. */
+  @Column({ type: 'varchar', length: 1, nullable: true })
+  gender!: string | null;
+
+  /** YYYY, YYYY-MM or YYYY-MM-DD: partial dates stay partial. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  birthDate!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'normal' })
+  status!: PersonStatus;
+}

@@ -1,0 +1,3 @@
+export * from './entities';
+export { ENTITY_TYPES } from './entity-type';
+export type { EntityType } from './entity-type';

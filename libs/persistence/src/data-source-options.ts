@@ -1,0 +1,23 @@
+import type { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+import { MODEL_ENTITIES } from '@hub/model';
+import { MIGRATIONS } from './migrations';
+
+/** The one way a hub process (or the TypeORM CLI) describes its PostgreSQL connection. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: MODEL_ENTITIES,
+    migrations: MIGRATIONS,
+    namingStrategy: new SnakeNamingStrategy(),
+    // The schema only ever changes through reviewed migrations.
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension (and no superuser) needed.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    extra: { max: poolSize, application_name: 'grassroots-hub' },
+  };
+}

@@ -1,0 +1,6 @@
+export { dataSourceOptions } from './data-source-options';
+export { resolveDatabaseServer, startEmbeddedPostgres } from './embedded-postgres';
+export type { DatabaseServer, EmbeddedPostgresOptions } from './embedded-postgres';
+export { runMigrationsLocked } from './migrate';
+export { PersistenceModule } from './persistence.module';
+export type { PersistenceOptions } from './persistence.module';

@@ -1,0 +1,5 @@
+import { UnifiedModel1795864993193 } from './1795864993193-UnifiedModel';
+import { SeedChongqingDivisions1795865000000 } from './1795865000000-SeedChongqingDivisions';
+
+/** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
+export const MIGRATIONS = [UnifiedModel1795864993193, SeedChongqingDivisions1795865000000];

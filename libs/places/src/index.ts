@@ -1,0 +1,4 @@
+export { CHONGQING, readProvinceDivisions, toSixDigits } from './division-catalog';
+export type { Division, DivisionLevel } from './division-catalog';
+export { PlaceRepository } from './place.repository';
+export { PlacesModule } from './places.module';

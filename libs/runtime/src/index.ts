@@ -1,0 +1,2 @@
+export { shutdownOnSignals } from './graceful-shutdown';
+export type { ShutdownStep } from './graceful-shutdown';

@@ -1,0 +1,50 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { testConfig } from '../support/test-config';
+
+describe('API process on a real PostgreSQL', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    const config = testConfig();
+    app = await createApiApp(config, config.database.url!);
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('serves liveness', async () => {
+    await request(app.getHttpServer())
+      .get('/health')
+      .expect(200, { status: 'ok', info: {}, error: {}, details: {} });
+  });
+
+  it('serves readiness with PostgreSQL and Kafka reachable', async () => {
+    const res = await request(app.getHttpServer()).get('/ready').expect(200);
+    expect(res.body.details.postgres.status).toBe('up');
+    expect(res.body.details.kafka).toMatchObject({ status: 'up', brokers: 1 });
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    await request(app.getHttpServer()).get('/docs').expect(200).expect('content-type', /html/);
+    const spec = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/health', '/ready', '/v1/divisions/{code}']),
+    );
+  });
+
+  it('reads a seeded division of Jiangjin with its parent and children', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/divisions/500116005').expect(200);
+    expect(res.body).toMatchObject({ code: '500116005', name: '鼎山街道', level: 'township' });
+    expect(res.body.parent).toMatchObject({ code: '500116', name: '江津区' });
+    expect(res.body.children.map((c: { code: string }) => c.code)).toContain('500116005002');
+  });
+
+  it('answers an unknown division with 404 and a reason', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/divisions/999999').expect(404);
+    expect(res.body.message).toMatch(/999999/);
+  });
+});

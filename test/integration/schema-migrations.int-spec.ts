@@ -1,0 +1,70 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@hub/persistence';
+import { testConfig } from '../support/test-config';
+
+describe('unified model schema (migrated by global setup)', () => {
+  let db: DataSource;
+
+  beforeAll(async () => {
+    db = await new DataSource(dataSourceOptions(testConfig().database.url!, 2)).initialize();
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('has no entity change without its migration', async () => {
+    const pending = await db.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('has every migration applied', async () => {
+    expect(await db.showMigrations()).toBe(false);
+  });
+
+  it('holds the real divisions of Jiangjin: 30 townships and 301 villages and communities', async () => {
+    const [counts] = await db.query<{ townships: string; villages: string }[]>(
+      `SELECT count(*) FILTER (WHERE t.level = 'township') AS townships,
+              (SELECT count(*) FROM place v JOIN place tw ON v.parent_id = tw.id
+                JOIN place c ON tw.parent_id = c.id WHERE c.code = '500116') AS villages
+         FROM place t JOIN place county ON t.parent_id = county.id
+        WHERE county.code = '500116'`,
+    );
+    expect(counts).toEqual({ townships: '30', villages: '301' });
+  });
+
+  it('keeps every value with its source record and JSON Pointer', async () => {
+    const recordId = `R-prov-${Date.now()}`;
+    const [{ id: sourceId }] = await db.query<{ id: string }[]>(
+      `INSERT INTO source_record (feed, source_record_id, version, payload, status)
+       VALUES ('assistance', $1, '1', '{"payload":{"members":[{"name":"王建国"}]}}', 'accepted') RETURNING id`,
+      [recordId],
+    );
+    const [{ id: personId }] = await db.query<{ id: string }[]>(
+      `INSERT INTO person (name) VALUES ('王建国') RETURNING id`,
+    );
+    const insertValue = (source: string) =>
+      db.query(
+        `INSERT INTO attribute_value (entity_type, entity_id, attribute, value, source_record_id, pointer, observed_at)
+         VALUES ('person', $1, 'name', '"王建国"', $2, '/payload/members/0', now())`,
+        [personId, source],
+      );
+    await insertValue(sourceId);
+
+    const values = await db.query(
+      `SELECT s.feed, s.source_record_id, a.pointer, a.value FROM attribute_value a
+         JOIN source_record s ON s.id = a.source_record_id WHERE a.entity_id = $1`,
+      [personId],
+    );
+    expect(values).toEqual([
+      {
+        feed: 'assistance',
+        source_record_id: recordId,
+        pointer: '/payload/members/0',
+        value: '王建国',
+      },
+    ]);
+    // A value cannot claim a source record that does not exist.
+    await expect(insertValue('-1')).rejects.toThrow(/foreign key/);
+  });
+});

@@ -1,0 +1,12 @@
+import { HubConfig, loadConfig } from '@hub/config';
+
+/** The hub configuration for a test: the services from global-setup plus per-test overrides. */
+export function testConfig(overrides: Record<string, string> = {}): HubConfig {
+  return loadConfig({
+    DATABASE_URL: process.env.DATABASE_URL,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    HUB_MIGRATE_ON_START: 'true',
+    ...overrides,
+  });
+}
