@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: measures on this machine, in one run, and prints one JSON object.
+ * Never part of `npm test`. Sizes can be lowered for a quick look:
+ *   BENCH_MESSAGES=50000 BENCH_ROWS=50000 npm run bench
+ */
+import { cpus } from 'node:os';
+import { startBenchServices } from './bench-services';
+import { measureKafkaConsume } from './kafka-consume-ceiling';
+import { measurePostgresWrite } from './postgres-write-ceiling';
+import { KAFKA_VERSION } from '../scripts/kafka-broker';
+
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+async function main() {
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const services = await startBenchServices(log);
+  try {
+    log('ceiling: raw kafkajs consume');
+    const kafkaConsume = await measureKafkaConsume(services.kafkaBrokers, {
+      messages: envInt('BENCH_MESSAGES', 200_000),
+    });
+    log('ceiling: raw PostgreSQL batched write');
+    const postgresWrite = await measurePostgresWrite(services.databaseUrl, {
+      rows: envInt('BENCH_ROWS', 200_000),
+    });
+    const result = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, kafka: KAFKA_VERSION },
+      ceilings: { kafkaConsume, postgresWrite },
+      peakRssMb: Math.round(peakRss / 2 ** 20),
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    clearInterval(sampler);
+    await services.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
