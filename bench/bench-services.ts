@@ -1,5 +1,10 @@
 import '../test/support/register-paths';
-import { createRunDatabase, dockerAnswers, provideKafka, providePostgresServer } from '../test/support/test-services';
+import {
+  createRunDatabase,
+  dockerAnswers,
+  provideKafka,
+  providePostgresServer,
+} from '../test/support/test-services';
 
 export interface BenchServices {
   databaseUrl: string;

@@ -38,11 +38,18 @@ export async function measureKafkaConsume(
   brokers: string,
   { messages = 200_000, messageBytes = 1024, partitions = 3 } = {},
 ): Promise<ConsumeCeiling> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: brokers.split(','),
+    logLevel: logLevel.WARN,
+  });
   const topic = `bench.consume.${randomUUID()}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions }],
+    waitForLeaders: true,
+  });
 
   const producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
@@ -56,7 +63,10 @@ export async function measureKafkaConsume(
   }
   await producer.disconnect();
 
-  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxBytesPerPartition: 4 << 20 });
+  const consumer = kafka.consumer({
+    groupId: `bench-${randomUUID()}`,
+    maxBytesPerPartition: 4 << 20,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let counted = 0;
@@ -75,5 +85,11 @@ export async function measureKafkaConsume(
   await consumer.disconnect();
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
-  return { messages, messageBytes, partitions, seconds, messagesPerSecond: Math.round(messages / seconds) };
+  return {
+    messages,
+    messageBytes,
+    partitions,
+    seconds,
+    messagesPerSecond: Math.round(messages / seconds),
+  };
 }

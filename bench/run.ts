@@ -27,7 +27,12 @@ async function main() {
     });
     const result = {
       measuredAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, kafka: KAFKA_VERSION },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        node: process.version,
+        kafka: KAFKA_VERSION,
+      },
       ceilings: { kafkaConsume, postgresWrite },
       peakRssMb: Math.round(peakRss / 2 ** 20),
     };

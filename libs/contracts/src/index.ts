@@ -1,0 +1,1 @@
+export { findSchemasDir, SchemaRegistry } from './schema-registry';

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess } from '../support/app-process';
+import { freePort } from '../support/free-port';
+
+const portAnswers = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
+  let app: AppProcess;
+  let port: number;
+  let pgPort: number;
+
+  beforeAll(async () => {
+    [port, pgPort] = [await freePort(), await freePort()];
+    app = AppProcess.start('api', {
+      PORT: String(port),
+      HUB_DATA_DIR: dataDir,
+      HUB_EMBEDDED_PG_PORT: String(pgPort),
+    });
+    await app.waitForOutput(/hub API ready/);
+  });
+
+  afterAll(async () => {
+    await app?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the URLs to open', () => {
+    expect(app.output).toContain(`http://127.0.0.1:${port}/docs`);
+  });
+
+  it('serves /health, /ready and /docs from a PostgreSQL it started itself', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ details: { postgres: { status: 'up' } } });
+    expect((await fetch(`${base}/docs`)).status).toBe(200);
+    const division = await fetch(`${base}/v1/divisions/500116`);
+    expect(await division.json()).toMatchObject({ name: '江津区' });
+  });
+
+  it('stops on SIGTERM with status 0 and takes its PostgreSQL down with it', async () => {
+    expect(await app.stop('SIGTERM')).toBe(0);
+    expect(app.output).toMatch(/"step":"database".*"msg":"stopped"/);
+    expect(await portAnswers(pgPort)).toBe(false);
+  });
+});
+
+describe('configuration errors', () => {
+  it.each([
+    ['api', { PORT: 'eighty' }, /PORT/],
+    ['ingest', { DATABASE_URL: 'postgres://x@127.0.0.1/x' }, /KAFKA_BROKERS/],
+    ['ingest', { KAFKA_BROKERS: '127.0.0.1:9092' }, /DATABASE_URL/],
+  ] as const)('%s with %j stops at once naming the variable', async (name, env, variable) => {
+    const app = AppProcess.start(name, env);
+    expect(await app.exit()).toBe(78);
+    expect(app.output).toMatch(variable);
+    expect(app.output).toMatch(/Invalid configuration/);
+  });
+});

@@ -1,0 +1,48 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+
+/** A built hub app (dist/) running as its own process, with its output collected. */
+export class AppProcess {
+  output = '';
+  private readonly exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
+  }
+
+  /** Starts `dist/apps/<app>/…/main.js` with exactly `env` (plus PATH/HOME). */
+  static start(app: 'api' | 'ingest', env: Record<string, string>): AppProcess {
+    const main = resolve(REPO_ROOT, `dist/apps/${app}/apps/${app}/src/main.js`);
+    return new AppProcess(
+      spawn(process.execPath, [main], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (this.child.exitCode !== null)
+        throw new Error(`exited ${this.child.exitCode}:\n${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  exit(): Promise<number | null> {
+    return this.exited;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
