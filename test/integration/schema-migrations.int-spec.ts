@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@hub/persistence';
+import { dataSourceOptions, runMigrationsLocked } from '@hub/persistence';
+import { createRunDatabase } from '../support/test-services';
 import { testConfig } from '../support/test-config';
+
+const MIGRATION_COUNT = (dataSourceOptions('postgres://unused').migrations as unknown[]).length;
 
 describe('unified model schema (migrated by global setup)', () => {
   let db: DataSource;
@@ -20,6 +23,23 @@ describe('unified model schema (migrated by global setup)', () => {
 
   it('has every migration applied', async () => {
     expect(await db.showMigrations()).toBe(false);
+  });
+
+  it('reverts every migration with its down and applies them again', async () => {
+    const scratch = await createRunDatabase(testConfig().database.url!);
+    const other = await new DataSource(dataSourceOptions(scratch.url, 1)).initialize();
+    try {
+      await runMigrationsLocked(other);
+      for (let i = 0; i < MIGRATION_COUNT; i++) await other.undoLastMigration();
+      const tables = await other.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+      );
+      expect(tables[0].n).toBe('0');
+      expect((await runMigrationsLocked(other)).length).toBe(MIGRATION_COUNT);
+    } finally {
+      await other.destroy();
+      await scratch.drop();
+    }
   });
 
   it('holds the real divisions of Jiangjin: 30 townships and 301 villages and communities', async () => {

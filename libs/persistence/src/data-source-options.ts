@@ -18,6 +18,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     // gen_random_uuid() is built into PostgreSQL 13+: no extension (and no superuser) needed.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    extra: { max: poolSize, application_name: 'grassroots-hub' },
+    // At least 2: runMigrationsLocked holds its advisory lock on one connection while the
+    // migrations run on another.
+    extra: { max: Math.max(2, poolSize), application_name: 'grassroots-hub' },
   };
 }

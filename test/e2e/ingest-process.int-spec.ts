@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
+import { AppProcess } from '../support/app-process';
+import { freePort } from '../support/free-port';
+import { testConfig } from '../support/test-config';
+import { waitFor } from '../support/wait-for';
+
+describe('the built ingest process', () => {
+  const config = testConfig();
+  const db = new Client({ connectionString: config.database.url });
+  let ingest: AppProcess;
+  let probePort: number;
+
+  beforeAll(async () => {
+    await db.connect();
+    probePort = await freePort();
+    ingest = AppProcess.start('ingest', {
+      DATABASE_URL: config.database.url!,
+      KAFKA_BROKERS: config.kafka!.brokers.join(','),
+      KAFKA_GROUP_ID: `e2e-ingest-${randomUUID()}`,
+      INGEST_HTTP_PORT: String(probePort),
+    });
+    await ingest.waitForOutput(/ingest consuming/);
+  });
+
+  afterAll(async () => {
+    await ingest?.stop('SIGKILL');
+    await db.end();
+  });
+
+  it('consumes a grid record, answers its probes, and stops cleanly on SIGTERM', async () => {
+    const recordId = `WG-500116005002-03-${randomUUID()}`;
+    const producer = createKafka(config.kafka!).producer(PRODUCER_CONFIG);
+    await producer.connect();
+    await producer.send({
+      topic: 'grid.records.v1',
+      messages: [
+        {
+          key: recordId,
+          value: JSON.stringify({
+            记录编号: recordId,
+            记录类型: '实有人口',
+            采集时间: '2023/8/24 9:30',
+            姓名: '李秀英 ',
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const row = await waitFor(
+      async () =>
+        (
+          await db.query('SELECT version, payload FROM source_record WHERE source_record_id = $1', [
+            recordId,
+          ])
+        ).rows[0] as { version: string; payload: Record<string, string> } | undefined,
+      { what: recordId },
+    );
+    expect(row).toEqual({
+      version: '2023/8/24 9:30',
+      payload: expect.objectContaining({ 姓名: '李秀英 ' }),
+    });
+
+    const ready = await fetch(`http://127.0.0.1:${probePort}/ready`);
+    expect(ready.status).toBe(200);
+
+    expect(await ingest.stop('SIGTERM')).toBe(0);
+    expect(ingest.output).toMatch(/"step":"ingest".*"msg":"stopped"/);
+  });
+});
