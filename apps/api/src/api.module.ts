@@ -1,9 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, HubConfig } from '@hub/config';
-import { HealthModule } from '@hub/health';
-import { LoggingModule } from '@hub/logging';
-import { PersistenceModule } from '@hub/persistence';
+import type { HubConfig } from '@hub/config';
 import { PlacesModule } from '@hub/places';
+import { HubProcessModule } from '@hub/runtime';
 
 /** The HTTP process: REST under /v1, OpenAPI at /docs, probes at /health and /ready. */
 @Module({})
@@ -11,17 +9,7 @@ export class ApiModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule,
-        PersistenceModule.forRoot({
-          url: databaseUrl,
-          poolSize: config.database.poolSize,
-          migrateOnStart: config.database.migrateOnStart,
-        }),
-        HealthModule,
-        PlacesModule,
-      ],
+      imports: [HubProcessModule.forRoot(config, databaseUrl), PlacesModule],
     };
   }
 }

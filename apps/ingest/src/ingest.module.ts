@@ -1,9 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, HubConfig } from '@hub/config';
+import type { HubConfig } from '@hub/config';
 import { SourceRecordRepository } from '@hub/feeds';
-import { HealthModule } from '@hub/health';
-import { LoggingModule } from '@hub/logging';
-import { PersistenceModule } from '@hub/persistence';
+import { HubProcessModule } from '@hub/runtime';
 import { FeedIntakeController } from './feed-intake.controller';
 import { FeedIntakeService } from './feed-intake.service';
 
@@ -13,16 +11,7 @@ export class IngestModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
     return {
       module: IngestModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule,
-        PersistenceModule.forRoot({
-          url: databaseUrl,
-          poolSize: config.database.poolSize,
-          migrateOnStart: config.database.migrateOnStart,
-        }),
-        HealthModule,
-      ],
+      imports: [HubProcessModule.forRoot(config, databaseUrl)],
       controllers: [FeedIntakeController],
       providers: [FeedIntakeService, SourceRecordRepository],
     };
