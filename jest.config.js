@@ -16,8 +16,9 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/libs', '<rootDir>/apps'],
-      testMatch: ['**/*.spec.ts'],
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test/generators'],
+      // *.gen-spec.ts: checks of the test data generators (pure, no services).
+      testMatch: ['**/*.spec.ts', '**/*.gen-spec.ts'],
     },
     {
       ...shared,

@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: measures on this machine, in one run, and prints one JSON object.
  * Never part of `npm test`. Sizes can be lowered for a quick look:
- *   BENCH_MESSAGES=50000 BENCH_ROWS=50000 npm run bench
+ *   BENCH_MESSAGES=50000 BENCH_ROWS=50000 BENCH_INGEST_RECORDS=20000 npm run bench
+ * The ingest figure runs the built ingest process (`npm run build` first).
  */
 import { cpus } from 'node:os';
 import { startBenchServices } from './bench-services';
+import { measureIngest } from './ingest-throughput';
 import { measureKafkaConsume } from './kafka-consume-ceiling';
 import { measurePostgresWrite } from './postgres-write-ceiling';
 import { KAFKA_VERSION } from '../scripts/kafka-broker';
@@ -25,6 +27,12 @@ async function main() {
     const postgresWrite = await measurePostgresWrite(services.databaseUrl, {
       rows: envInt('BENCH_ROWS', 200_000),
     });
+    log('end-to-end ingest of the mixed stream (built ingest process)');
+    const ingest = await measureIngest(services.databaseUrl, services.kafkaBrokers, {
+      records: envInt('BENCH_INGEST_RECORDS', 460_000),
+      log,
+    });
+    const slowerCeiling = Math.min(kafkaConsume.messagesPerSecond, postgresWrite.rowsPerSecond);
     const result = {
       measuredAt: new Date().toISOString(),
       machine: {
@@ -34,7 +42,11 @@ async function main() {
         kafka: KAFKA_VERSION,
       },
       ceilings: { kafkaConsume, postgresWrite },
-      peakRssMb: Math.round(peakRss / 2 ** 20),
+      ingest: {
+        ...ingest,
+        shareOfSlowerCeiling: Number((ingest.recordsPerSecond / slowerCeiling).toFixed(3)),
+      },
+      benchProcessPeakRssMb: Math.round(peakRss / 2 ** 20),
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {

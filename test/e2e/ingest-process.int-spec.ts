@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
 import { AppProcess } from '../support/app-process';
+import { feedExamples } from '../support/feed-examples';
 import { freePort } from '../support/free-port';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
@@ -38,12 +39,7 @@ describe('the built ingest process', () => {
       messages: [
         {
           key: recordId,
-          value: JSON.stringify({
-            记录编号: recordId,
-            记录类型: '实有人口',
-            采集时间: '2023/8/24 9:30',
-            姓名: '李秀英 ',
-          }),
+          value: JSON.stringify({ ...feedExamples()[2].value, 记录编号: recordId }),
         },
       ],
     });
@@ -52,16 +48,22 @@ describe('the built ingest process', () => {
     const row = await waitFor(
       async () =>
         (
-          await db.query('SELECT version, payload FROM source_record WHERE source_record_id = $1', [
-            recordId,
-          ])
-        ).rows[0] as { version: string; payload: Record<string, string> } | undefined,
+          await db.query(
+            'SELECT version, status, payload FROM source_record WHERE source_record_id = $1',
+            [recordId],
+          )
+        ).rows[0] as
+          { version: string; status: string; payload: Record<string, string> } | undefined,
       { what: recordId },
     );
     expect(row).toEqual({
       version: '2023/8/24 9:30',
+      status: 'accepted',
       payload: expect.objectContaining({ 姓名: '李秀英 ' }),
     });
+    const metrics = await (await fetch(`http://127.0.0.1:${probePort}/metrics`)).text();
+    expect(metrics).toMatch(/hub_records_total\{feed="grid",outcome="stored"\} 1/);
+    expect(metrics).toMatch(/hub_consumer_lag\{topic="grid.records.v1",partition="\d"\} 0/);
 
     const ready = await fetch(`http://127.0.0.1:${probePort}/ready`);
     expect(ready.status).toBe(200);

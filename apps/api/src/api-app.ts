@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from '@hub/logging';
 import type { HubConfig } from '@hub/config';
@@ -10,8 +11,18 @@ export async function createApiApp(
   config: HubConfig,
   databaseUrl: string,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.register(config, databaseUrl), {
-    bufferLogs: true,
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.register(config, databaseUrl),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
+  // Department pushes can be large: JSON arrays and NDJSON up to HUB_PUSH_MAX_BYTES.
+  app.useBodyParser('json', { limit: config.ingest.pushMaxBytes });
+  app.useBodyParser('text', {
+    type: ['application/x-ndjson', 'text/plain'],
+    limit: config.ingest.pushMaxBytes,
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('v1', {

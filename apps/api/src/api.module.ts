@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
+import { FeedsHttpModule } from '@hub/feeds';
 import { PlacesModule } from '@hub/places';
 import { HubProcessModule } from '@hub/runtime';
 
@@ -9,7 +10,7 @@ export class ApiModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [HubProcessModule.forRoot(config, databaseUrl), PlacesModule],
+      imports: [HubProcessModule.forRoot(config, databaseUrl), PlacesModule, FeedsHttpModule],
     };
   }
 }

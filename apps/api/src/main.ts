@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { loadConfigOrExit } from '@hub/config';
+import { FeedPipeline, loadDemoData } from '@hub/feeds';
 import { resolveDatabaseServer } from '@hub/persistence';
 import { shutdownOnSignals } from '@hub/runtime';
 import { createApiApp } from './api-app';
@@ -20,6 +21,13 @@ async function main() {
       { name: 'http', run: () => app.close() },
       { name: 'database', run: () => database.stop() },
     ]);
+    if (config.demo) {
+      const loaded = await loadDemoData(app.get(FeedPipeline));
+      log.info(
+        { demo: loaded },
+        'demo data loaded through the pipeline (HUB_DEMO=0 turns this off)',
+      );
+    }
     await app.listen(config.port, '0.0.0.0');
   } catch (error) {
     await database.stop();

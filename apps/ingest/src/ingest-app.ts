@@ -1,15 +1,16 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { KafkaOptions, Transport } from '@nestjs/microservices';
 import { HubConfig, requireKafka } from '@hub/config';
-import { kafkaClientConfig, PRODUCER_CONFIG } from '@hub/kafka';
+import { FeedCatalog } from '@hub/feeds';
+import { BatchKafkaServer, kafkaClientConfig, PRODUCER_CONFIG } from '@hub/kafka';
 import { Logger } from '@hub/logging';
+import { FeedBatchConsumer } from './feed-batch-consumer';
 import { IngestModule } from './ingest.module';
 
 /**
- * Builds the ingest process: a Nest app whose HTTP side only serves the probes, with the
- * Kafka transport (kafkajs) connected as a microservice. Call `startAllMicroservices()` and
- * `listen()` to run it.
+ * Builds the ingest process: a Nest app whose HTTP side serves probes and metrics, with the
+ * department topics consumed in batches by one consumer group. Call `startAllMicroservices()`
+ * and `listen()` to run it.
  */
 export async function createIngestApp(
   config: HubConfig,
@@ -20,19 +21,33 @@ export async function createIngestApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.connectMicroservice<KafkaOptions>(
+  const consumer = app.get(FeedBatchConsumer);
+  app.connectMicroservice(
     {
-      transport: Transport.KAFKA,
-      options: {
-        client: kafkaClientConfig(kafka),
-        consumer: { groupId: kafka.groupId, allowAutoTopicCreation: false },
-        producer: PRODUCER_CONFIG,
-        subscribe: { fromBeginning: true },
-        // Use the configured ids as they are (Nest appends "-server" by default).
-        postfixId: '',
-      },
+      strategy: new BatchKafkaServer(
+        {
+          client: kafkaClientConfig(kafka),
+          consumer: {
+            groupId: kafka.groupId,
+            allowAutoTopicCreation: false,
+            maxBytesPerPartition: 4 << 20,
+            sessionTimeout: kafka.sessionTimeoutMs,
+          },
+          producer: PRODUCER_CONFIG,
+          subscribe: { fromBeginning: true },
+          // Use the configured ids as they are (Nest appends "-server" by default).
+          postfixId: '',
+        },
+        app.get(FeedCatalog).topics,
+        () => (context) => consumer.handle(context),
+      ),
     },
     { inheritAppConfig: true },
   );
   return app;
+}
+
+/** The topics ingest reads and writes: each feed topic and its dead-letter topic. */
+export function ingestTopics(catalog: FeedCatalog): string[] {
+  return catalog.topics.flatMap((topic) => [topic, `${topic}.dlq`]);
 }

@@ -1,19 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
-import { SourceRecordRepository } from '@hub/feeds';
+import { FeedsModule } from '@hub/feeds';
 import { HubProcessModule } from '@hub/runtime';
-import { FeedIntakeController } from './feed-intake.controller';
-import { FeedIntakeService } from './feed-intake.service';
+import { FeedBatchConsumer } from './feed-batch-consumer';
 
-/** The Kafka consumer process that runs the department connectors; HTTP only for probes. */
+/** The Kafka consumer process that runs the department connectors; HTTP only for probes and metrics. */
 @Module({})
 export class IngestModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
     return {
       module: IngestModule,
-      imports: [HubProcessModule.forRoot(config, databaseUrl)],
-      controllers: [FeedIntakeController],
-      providers: [FeedIntakeService, SourceRecordRepository],
+      imports: [HubProcessModule.forRoot(config, databaseUrl), FeedsModule],
+      providers: [FeedBatchConsumer],
     };
   }
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { ConfigError, loadConfigOrExit, requireKafka } from '@hub/config';
-import { FEED_TOPICS } from '@hub/feeds';
+import { FeedCatalog } from '@hub/feeds';
 import { createKafka, ensureTopics } from '@hub/kafka';
 import { shutdownOnSignals } from '@hub/runtime';
-import { createIngestApp } from './ingest-app';
+import { createIngestApp, ingestTopics } from './ingest-app';
 
 async function main() {
   const config = loadConfigOrExit((c) => {
@@ -16,10 +16,14 @@ async function main() {
   const log = pino({ level: config.logLevel, name: 'ingest' });
   const kafka = requireKafka(config);
   if (kafka.topicPartitions > 0) {
-    const created = await ensureTopics(createKafka(kafka), FEED_TOPICS, {
-      partitions: kafka.topicPartitions,
-      replicationFactor: kafka.topicReplication,
-    });
+    const created = await ensureTopics(
+      createKafka(kafka),
+      ingestTopics(FeedCatalog.forConfig(config)),
+      {
+        partitions: kafka.topicPartitions,
+        replicationFactor: kafka.topicReplication,
+      },
+    );
     if (created.length > 0) log.info({ topics: created }, 'created missing topics');
   }
   const app = await createIngestApp(config, config.database.url!);

@@ -66,6 +66,19 @@ export class Environment {
   @IsString()
   KAFKA_GROUP_ID = 'hub-ingest';
 
+  /** A consumer silent this long is dropped from the group and its partitions move on. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(6000)
+  KAFKA_SESSION_TIMEOUT_MS = 30_000;
+
+  /** Prefix of every hub topic (feeds, dead letters): environments sharing one cluster. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]*$/, {
+    message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, ".", "_" and "-"',
+  })
+  KAFKA_TOPIC_PREFIX = '';
+
   /** Ingest creates its missing topics at start with these settings; 0 partitions turns that off. */
   @Type(() => Number)
   @IsInt()
@@ -78,6 +91,26 @@ export class Environment {
   @Min(1)
   @Max(10)
   KAFKA_TOPIC_REPLICATION = 1;
+
+  /** A department message larger than this is rejected (reason too_large). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  HUB_MAX_MESSAGE_BYTES = 1_048_576;
+
+  /** Largest HTTP push body (a JSON array or NDJSON of records). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  HUB_PUSH_MAX_BYTES = 16 * 1_048_576;
+
+  /**
+   * Extra feed folders, comma-separated, each with `schemas/feeds/*.schema.json` and
+   * `mappings/*.json`: how a new department is added without a new build.
+   */
+  @IsOptional()
+  @IsString()
+  HUB_FEED_DIRS?: string;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

@@ -24,6 +24,7 @@ export interface KafkaConfig {
   /** Partitions of topics a process creates; 0: never create topics. */
   topicPartitions: number;
   topicReplication: number;
+  sessionTimeoutMs: number;
 }
 
 /** The one validated configuration object of a hub process. */
@@ -37,6 +38,12 @@ export interface HubConfig {
   /** Undefined when KAFKA_BROKERS is unset: the API then runs without Kafka. */
   kafka?: KafkaConfig;
   demo: boolean;
+  ingest: {
+    maxMessageBytes: number;
+    pushMaxBytes: number;
+    feedDirs: string[];
+    topicPrefix: string;
+  };
 }
 
 /** Blank values count as unset, so `FOO=` in a compose file falls back to the default. */
@@ -70,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         groupId: parsed.KAFKA_GROUP_ID,
         topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
         topicReplication: parsed.KAFKA_TOPIC_REPLICATION,
+        sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS,
       }
     : undefined;
   return {
@@ -87,6 +95,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     kafka,
     // Demo data loads on the embedded default only, unless asked for explicitly.
     demo: parsed.HUB_DEMO ?? !parsed.DATABASE_URL,
+    ingest: {
+      maxMessageBytes: parsed.HUB_MAX_MESSAGE_BYTES,
+      pushMaxBytes: parsed.HUB_PUSH_MAX_BYTES,
+      topicPrefix: parsed.KAFKA_TOPIC_PREFIX,
+      feedDirs: (parsed.HUB_FEED_DIRS ?? '')
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean),
+    },
   };
 }
 

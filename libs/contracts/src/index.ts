@@ -1,1 +1,1 @@
-export { findSchemasDir, SchemaRegistry } from './schema-registry';
+export { findRepoFolder, findSchemasDir, SchemaRegistry } from './schema-registry';

@@ -1,5 +1,6 @@
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { addHubFormats } from '@hub/normalize';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
@@ -8,9 +9,18 @@ import { dirname, join, relative } from 'node:path';
  * the nearest one above this file, so it is found from the sources, from dist/ and in the image.
  */
 export function findSchemasDir(from = __dirname): string {
+  return findRepoFolder('schemas', from);
+}
+
+/**
+ * `name` (schemas/, mappings/) in the nearest project root above `from`, so it is found from
+ * the sources, from dist/ and in the image alike.
+ */
+export function findRepoFolder(name: string, from = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'schemas', 'model'))) return join(dir, 'schemas');
-    if (dirname(dir) === dir) throw new Error(`no schemas/ folder above ${from}`);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name)))
+      return join(dir, name);
+    if (dirname(dir) === dir) throw new Error(`no ${name}/ folder above ${from}`);
   }
 }
 
@@ -27,12 +37,25 @@ function schemaFiles(dir: string): string[] {
  * so a broken or dangling schema stops the process at start rather than on the first record.
  */
 export class SchemaRegistry {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: true });
+  private readonly ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    // `anyOf: [{ required: [a] }, { required: [b] }]` names properties defined beside it.
+    strictRequired: false,
+  });
   /** Schema file (relative to schemas/, e.g. "model/person.schema.json") → $id. */
   private readonly ids = new Map<string, string>();
 
-  constructor(dir = findSchemasDir()) {
+  /** `dirs`: schemas/ and any extra folders (a new department's schema outside the repo). */
+  constructor(dirs: string | string[] = findSchemasDir()) {
     addFormats(this.ajv);
+    addHubFormats(this.ajv);
+    for (const dir of Array.isArray(dirs) ? dirs : [dirs]) this.load(dir);
+    for (const id of this.ids.values()) this.ajv.getSchema(id);
+  }
+
+  private load(dir: string) {
     for (const file of schemaFiles(dir)) {
       const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id?: string };
       const name = relative(dir, file);
@@ -40,7 +63,6 @@ export class SchemaRegistry {
       this.ajv.addSchema(schema);
       this.ids.set(name, schema.$id);
     }
-    for (const id of this.ids.values()) this.ajv.getSchema(id);
   }
 
   get files(): string[] {
@@ -52,5 +74,12 @@ export class SchemaRegistry {
     const validate = this.ajv.getSchema<T>(this.ids.get(nameOrId) ?? nameOrId);
     if (!validate) throw new Error(`unknown schema ${nameOrId}`);
     return validate;
+  }
+
+  /** Validation errors as one readable line: `/path: message` each. */
+  describe(errors: ErrorObject[] | null | undefined): string {
+    return (errors ?? [])
+      .map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`)
+      .join('; ');
   }
 }

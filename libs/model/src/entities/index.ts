@@ -1,13 +1,30 @@
 import { AttributeValue } from './attribute-value.entity';
 import { Event } from './event.entity';
+import { FeedRecordHead } from './feed-record-head.entity';
+import { Mention } from './mention.entity';
 import { ModelObject } from './object.entity';
 import { Organization } from './organization.entity';
 import { Person } from './person.entity';
 import { Place } from './place.entity';
+import { Reject } from './reject.entity';
 import { Relation } from './relation.entity';
 import { SourceRecord } from './source-record.entity';
 
-export { AttributeValue, Event, ModelObject, Organization, Person, Place, Relation, SourceRecord };
+export {
+  AttributeValue,
+  Event,
+  FeedRecordHead,
+  Mention,
+  ModelObject,
+  Organization,
+  Person,
+  Place,
+  Reject,
+  Relation,
+  SourceRecord,
+};
+export { REJECT_REASONS } from './reject.entity';
+export type { RejectReason, RejectStatus } from './reject.entity';
 export { PLACE_LEVELS } from './place.entity';
 export type { PlaceLevel } from './place.entity';
 export type { PersonStatus } from './person.entity';
@@ -23,4 +40,7 @@ export const MODEL_ENTITIES = [
   Organization,
   Relation,
   AttributeValue,
+  FeedRecordHead,
+  Mention,
+  Reject,
 ];

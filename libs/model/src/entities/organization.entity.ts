@@ -4,8 +4,8 @@ import { ModelEntity } from './model-entity';
 /** 组织: enterprise, social organization, community committee, premises operator. */
 @Entity('organization')
 export class Organization extends ModelEntity {
-  /** 统一社会信用代码 (GB 32100). */
-  @Index({ unique: true })
+  /** 统一社会信用代码 (GB 32100). Not unique: two mentions of one code are merged by resolution. */
+  @Index()
   @Column({ type: 'varchar', length: 18, nullable: true })
   uscc!: string | null;
 

@@ -1,6 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SourceRecordStatus = 'received' | 'accepted' | 'duplicate' | 'stale' | 'cancelled';
+/**
+ * received: stored raw, not yet mapped; accepted: its facts are (or were, until superseded) in
+ * the model; cancelled: a cancellation version that ended the record's facts; stale: an older
+ * version that arrived after a newer one, kept as history only.
+ */
+export type SourceRecordStatus = 'received' | 'accepted' | 'cancelled' | 'stale';
 
 /** One version of one department record, exactly as it arrived. */
 @Entity('source_record')
@@ -20,8 +25,16 @@ export class SourceRecord {
   @Column({ type: 'varchar', length: 64 })
   version!: string;
 
+  /** The version as a string that sorts like the versions (zero-padded integer or UTC instant). */
+  @Column({ type: 'varchar', length: 64, default: '' })
+  versionKey!: string;
+
   @CreateDateColumn({ type: 'timestamptz' })
   receivedAt!: Date;
+
+  /** When a newer version (or a cancellation) replaced this version's facts. */
+  @Column({ type: 'timestamptz', nullable: true })
+  supersededAt!: Date | null;
 
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;

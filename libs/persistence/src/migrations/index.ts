@@ -1,5 +1,10 @@
 import { UnifiedModel1795864993193 } from './1795864993193-UnifiedModel';
 import { SeedChongqingDivisions1795865000000 } from './1795865000000-SeedChongqingDivisions';
+import { FeedIngest1795867990717 } from './1795867990717-FeedIngest';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
-export const MIGRATIONS = [UnifiedModel1795864993193, SeedChongqingDivisions1795865000000];
+export const MIGRATIONS = [
+  UnifiedModel1795864993193,
+  SeedChongqingDivisions1795865000000,
+  FeedIngest1795867990717,
+];

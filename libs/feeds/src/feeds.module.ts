@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { HUB_CONFIG, HubConfig } from '@hub/config';
+import { DivisionIndex } from '@hub/normalize';
+import { CHONGQING, readProvinceDivisions } from '@hub/places';
+import { FeedCatalog } from './feed-catalog';
+import { FeedPushController } from './http/feed-push.controller';
+import { RejectsController } from './http/rejects.controller';
+import { IngestMetrics } from './ingest-metrics';
+import { MetricsController } from './metrics.controller';
+import { DIVISION_INDEX, FeedPipeline, INGEST_LIMITS } from './pipeline/feed-pipeline';
+import { IngestStore } from './pipeline/ingest-store';
+import { RejectReplayer } from './reject-replayer';
+import { RejectRepository } from './reject.repository';
+
+const providers = [
+  {
+    provide: FeedCatalog,
+    inject: [HUB_CONFIG],
+    useFactory: (config: HubConfig) => FeedCatalog.forConfig(config),
+  },
+  {
+    provide: DIVISION_INDEX,
+    useFactory: async () => new DivisionIndex(await readProvinceDivisions(CHONGQING)),
+  },
+  {
+    provide: INGEST_LIMITS,
+    inject: [HUB_CONFIG],
+    useFactory: (config: HubConfig) => ({ maxMessageBytes: config.ingest.maxMessageBytes }),
+  },
+  IngestMetrics,
+  IngestStore,
+  FeedPipeline,
+  RejectRepository,
+  RejectReplayer,
+];
+
+/** The department feeds' pipeline, for the ingest process (Kafka) and its /metrics. */
+@Module({
+  controllers: [MetricsController],
+  providers,
+  exports: [FeedPipeline, FeedCatalog, IngestMetrics],
+})
+export class FeedsModule {}
+
+/** The same pipeline with its HTTP side: push endpoint and the rejects admin. */
+@Module({
+  controllers: [MetricsController, FeedPushController, RejectsController],
+  providers,
+  exports: [FeedPipeline, FeedCatalog],
+})
+export class FeedsHttpModule {}

@@ -1,0 +1,137 @@
+import {
+  codeTable,
+  DivisionIndex,
+  InvalidDateError,
+  normalizeIdNumber,
+  normalizeName,
+  normalizePhone,
+  normalizeUscc,
+  parseInstant,
+  parsePartialDate,
+  splitAddress,
+  splitTags,
+  toHalfWidth,
+} from '@hub/normalize';
+import { RecordRejection } from '../rejection';
+import type { AttributeRule, NormalizerName } from './feed-mapping';
+
+export interface NormalizedValue {
+  value: unknown;
+  valid: boolean;
+}
+
+const blank = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const text = (v: unknown) => toHalfWidth(String(v)).trim();
+
+type Normalizer = (
+  raw: unknown,
+  divisions: DivisionIndex,
+  divisionRaw: unknown,
+) => NormalizedValue | null;
+
+function checked(result: { value: string; valid: boolean } | null): NormalizedValue | null {
+  return result && { value: result.value, valid: result.valid };
+}
+
+function dateOrReject<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InvalidDateError) {
+      throw new RecordRejection('schema_violation', error.message);
+    }
+    throw error;
+  }
+}
+
+const NORMALIZERS: Record<NormalizerName, Normalizer> = {
+  text: (raw) => ({ value: text(raw), valid: true }),
+  name: (raw) => {
+    const value = normalizeName(String(raw));
+    return value === null ? null : { value, valid: true };
+  },
+  idNumber: (raw) => checked(normalizeIdNumber(String(raw))),
+  uscc: (raw) => checked(normalizeUscc(String(raw))),
+  phone: (raw) => checked(normalizePhone(String(raw))),
+  date: (raw) => {
+    const value = dateOrReject(() => parsePartialDate(String(raw)));
+    return value === null ? null : { value, valid: true };
+  },
+  instant: (raw) => ({
+    value: dateOrReject(() => parseInstant(String(raw))).toISOString(),
+    valid: true,
+  }),
+  tags: (raw) => {
+    const tags = splitTags(String(raw));
+    return tags.length ? { value: tags, valid: true } : null;
+  },
+  integer: (raw) => {
+    const n = Number(text(raw));
+    return { value: Number.isInteger(n) ? n : text(raw), valid: Number.isInteger(n) };
+  },
+  decimal: (raw) => ({ value: text(raw), valid: /^\d+(\.\d+)?$/.test(text(raw)) }),
+  division: (raw, divisions) => {
+    const code = divisions.resolve(text(raw));
+    return code ? { value: code, valid: true } : { value: text(raw), valid: false };
+  },
+  address: (raw, divisions, divisionRaw) => {
+    if (!blank(divisionRaw)) {
+      const divisionCode = divisions.resolve(text(divisionRaw));
+      const detail = blank(raw) ? '' : text(raw);
+      return {
+        value: { divisionCode: divisionCode ?? text(divisionRaw), detail },
+        valid: divisionCode !== null,
+      };
+    }
+    if (blank(raw)) return null;
+    const split = splitAddress(String(raw), divisions);
+    return { value: split, valid: true };
+  },
+};
+
+/**
+ * Applies one attribute rule of a mapping to a raw value. Returns null when the source says
+ * nothing; throws a RecordRejection for an unknown code or an impossible date.
+ */
+export function normalizeAttribute(
+  attribute: string,
+  rule: AttributeRule,
+  raw: unknown,
+  divisionRaw: unknown,
+  divisions: DivisionIndex,
+): NormalizedValue | null {
+  if (rule.value !== undefined) return { value: rule.value, valid: true };
+  if (blank(raw) && (rule.normalize !== 'address' || blank(divisionRaw))) return null;
+  if (rule.code) {
+    const code = codeTable(rule.code).lookup(text(raw));
+    if (code === undefined) {
+      throw new RecordRejection(
+        'unknown_code',
+        `${attribute}: ${JSON.stringify(raw)} is not in ${rule.code}`,
+        {
+          attribute,
+          value: raw,
+          table: rule.code,
+        },
+      );
+    }
+    return { value: code, valid: true };
+  }
+  if (rule.codes) {
+    const mapped = rule.codes[text(raw)];
+    if (mapped === undefined) {
+      throw new RecordRejection(
+        'unknown_code',
+        `${attribute}: unknown code ${JSON.stringify(raw)}`,
+        {
+          attribute,
+          value: raw,
+          known: Object.keys(rule.codes),
+        },
+      );
+    }
+    return { value: mapped, valid: true };
+  }
+  return NORMALIZERS[rule.normalize ?? 'text'](raw, divisions, divisionRaw);
+}

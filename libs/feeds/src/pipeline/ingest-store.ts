@@ -1,0 +1,337 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { EntityType } from '@hub/model';
+import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
+import { goldenColumns, GoldenColumns } from './golden-columns';
+import type { PreparedRecord, RejectedRecord } from './prepare-record';
+
+/** Column types of each entity table's golden columns, for the set-based upserts. */
+const ENTITY_COLUMNS: Record<EntityType, Record<string, string>> = {
+  person: { name: 'text', id_number: 'text', gender: 'text', birth_date: 'text', status: 'text' },
+  event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
+  object: { object_type: 'text', name: 'text' },
+  organization: { uscc: 'text', name: 'text', org_type: 'text', division_code: 'text' },
+  place: { level: 'text', name: 'text' },
+};
+
+const TABLE: Record<EntityType, string> = {
+  person: 'person',
+  event: 'event',
+  object: 'object',
+  organization: 'organization',
+  place: 'place',
+};
+
+/**
+ * The only code that writes ingest results: source records, record heads, mentions, entities,
+ * attribute values with provenance, relations and rejects. Every statement is set-based, so a
+ * batch of a thousand records costs about a dozen round trips, all in the caller's transaction.
+ */
+@Injectable()
+export class IngestStore {
+  /** Serializes work on the same records across processes (Kafka and HTTP push may race). */
+  async lockRecords(manager: EntityManager, records: PreparedRecord[]): Promise<void> {
+    const keys = [...new Set(records.map((r) => recordKey(r.feed, r.sourceRecordId)))];
+    if (keys.length === 0) return;
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) locks`,
+      [keys],
+    );
+  }
+
+  async loadState(manager: EntityManager, records: PreparedRecord[]) {
+    const feeds = records.map((r) => r.feed);
+    const ids = records.map((r) => r.sourceRecordId);
+    const heads = new Map<string, RecordHead>();
+    const headRows: {
+      feed: string;
+      source_record_id: string;
+      version_key: string;
+      current_id: string;
+    }[] = await manager.query(
+      `SELECT h.feed, h.source_record_id, h.version_key, h.current_id FROM feed_record_head h
+           JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
+             ON h.feed = k.feed AND h.source_record_id = k.id`,
+      [feeds, ids],
+    );
+    for (const h of headRows)
+      heads.set(recordKey(h.feed, h.source_record_id), {
+        versionKey: h.version_key,
+        currentId: h.current_id,
+      });
+    const versionRows: { feed: string; source_record_id: string; version: string }[] =
+      await manager.query(
+        `SELECT s.feed, s.source_record_id, s.version FROM source_record s
+         JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) k(feed, id, version)
+           ON s.feed = k.feed AND s.source_record_id = k.id AND s.version = k.version`,
+        [feeds, ids, records.map((r) => r.version)],
+      );
+    const knownVersions = new Set(
+      versionRows.map((v) => `${recordKey(v.feed, v.source_record_id)}\u001f${v.version}`),
+    );
+    return { heads, knownVersions };
+  }
+
+  async apply(manager: EntityManager, plan: IngestPlan): Promise<void> {
+    if (plan.supersede.length > 0) await this.endFacts(manager, plan.supersede);
+    if (plan.store.length === 0) return;
+    const stored: { id: string }[] = await manager.query(
+      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at)
+       SELECT feed, id, version, version_key, payload, status, topic, part, off, CASE WHEN superseded THEN now() END
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bool[])
+              WITH ORDINALITY AS r(feed, id, version, version_key, payload, status, topic, part, off, superseded, n)
+        ORDER BY n
+       RETURNING id`,
+      [
+        plan.store.map((p) => p.record.feed),
+        plan.store.map((p) => p.record.sourceRecordId),
+        plan.store.map((p) => p.record.version),
+        plan.store.map((p) => p.record.versionKey),
+        plan.store.map((p) => JSON.stringify(p.record.payload)),
+        plan.store.map((p) => p.status),
+        plan.store.map((p) => p.record.coordinates?.topic ?? null),
+        plan.store.map((p) => p.record.coordinates?.partition ?? null),
+        plan.store.map((p) => p.record.coordinates?.offset ?? null),
+        plan.store.map((p) => p.supersededInBatch),
+      ],
+    );
+    const current = plan.store
+      .map((p, i) => ({ ...p, id: stored[i].id }))
+      .filter((p) => p.status !== 'stale');
+    // The newest stored version of each record becomes its head.
+    const heads = new Map(
+      current.map((p) => [recordKey(p.record.feed, p.record.sourceRecordId), p]),
+    );
+    await manager.query(
+      `INSERT INTO feed_record_head (feed, source_record_id, version_key, current_id, cancelled)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[])
+       ON CONFLICT (feed, source_record_id) DO UPDATE
+         SET version_key = EXCLUDED.version_key, current_id = EXCLUDED.current_id, cancelled = EXCLUDED.cancelled`,
+      [
+        [...heads.values()].map((p) => p.record.feed),
+        [...heads.values()].map((p) => p.record.sourceRecordId),
+        [...heads.values()].map((p) => p.record.versionKey),
+        [...heads.values()].map((p) => p.id),
+        [...heads.values()].map((p) => p.status === 'cancelled'),
+      ],
+    );
+    await this.writeFacts(
+      manager,
+      current.filter((p) => p.record.mapped),
+    );
+  }
+
+  /** Ends the values and relations a version contributed; its source record stays as history. */
+  private async endFacts(manager: EntityManager, sourceRecordIds: string[]) {
+    await manager.query(
+      `UPDATE attribute_value SET ended_at = now() WHERE source_record_id = ANY($1::bigint[]) AND ended_at IS NULL`,
+      [sourceRecordIds],
+    );
+    await manager.query(
+      `UPDATE relation SET valid_to = now() WHERE source_record_id = ANY($1::bigint[]) AND valid_to IS NULL`,
+      [sourceRecordIds],
+    );
+    await manager.query(
+      `UPDATE source_record SET superseded_at = now() WHERE id = ANY($1::bigint[])`,
+      [sourceRecordIds],
+    );
+  }
+
+  private async writeFacts(
+    manager: EntityManager,
+    versions: { record: PreparedRecord; id: string; supersededInBatch: boolean }[],
+  ) {
+    if (versions.length === 0) return;
+    const entityIds = await this.resolveMentions(
+      manager,
+      versions.map((v) => v.record),
+    );
+    const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
+    const values: unknown[][] = [[], [], [], [], [], [], [], [], []];
+    const relations: unknown[][] = [[], [], [], [], [], [], [], [], []];
+    const divisionCodes = new Set<string>();
+    for (const v of versions)
+      for (const r of v.record.mapped!.relations)
+        if (r.toDivisionCode) divisionCodes.add(r.toDivisionCode);
+    const places = await this.placeIds(manager, [...divisionCodes]);
+
+    for (const { record, id, supersededInBatch } of versions) {
+      const mapped = record.mapped!;
+      const entityOf = (key: string) => {
+        const mention = mapped.mentions.find((m) => m.key === key)!;
+        return {
+          type: mention.entityType,
+          id: entityIds.get(mentionKey(record, mention.pointer))!,
+        };
+      };
+      for (const mention of mapped.mentions) {
+        const entityId = entityIds.get(mentionKey(record, mention.pointer))!;
+        // Later versions in the batch come later: the last one's golden values win.
+        entities.set(entityId, { type: mention.entityType, columns: goldenColumns(mention) });
+        for (const value of mention.values) {
+          const row = [
+            mention.entityType,
+            entityId,
+            value.attribute,
+            JSON.stringify(value.value),
+            value.valid,
+            id,
+            mention.pointer,
+            record.observedAt.toISOString(),
+            supersededInBatch,
+          ];
+          row.forEach((cell, i) => values[i].push(cell));
+        }
+      }
+      for (const relation of mapped.relations) {
+        const from = entityOf(relation.fromKey);
+        const to = relation.toKey
+          ? entityOf(relation.toKey)
+          : { type: 'place' as const, id: places.get(relation.toDivisionCode!) };
+        if (!to.id) continue; // a division code the catalogue does not know: kept as a flagged value only
+        const row = [
+          relation.type,
+          from.type,
+          from.id,
+          to.type,
+          to.id,
+          JSON.stringify(relation.attributes),
+          id,
+          record.observedAt.toISOString(),
+          supersededInBatch,
+        ];
+        row.forEach((cell, i) => relations[i].push(cell));
+      }
+    }
+    for (const type of Object.keys(ENTITY_COLUMNS) as EntityType[]) {
+      const rows = [...entities.entries()].filter(([, e]) => e.type === type);
+      if (rows.length > 0 && type !== 'place')
+        await this.upsertEntities(
+          manager,
+          type,
+          rows.map(([id, e]) => ({ id, columns: e.columns })),
+        );
+    }
+    await manager.query(
+      `INSERT INTO attribute_value (entity_type, entity_id, attribute, value, valid, source_record_id, pointer, observed_at, ended_at)
+       SELECT et, eid, attr, val, ok, sid, ptr, obs, CASE WHEN ended THEN now() END
+         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[], $5::bool[], $6::bigint[], $7::text[], $8::timestamptz[], $9::bool[])
+              AS v(et, eid, attr, val, ok, sid, ptr, obs, ended)`,
+      values,
+    );
+    if (relations[0].length > 0) {
+      await manager.query(
+        `INSERT INTO relation (relation_type, from_type, from_id, to_type, to_id, attributes, source_record_id, valid_from, valid_to)
+         SELECT rt, ft, fid, tt, tid, attrs, sid, vf, CASE WHEN ended THEN now() END
+           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::jsonb[], $7::bigint[], $8::timestamptz[], $9::bool[])
+                AS r(rt, ft, fid, tt, tid, attrs, sid, vf, ended)`,
+        relations,
+      );
+    }
+  }
+
+  /** Entity id of every mention: the one it already has, or a new one. */
+  private async resolveMentions(
+    manager: EntityManager,
+    records: PreparedRecord[],
+  ): Promise<Map<string, string>> {
+    const wanted = new Map<
+      string,
+      { feed: string; id: string; pointer: string; type: EntityType }
+    >();
+    for (const record of records) {
+      for (const m of record.mapped!.mentions) {
+        wanted.set(mentionKey(record, m.pointer), {
+          feed: record.feed,
+          id: record.sourceRecordId,
+          pointer: m.pointer,
+          type: m.entityType,
+        });
+      }
+    }
+    const list = [...wanted.values()];
+    const existing: {
+      feed: string;
+      source_record_id: string;
+      pointer: string;
+      entity_id: string;
+    }[] = await manager.query(
+      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id FROM mention m
+         JOIN unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+           ON m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer`,
+      [list.map((m) => m.feed), list.map((m) => m.id), list.map((m) => m.pointer)],
+    );
+    const ids = new Map(
+      existing.map((e) => [
+        `${recordKey(e.feed, e.source_record_id)}\u001f${e.pointer}`,
+        e.entity_id,
+      ]),
+    );
+    const created = [...wanted.entries()].filter(([key]) => !ids.has(key));
+    for (const [key] of created) ids.set(key, randomUUID());
+    if (created.length > 0) {
+      await manager.query(
+        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])`,
+        [
+          created.map(([, m]) => m.feed),
+          created.map(([, m]) => m.id),
+          created.map(([, m]) => m.pointer),
+          created.map(([, m]) => m.type),
+          created.map(([key]) => ids.get(key)),
+        ],
+      );
+    }
+    return ids;
+  }
+
+  private async upsertEntities(
+    manager: EntityManager,
+    type: EntityType,
+    rows: { id: string; columns: GoldenColumns }[],
+  ) {
+    const columns = Object.entries(ENTITY_COLUMNS[type]);
+    const params = [
+      rows.map((r) => r.id),
+      ...columns.map(([c]) => rows.map((r) => r.columns[c] ?? null)),
+    ];
+    await manager.query(
+      `INSERT INTO ${TABLE[type]} (id, ${columns.map(([c]) => c).join(', ')})
+       SELECT * FROM unnest($1::uuid[], ${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${columns.map(([c]) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`,
+      params,
+    );
+  }
+
+  private async placeIds(manager: EntityManager, codes: string[]): Promise<Map<string, string>> {
+    if (codes.length === 0) return new Map();
+    const rows: { id: string; code: string }[] = await manager.query(
+      `SELECT id, code FROM place WHERE code = ANY($1::text[])`,
+      [codes],
+    );
+    return new Map(rows.map((r) => [r.code, r.id]));
+  }
+
+  async insertRejects(manager: EntityManager, rejects: RejectedRecord[]): Promise<void> {
+    if (rejects.length === 0) return;
+    await manager.query(
+      `INSERT INTO reject (feed, reason, detail, raw, message_key, topic, partition, "offset")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::text[], $6::text[], $7::int[], $8::bigint[])
+       ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+      [
+        rejects.map((r) => r.feed),
+        rejects.map((r) => r.reason),
+        rejects.map((r) => JSON.stringify({ message: r.message, ...r.detail })),
+        rejects.map((r) => r.raw),
+        rejects.map((r) => r.key),
+        rejects.map((r) => r.coordinates?.topic ?? null),
+        rejects.map((r) => r.coordinates?.partition ?? null),
+        rejects.map((r) => r.coordinates?.offset ?? null),
+      ],
+    );
+  }
+}
+
+const mentionKey = (record: PreparedRecord, pointer: string) =>
+  `${recordKey(record.feed, record.sourceRecordId)}\u001f${pointer}`;

@@ -1,0 +1,51 @@
+import { KafkaOptions, ServerKafka } from '@nestjs/microservices';
+import type { Batch, Consumer, Producer } from 'kafkajs';
+
+export interface BatchContext {
+  batch: Batch;
+  /** The transport's producer, connected with the consumer (for dead-letter messages). */
+  producer: Producer;
+  heartbeat(): Promise<void>;
+}
+
+export type BatchHandler = (context: BatchContext) => Promise<void>;
+
+/**
+ * Nest's Kafka transport hands messages over one at a time and commits on its own schedule.
+ * The hub needs whole batches in one database transaction and offsets committed only after
+ * that transaction: this strategy keeps Nest's client, lifecycle and shutdown, and replaces
+ * the message loop with kafkajs `eachBatch` and manual offset resolution. Partitions are
+ * processed one batch at a time each, so per-partition order is kept.
+ */
+export class BatchKafkaServer extends ServerKafka {
+  constructor(
+    options: Required<KafkaOptions>['options'],
+    private readonly topics: string[],
+    private readonly handle: () => BatchHandler,
+  ) {
+    super(options);
+  }
+
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    await consumer.subscribe({
+      topics: this.topics,
+      fromBeginning: this.options.subscribe?.fromBeginning ?? true,
+    });
+    const handler = this.handle();
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // A few partitions at once keep PostgreSQL busy while another batch is fetched.
+      partitionsConsumedConcurrently: this.options.run?.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (!payload.isRunning() || payload.isStale() || batch.isEmpty()) return;
+        await handler({ batch, producer: this.producer!, heartbeat: () => payload.heartbeat() });
+        // Only now is the batch durable in PostgreSQL: mark and commit its offsets.
+        payload.resolveOffset(batch.lastOffset());
+        await payload.commitOffsetsIfNecessary();
+        await payload.heartbeat();
+      },
+    });
+  }
+}

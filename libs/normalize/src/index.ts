@@ -1,0 +1,24 @@
+export { splitAddress } from './address';
+export type { SplitAddress } from './address';
+export { HUB_FORMATS, addHubFormats } from './ajv-formats';
+export { InvalidDateError } from './calendar';
+export { codeTable, relationCode } from './code-table';
+export type { CodeTable, CodeTableName } from './code-table';
+export { DivisionIndex } from './division-index';
+export type { DivisionLevel, DivisionMatch, DivisionRecord } from './division-index';
+export { toHalfWidth } from './half-width';
+export {
+  birthDateFromIdNumber,
+  genderFromIdNumber,
+  idCheckCharacter,
+  normalizeIdNumber,
+} from './id-number';
+export type { NormalizedIdNumber } from './id-number';
+export { parseInstant } from './instant';
+export { normalizeName } from './name';
+export { parsePartialDate } from './partial-date';
+export { normalizePhone } from './phone';
+export type { NormalizedPhone } from './phone';
+export { splitTags } from './tags';
+export { normalizeUscc, usccCheckCharacter } from './uscc';
+export type { NormalizedUscc } from './uscc';

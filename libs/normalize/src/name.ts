@@ -1,0 +1,20 @@
+import { toHalfWidth } from './half-width';
+
+const MIDDLE_DOT = '\u00b7';
+// Dots typed for the separator in minority and foreign names (阿依古丽·买买提): bullet,
+// katakana middle dot, full-width full stop, hyphenation point, half-width katakana middle dot,
+// bullet operator, dot operator. Folded before half-width conversion turns U+FF0E into ".".
+const DOT_VARIANTS = /[\u00b7\u2022\u30fb\uff0e\u2027\uff65\u2219\u22c5]/g;
+// An ASCII full stop between two non-ASCII characters is the same separator typed on a plain keyboard.
+const ASCII_DOT_IN_CJK = /(?<=\P{ASCII})\.(?=\P{ASCII})/gu;
+
+/** A person's name as sources write it, cleaned: no spaces, one kind of middle dot; null when blank. */
+export function normalizeName(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  const name = toHalfWidth(raw.replace(DOT_VARIANTS, MIDDLE_DOT))
+    .replace(/\s+/g, '')
+    .replace(ASCII_DOT_IN_CJK, MIDDLE_DOT)
+    .replace(/·{2,}/g, MIDDLE_DOT)
+    .replace(/^·+|·+$/g, '');
+  return name === '' ? null : name;
+}

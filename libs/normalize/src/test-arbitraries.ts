@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { pad2 } from './calendar';
+
+/** A real calendar date between 1900-01-01 and 2020-12-31, as "YYYYMMDD". */
+export const compactDate = fc
+  .date({
+    min: new Date('1900-01-01T00:00:00Z'),
+    max: new Date('2020-12-31T00:00:00Z'),
+    noInvalidDate: true,
+  })
+  .map((d) => `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`);
+
+export const digits = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+
+const fullWidth = (s: string) =>
+  [...s].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+
+/** The same text as a careless source would send it: full-width in places, stray spaces. */
+export const messUp = (s: string) =>
+  fc
+    .array(fc.tuple(fc.boolean(), fc.constantFrom('', '', ' ', '\u3000', '\t')), {
+      minLength: s.length,
+      maxLength: s.length,
+    })
+    .map((choices) =>
+      [...s]
+        .map((c, i) => (choices[i][0] && /[!-~]/.test(c) ? fullWidth(c) : c) + choices[i][1])
+        .join(''),
+    );

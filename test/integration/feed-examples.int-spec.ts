@@ -1,0 +1,190 @@
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { requireKafka } from '@hub/config';
+import { FeedCatalog } from '@hub/feeds';
+import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
+import { createIngestApp, ingestTopics } from '../../apps/ingest/src/ingest-app';
+import { feedExamples } from '../support/feed-examples';
+import { testConfig } from '../support/test-config';
+import { waitFor } from '../support/wait-for';
+
+interface ValueRow {
+  pointer: string;
+  entity_type: string;
+  entity_id: string;
+  attribute: string;
+  value: unknown;
+  valid: boolean;
+}
+
+/** The contracts' example messages, produced on the real topics, land with values and provenance. */
+describe('feed examples through Kafka into the unified model', () => {
+  const config = testConfig({ KAFKA_GROUP_ID: `it-examples-${randomUUID()}` });
+  const examples = feedExamples();
+  let app: INestApplication;
+  let db: DataSource;
+  // Fresh record ids so earlier runs on a shared broker or database cannot interfere.
+  const suffix = randomUUID().slice(0, 8);
+  const ids = {
+    // RKBM is exactly 20 characters: keep its division and date, vary its serial.
+    population: `${examples[0].key.slice(0, 14)}${String(Date.now()).slice(-6)}`,
+    assistance: `${examples[1].key}-${suffix}`,
+    grid: `${examples[2].key}-${suffix}`,
+  };
+
+  const valuesOf = (feed: string, recordId: string) =>
+    db.query<ValueRow[]>(
+      `SELECT a.pointer, a.entity_type, a.entity_id, a.attribute, a.value, a.valid
+         FROM attribute_value a JOIN source_record s ON s.id = a.source_record_id
+        WHERE s.feed = $1 AND s.source_record_id = $2 AND a.ended_at IS NULL ORDER BY a.id`,
+      [feed, recordId],
+    );
+  const pick = (rows: ValueRow[], pointer: string) =>
+    Object.fromEntries(
+      rows
+        .filter((r) => r.pointer === pointer)
+        .map((r) => [r.attribute, r.valid ? r.value : { invalid: r.value }]),
+    );
+
+  beforeAll(async () => {
+    const kafka = createKafka(requireKafka(config));
+    await ensureTopics(kafka, ingestTopics(new FeedCatalog()), {
+      partitions: 3,
+      replicationFactor: 1,
+    });
+    app = await createIngestApp(config, config.database.url!);
+    await app.startAllMicroservices();
+    await app.init();
+    db = app.get(DataSource);
+    const producer = kafka.producer(PRODUCER_CONFIG);
+    await producer.connect();
+    for (const example of examples) {
+      const idField = { population: 'RKBM', assistance: 'recordId', grid: '记录编号' }[
+        example.feed
+      ];
+      const id = ids[example.feed];
+      await producer.send({
+        topic: example.topic,
+        messages: [{ key: id, value: JSON.stringify({ ...example.value, [idField]: id }) }],
+      });
+    }
+    await producer.disconnect();
+    await waitFor(
+      async () => {
+        const [{ n }] = await db.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM source_record WHERE source_record_id = ANY($1)`,
+          [Object.values(ids)],
+        );
+        return n === '3' ? true : undefined;
+      },
+      { what: 'the three examples' },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('maps the police record: one person described by the whole record (pointer "")', async () => {
+    const rows = await valuesOf('population', ids.population);
+    expect(pick(rows, '')).toEqual({
+      name: '李秀英',
+      idNumber: '500381195603022029',
+      gender: '2',
+      ethnicity: '01',
+      birthDate: '1956-03-02',
+      residentType: 'registered',
+      hukouAddress: { divisionCode: '500116005', detail: '东门路12号3栋2单元501' },
+      householdNumber: '500116005000231',
+      relationToHead: '02',
+      phone: '13823456789',
+      status: 'normal',
+    });
+    const [person] = await db.query(`SELECT p.* FROM person p WHERE p.id = $1`, [
+      rows[0].entity_id,
+    ]);
+    expect(person).toMatchObject({
+      name: '李秀英',
+      id_number: '500381195603022029',
+      gender: '2',
+      birth_date: '1956-03-02',
+    });
+    const relations = await db.query(
+      `SELECT r.relation_type, p.code FROM relation r JOIN place p ON p.id = r.to_id WHERE r.from_id = $1 AND r.valid_to IS NULL`,
+      [rows[0].entity_id],
+    );
+    expect(relations).toEqual([{ relation_type: 'registered_in', code: '500116005' }]);
+  });
+
+  it('maps the civil-affairs case: the case, its applicant and each member at their own pointers', async () => {
+    const rows = await valuesOf('assistance', ids.assistance);
+    expect(new Set(rows.map((r) => r.pointer))).toEqual(
+      new Set(['/payload', '/payload/applicant', '/payload/members/0']),
+    );
+    expect(pick(rows, '/payload')).toMatchObject({
+      caseNumber: 'JJ-DB-2021-0319',
+      assistanceType: '城乡低保',
+      status: 'active',
+      monthlyAmount: '650.00',
+      startDate: '2021-05-01',
+      division: { divisionCode: '500116005002' },
+    });
+    expect(pick(rows, '/payload/applicant')).toMatchObject({
+      name: '李秀英',
+      idNumber: '500381195603022029',
+      gender: '2',
+      birthDate: '1956-03-02',
+      phone: '13823456789',
+      residenceAddress: { divisionCode: '500116005', detail: '东门路12号3-2-501' },
+    });
+    expect(pick(rows, '/payload/members/0')).toMatchObject({
+      name: '王建国',
+      relationToApplicant: '10',
+      disabilityLevel: '2',
+    });
+    const entity = (pointer: string) => rows.find((r) => r.pointer === pointer)!.entity_id;
+    const relations = await db.query<{ relation_type: string; from_id: string; to_id: string }[]>(
+      `SELECT relation_type, from_id, to_id FROM relation WHERE source_record_id =
+         (SELECT id FROM source_record WHERE feed = 'assistance' AND source_record_id = $1) ORDER BY relation_type, to_id`,
+      [ids.assistance],
+    );
+    expect(relations).toEqual(
+      expect.arrayContaining([
+        {
+          relation_type: 'involves',
+          from_id: entity('/payload'),
+          to_id: entity('/payload/applicant'),
+        },
+        {
+          relation_type: 'involves',
+          from_id: entity('/payload'),
+          to_id: entity('/payload/members/0'),
+        },
+        {
+          relation_type: 'family_member_of',
+          from_id: entity('/payload/members/0'),
+          to_id: entity('/payload/applicant'),
+        },
+      ]),
+    );
+  });
+
+  it('keeps the grid worker observation, its mistyped ID kept only as a flagged claim', async () => {
+    const rows = await valuesOf('grid', ids.grid);
+    expect(pick(rows, '')).toMatchObject({
+      name: '李秀英',
+      idNumber: { invalid: '50038119560302202X' },
+      gender: '2',
+      birthDate: '1956-03',
+      phone: '13823456789',
+      residenceAddress: { divisionCode: '500116005' },
+      tags: ['独居老人', '低保户'],
+      relationToHead: '02',
+    });
+    const [person] = await db.query(`SELECT id_number, name FROM person WHERE id = $1`, [
+      rows[0].entity_id,
+    ]);
+    expect(person).toEqual({ id_number: null, name: '李秀英' });
+  });
+});

@@ -1,0 +1,177 @@
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { requireKafka } from '@hub/config';
+import { FeedCatalog } from '@hub/feeds';
+import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { createIngestApp, ingestTopics } from '../../apps/ingest/src/ingest-app';
+import { generateMixedStream } from '../generators/mixed-stream';
+import { AppProcess } from '../support/app-process';
+import { freePort } from '../support/free-port';
+import { countsByStatus, modelSnapshot } from '../support/model-snapshot';
+import { scenarioDatabase } from '../support/scenario-database';
+import { testConfig } from '../support/test-config';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * ~10,000 messages across the three feeds with 5% redeliveries, 5% out-of-order versions and
+ * 2% invalid records, delivered three ways (Kafka, Kafka with the ingest process SIGKILLed
+ * mid-stream, HTTP push), each into a database of its own: all end in exactly the expected
+ * rows and rejects, and in the same state.
+ */
+describe('a generated mixed stream', () => {
+  const stream = generateMixedStream({ records: 4600, seed: 20231124 });
+  const { expected } = stream;
+  const rejectedTotal = Object.values(expected.rejected).reduce((a, b) => a + b, 0);
+  const prefix = `mix-${randomUUID().slice(0, 8)}.`;
+  const base = testConfig({ KAFKA_TOPIC_PREFIX: prefix });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let reference: Awaited<ReturnType<typeof modelSnapshot>>;
+
+  const finished = (db: DataSource) =>
+    waitFor(
+      async () => {
+        const [{ stored, rejects }] = await db.query<{ stored: string; rejects: string }[]>(
+          `SELECT (SELECT count(*) FROM source_record) AS stored, (SELECT count(*) FROM reject) AS rejects`,
+        );
+        const done =
+          Number(stored) === expected.accepted + expected.stale &&
+          Number(rejects) === rejectedTotal;
+        return done ? true : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 250, what: 'the whole stream to be stored' },
+    );
+
+  beforeAll(async () => {
+    expect(stream.messages.length).toBeGreaterThanOrEqual(10_000);
+    const kafka = createKafka(requireKafka(base));
+    await ensureTopics(kafka, ingestTopics(FeedCatalog.forConfig(base)), {
+      partitions: 3,
+      replicationFactor: 1,
+    });
+    const producer = kafka.producer(PRODUCER_CONFIG);
+    await producer.connect();
+    // Sequential sends keep each key's messages in stream order within its partition.
+    for (let i = 0; i < stream.messages.length; i += 500) {
+      await producer.sendBatch({
+        topicMessages: stream.messages.slice(i, i + 500).map((m) => ({
+          topic: `${prefix}${m.topic}`,
+          messages: [{ key: m.key, value: m.value }],
+        })),
+      });
+    }
+    await producer.disconnect();
+  });
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('through Kafka ends in exactly the expected rows and rejects', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const config = testConfig({
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_ID: `mix-a-${randomUUID()}`,
+    });
+    const app: INestApplication = await createIngestApp(config, scenario.url);
+    cleanups.push(() => app.close());
+    await app.startAllMicroservices();
+    await app.init();
+    await finished(scenario.db);
+
+    const statuses = await countsByStatus(scenario.db);
+    expect((statuses.accepted ?? 0) + (statuses.cancelled ?? 0)).toBe(expected.accepted);
+    expect(statuses.stale ?? 0).toBe(expected.stale);
+    const rejects: { reason: string; n: string }[] = await scenario.db.query(
+      `SELECT reason, count(*) AS n FROM reject GROUP BY 1`,
+    );
+    expect(Object.fromEntries(rejects.map((r) => [r.reason, Number(r.n)]))).toEqual(
+      Object.fromEntries(Object.entries(expected.rejected).filter(([, n]) => n > 0)),
+    );
+    const heads: { feed: string; source_record_id: string; version: string; cancelled: boolean }[] =
+      await scenario.db.query(
+        `SELECT h.feed, h.source_record_id, s.version, h.cancelled FROM feed_record_head h JOIN source_record s ON s.id = h.current_id`,
+      );
+    expect(
+      Object.fromEntries(
+        heads.map((h) => [
+          `${h.feed}:${h.source_record_id}`,
+          { version: h.version, cancelled: h.cancelled },
+        ]),
+      ),
+    ).toEqual(expected.finalVersions);
+    reference = await modelSnapshot(scenario.db);
+    expect(reference.facts.length).toBeGreaterThan(expected.accepted);
+  });
+
+  it('through Kafka with the ingest process SIGKILLed mid-stream ends in the same state', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const env = {
+      DATABASE_URL: scenario.url,
+      KAFKA_BROKERS: base.kafka!.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_ID: `mix-b-${randomUUID()}`,
+      INGEST_HTTP_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+      // The killed member's partitions move on once its session times out.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
+    const first = AppProcess.start('ingest', env);
+    cleanups.push(() => first.stop('SIGKILL'));
+    await waitFor(
+      async () => {
+        const [{ n }] = await scenario.db.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM source_record`,
+        );
+        return Number(n) > 1000 ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 20, what: 'some progress before the kill' },
+    );
+    await first.stop('SIGKILL');
+    const [{ n: atKill }] = await scenario.db.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM source_record`,
+    );
+    expect(Number(atKill)).toBeLessThan(expected.accepted + expected.stale);
+
+    const second = AppProcess.start('ingest', env);
+    cleanups.push(() => second.stop('SIGKILL'));
+    await finished(scenario.db);
+    expect(await modelSnapshot(scenario.db)).toEqual(reference);
+  });
+
+  it('through HTTP push ends in the same state', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const api = await createApiApp(testConfig(), scenario.url);
+    cleanups.push(() => api.close());
+    await api.init();
+    const feeds = {
+      'ps.population.v1': 'population',
+      'ca.assistance.v1': 'assistance',
+      'grid.records.v1': 'grid',
+    } as const;
+    const totals = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };
+    for (const [topic, feed] of Object.entries(feeds)) {
+      const lines = stream.messages.filter((m) => m.topic === topic).map((m) => m.value);
+      for (let i = 0; i < lines.length; i += 2000) {
+        const res = await request(api.getHttpServer())
+          .post(`/v1/feeds/${feed}/records`)
+          .set('content-type', 'application/x-ndjson')
+          .send(lines.slice(i, i + 2000).join('\n'))
+          .expect(200);
+        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += res.body[k];
+      }
+    }
+    expect(totals).toEqual({
+      accepted: expected.accepted,
+      duplicate: expected.duplicate,
+      stale: expected.stale,
+      rejected: rejectedTotal,
+    });
+    expect(await modelSnapshot(scenario.db)).toEqual(reference);
+  });
+});
