@@ -37,6 +37,16 @@ describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', ()
     expect(app.output).toContain(`http://127.0.0.1:${port}/docs`);
   });
 
+  it('loads the demo data set through the real pipeline', async () => {
+    expect(app.output).toMatch(/demo data loaded through the pipeline/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/hub_records_total\{feed="population",outcome="stored"\} [1-9]/);
+    const rejects = (await (
+      await fetch(`http://127.0.0.1:${port}/v1/admin/rejects/summary`)
+    ).json()) as unknown[];
+    expect(rejects.length).toBeGreaterThan(0);
+  });
+
   it('serves /health, /ready and /docs from a PostgreSQL it started itself', async () => {
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/health`)).status).toBe(200);

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/api-app';
+import { feedExamples } from '../support/feed-examples';
 import { testConfig } from '../support/test-config';
 
 describe('API process on a real PostgreSQL', () => {
@@ -46,5 +47,33 @@ describe('API process on a real PostgreSQL', () => {
   it('answers an unknown division with 404 and a reason', async () => {
     const res = await request(app.getHttpServer()).get('/v1/divisions/999999').expect(404);
     expect(res.body.message).toMatch(/999999/);
+  });
+
+  it("takes a JSON array push and answers each record's outcome", async () => {
+    const [police] = feedExamples();
+    const record = { ...police.value, RKBM: `5001162023${String(Date.now()).slice(-10)}` };
+    const res = await request(app.getHttpServer())
+      .post('/v1/feeds/population/records')
+      .send([record, record, { ...record, SJBBH: '1' }, { ...record, XBDM: '7', SJBBH: '9' }])
+      .expect(200);
+    expect(res.body).toMatchObject({ accepted: 1, duplicate: 1, stale: 1, rejected: 1 });
+    expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      'accepted',
+      'duplicate',
+      'stale',
+      'rejected',
+    ]);
+    expect(res.body.results[3]).toMatchObject({
+      reason: 'unknown_code',
+      message: expect.stringMatching(/gender/),
+    });
+  });
+
+  it('answers an unknown feed with 404 and a body that is neither array nor NDJSON with 400', async () => {
+    await request(app.getHttpServer()).post('/v1/feeds/nope/records').send([]).expect(404);
+    await request(app.getHttpServer())
+      .post('/v1/feeds/grid/records')
+      .send({ not: 'a list' })
+      .expect(400);
   });
 });
