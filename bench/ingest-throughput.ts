@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { FeedCatalog } from '@hub/feeds';
 import { PRODUCER_CONFIG } from '@hub/kafka';
 import { dataSourceOptions, runMigrationsLocked } from '@hub/persistence';
+import { ingestTopics } from '../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
@@ -53,10 +55,7 @@ export async function measureIngest(
   });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = ['ps.population.v1', 'ca.assistance.v1', 'grid.records.v1'].flatMap((t) => [
-    `${prefix}${t}`,
-    `${prefix}${t}.dlq`,
-  ]);
+  const topics = ingestTopics(FeedCatalog.withExtraDirs([], prefix));
   await admin.createTopics({
     topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
     waitForLeaders: true,

@@ -4,7 +4,7 @@ import { HubConfig, requireKafka } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { BatchKafkaServer, kafkaClientConfig, PRODUCER_CONFIG } from '@hub/kafka';
 import { Logger } from '@hub/logging';
-import { FeedBatchConsumer } from './feed-batch-consumer';
+import { dlqTopic, FeedBatchConsumer } from './feed-batch-consumer';
 import { IngestModule } from './ingest.module';
 
 /**
@@ -49,5 +49,5 @@ export async function createIngestApp(
 
 /** The topics ingest reads and writes: each feed topic and its dead-letter topic. */
 export function ingestTopics(catalog: FeedCatalog): string[] {
-  return catalog.topics.flatMap((topic) => [topic, `${topic}.dlq`]);
+  return catalog.topics.flatMap((topic) => [topic, dlqTopic(topic)]);
 }
