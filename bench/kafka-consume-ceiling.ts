@@ -59,7 +59,7 @@ export async function measureKafkaConsume(
       key: String(start + j),
       value: sampleMessage(start + j, messageBytes),
     }));
-    await producer.send({ topic, messages: chunk, acks: 1, compression: CompressionTypes.None });
+    await producer.send({ topic, messages: chunk, compression: CompressionTypes.None });
   }
   await producer.disconnect();
 

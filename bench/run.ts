@@ -41,6 +41,7 @@ async function main() {
         node: process.version,
         kafka: KAFKA_VERSION,
       },
+      postgres: services.postgres,
       ceilings: { kafkaConsume, postgresWrite },
       ingest: {
         ...ingest,

@@ -37,7 +37,7 @@ describe('feed examples through Kafka into the unified model', () => {
     db.query<ValueRow[]>(
       `SELECT a.pointer, a.entity_type, a.entity_id, a.attribute, a.value, a.valid
          FROM attribute_value a JOIN source_record s ON s.id = a.source_record_id
-        WHERE s.feed = $1 AND s.source_record_id = $2 AND a.ended_at IS NULL ORDER BY a.id`,
+        WHERE s.feed = $1 AND s.source_record_id = $2 AND a.ended_at IS NULL ORDER BY a.position`,
       [feed, recordId],
     );
   const pick = (rows: ValueRow[], pointer: string) =>

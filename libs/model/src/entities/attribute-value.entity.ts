@@ -1,49 +1,59 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ViewColumn, ViewEntity } from 'typeorm';
 import type { EntityType } from '../entity-type';
-import { SourceRecord } from './source-record.entity';
 
 /**
- * One candidate value of one attribute of one entity, with its provenance: the source
- * record it came from and the JSON Pointer (RFC 6901) of the object inside that record.
+ * The SQL of the `attribute_value` view: one row per value a stored version contributed, with
+ * its entity (through the version's mention of the subject at that pointer) and provenance.
+ * The migration that creates the view uses this same text.
  */
-@Entity('attribute_value')
-@Index(['entityType', 'entityId', 'attribute'])
-export class AttributeValue {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
-  id!: string;
+export const ATTRIBUTE_VALUE_VIEW_SQL = `
+  SELECT m.entity_type, m.entity_id, f.fact->>'attribute' AS attribute, f.fact->'value' AS value,
+         (f.fact->>'valid')::boolean AS valid, s.id AS source_record_id, f.fact->>'pointer' AS pointer,
+         s.observed_at, s.superseded_at AS ended_at, f.position
+    FROM source_record s
+   CROSS JOIN LATERAL jsonb_array_elements(s.facts) WITH ORDINALITY AS f(fact, position)
+    JOIN mention m
+      ON m.feed = s.feed AND m.source_record_id = s.source_record_id AND m.pointer = f.fact->>'pointer'`;
 
-  @Column({ type: 'varchar', length: 16 })
+/**
+ * One candidate value of one attribute of one entity, with its provenance: the source record it
+ * came from and the JSON Pointer (RFC 6901) of the object inside that record. Read-only: the
+ * values are stored on their source record (`source_record.facts`). When entity resolution moves
+ * a mention to another entity, its values follow without being rewritten.
+ */
+@ViewEntity({ name: 'attribute_value', expression: ATTRIBUTE_VALUE_VIEW_SQL, synchronize: false })
+export class AttributeValue {
+  @ViewColumn()
   entityType!: EntityType;
 
-  @Column({ type: 'uuid' })
+  @ViewColumn()
   entityId!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @ViewColumn()
   attribute!: string;
 
-  @Column({ type: 'jsonb' })
+  @ViewColumn()
   value!: unknown;
 
   /** False when the value failed its check (e.g. an ID number with a wrong check character). */
-  @Column({ type: 'boolean', default: true })
+  @ViewColumn()
   valid!: boolean;
 
-  @Index()
-  @Column({ type: 'bigint' })
+  @ViewColumn()
   sourceRecordId!: string;
 
-  @ManyToOne(() => SourceRecord, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'source_record_id' })
-  sourceRecord?: SourceRecord;
-
   /** JSON Pointer of the object inside the source record; "" for the whole record. */
-  @Column({ type: 'text' })
+  @ViewColumn()
   pointer!: string;
 
-  @Column({ type: 'timestamptz' })
+  @ViewColumn()
   observedAt!: Date;
 
   /** Set when the source record was cancelled or superseded: the value is history. */
-  @Column({ type: 'timestamptz', nullable: true })
+  @ViewColumn()
   endedAt!: Date | null;
+
+  /** 1-based place of the value among its source record's values (mapping order). */
+  @ViewColumn()
+  position!: string;
 }

@@ -7,7 +7,21 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 export type SourceRecordStatus = 'received' | 'accepted' | 'cancelled' | 'stale';
 
-/** One version of one department record, exactly as it arrived. */
+/** One normalized value a version contributed, about the subject at `pointer` (see {@link Mention}). */
+export interface SourceFact {
+  /** JSON Pointer (RFC 6901) of the object inside the record; "" for the whole record. */
+  pointer: string;
+  attribute: string;
+  value: unknown;
+  /** False when the value failed its check (e.g. an ID number with a wrong check character). */
+  valid: boolean;
+}
+
+/**
+ * One version of one department record, exactly as it arrived, with the normalized values it
+ * contributed. The values live on the version (not one row each) so that storing a version is
+ * one row and ending its facts is one update; {@link AttributeValue} reads them as rows.
+ */
 @Entity('source_record')
 @Index(['feed', 'sourceRecordId', 'version'], { unique: true })
 export class SourceRecord {
@@ -38,6 +52,14 @@ export class SourceRecord {
 
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;
+
+  /** The time the department says the record describes (its update time); null before mapping. */
+  @Column({ type: 'timestamptz', nullable: true })
+  observedAt!: Date | null;
+
+  /** The normalized values, with provenance; null for stale, cancelling and unmapped versions. */
+  @Column({ type: 'jsonb', nullable: true })
+  facts!: SourceFact[] | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: SourceRecordStatus;
