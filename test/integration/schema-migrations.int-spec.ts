@@ -42,7 +42,7 @@ describe('unified model schema (migrated by global setup)', () => {
     }
   });
 
-  it('moves stored values onto their source records and back without losing one', async () => {
+  it('moves stored values and relations onto their source records and back without losing one', async () => {
     const scratch = await createRunDatabase(testConfig().database.url!);
     const other = await new DataSource(dataSourceOptions(scratch.url, 1)).initialize();
     const valuesOf = () =>
@@ -72,12 +72,23 @@ describe('unified model schema (migrated by global setup)', () => {
                 ('person', $1, 'idNumber', '"500381199001011234"', false, $2, '', now())`,
         [personId, sourceId],
       );
-      const before = await valuesOf();
-      expect(before).toHaveLength(2);
+      await other.query(
+        `INSERT INTO relation (relation_type, from_type, from_id, to_type, to_id, attributes, source_record_id)
+         SELECT 'registered_in', 'person', $1, 'place', id, '{"since":"2020"}', $2 FROM place WHERE code = '500116005'`,
+        [personId, sourceId],
+      );
+      const relationsOf = () =>
+        other.query(
+          `SELECT r.relation_type, r.from_id, p.code, r.attributes, r.valid_to IS NULL AS current
+             FROM relation r JOIN place p ON p.id = r.to_id`,
+        );
+      const before = { values: await valuesOf(), relations: await relationsOf() };
+      expect(before.values).toHaveLength(2);
+      expect(before.relations).toHaveLength(1);
       await runMigrationsLocked(other);
-      expect(await valuesOf()).toEqual(before);
+      expect({ values: await valuesOf(), relations: await relationsOf() }).toEqual(before);
       await other.undoLastMigration();
-      expect(await valuesOf()).toEqual(before);
+      expect({ values: await valuesOf(), relations: await relationsOf() }).toEqual(before);
     } finally {
       await other.destroy();
       await scratch.drop();

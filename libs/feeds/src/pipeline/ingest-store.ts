@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { EntityType, SourceFact } from '@hub/model';
+import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
 import { goldenColumns, GoldenColumns } from './golden-columns';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
@@ -23,9 +23,16 @@ const TABLE: Record<EntityType, string> = {
   place: 'place',
 };
 
+/*
+ * Lookups of a batch's keys are written as LATERAL … LIMIT 1 probes: a plain join with the
+ * unnested keys lets the planner hash the whole (often not yet analyzed) table, which costs a
+ * scan of it per batch and slows ingest as the model grows; the probes cost one index lookup per
+ * key whatever the table size.
+ */
+
 /**
- * The only code that writes ingest results: source records with their values and provenance,
- * record heads, mentions, entities, relations and rejects. Every statement is set-based, so a
+ * The only code that writes ingest results: source records with their values, relations and
+ * provenance, record heads, mentions, entities and rejects. Every statement is set-based, so a
  * batch of a thousand records costs about a dozen round trips, all in the caller's transaction.
  */
 @Injectable()
@@ -50,9 +57,10 @@ export class IngestStore {
       version_key: string;
       current_id: string;
     }[] = await manager.query(
-      `SELECT h.feed, h.source_record_id, h.version_key, h.current_id FROM feed_record_head h
-           JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
-             ON h.feed = k.feed AND h.source_record_id = k.id`,
+      `SELECT k.feed, k.id AS source_record_id, h.version_key, h.current_id
+         FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
+        CROSS JOIN LATERAL (SELECT version_key, current_id FROM feed_record_head h
+                             WHERE h.feed = k.feed AND h.source_record_id = k.id LIMIT 1) h`,
       [feeds, ids],
     );
     for (const h of headRows)
@@ -62,9 +70,10 @@ export class IngestStore {
       });
     const versionRows: { feed: string; source_record_id: string; version: string }[] =
       await manager.query(
-        `SELECT s.feed, s.source_record_id, s.version FROM source_record s
-         JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) k(feed, id, version)
-           ON s.feed = k.feed AND s.source_record_id = k.id AND s.version = k.version`,
+        `SELECT k.feed, k.id AS source_record_id, k.version
+           FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) k(feed, id, version)
+          CROSS JOIN LATERAL (SELECT FROM source_record s
+                               WHERE s.feed = k.feed AND s.source_record_id = k.id AND s.version = k.version LIMIT 1) s`,
         [feeds, ids, records.map((r) => r.version)],
       );
     const knownVersions = new Set(
@@ -83,10 +92,10 @@ export class IngestStore {
       factual.map((p) => p.record),
     );
     const stored: { id: string }[] = await manager.query(
-      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts)
-       SELECT feed, id, version, version_key, payload, status, topic, part, off, CASE WHEN superseded THEN now() END, observed, facts
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bool[], $11::timestamptz[], $12::jsonb[])
-              WITH ORDINALITY AS r(feed, id, version, version_key, payload, status, topic, part, off, superseded, observed, facts, n)
+      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts, relations)
+       SELECT feed, id, version, version_key, payload, status, topic, part, off, CASE WHEN superseded THEN now() END, observed, facts, relations
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bool[], $11::timestamptz[], $12::jsonb[], $13::jsonb[])
+              WITH ORDINALITY AS r(feed, id, version, version_key, payload, status, topic, part, off, superseded, observed, facts, relations, n)
         ORDER BY n
        RETURNING id`,
       [
@@ -103,6 +112,9 @@ export class IngestStore {
         plan.store.map((p) => p.record.observedAt.toISOString()),
         plan.store.map((p) =>
           p.status !== 'stale' && p.record.mapped ? JSON.stringify(factsOf(p.record)) : null,
+        ),
+        plan.store.map((p) =>
+          p.status !== 'stale' && p.record.mapped ? JSON.stringify(relationsOf(p.record)) : null,
         ),
       ],
     );
@@ -128,80 +140,37 @@ export class IngestStore {
         heads.map((p) => p.status === 'cancelled'),
       ],
     );
-    await this.writeEntitiesAndRelations(
+    await this.upsertMentionedEntities(
       manager,
-      current.filter((p) => p.record.mapped),
+      current.filter((p) => p.record.mapped).map((p) => p.record),
       entityIds,
     );
   }
 
   /**
-   * Ends what the given versions contributed: their values (which end with their source record's
-   * superseded_at) and their relations. The source records stay as history.
+   * Ends what the given versions contributed: their values and relations end with their source
+   * record's superseded_at. The source records stay as history.
    */
   private async endFacts(manager: EntityManager, sourceRecordIds: string[]) {
-    await manager.query(
-      `UPDATE relation SET valid_to = now() WHERE source_record_id = ANY($1::bigint[]) AND valid_to IS NULL`,
-      [sourceRecordIds],
-    );
     await manager.query(
       `UPDATE source_record SET superseded_at = now() WHERE id = ANY($1::bigint[])`,
       [sourceRecordIds],
     );
   }
 
-  /** The golden columns of the mentioned entities, and the relations between them. */
-  private async writeEntitiesAndRelations(
+  /** The golden columns of the mentioned entities; later versions in the batch win. */
+  private async upsertMentionedEntities(
     manager: EntityManager,
-    versions: { record: PreparedRecord; id: string; supersededInBatch: boolean }[],
+    records: PreparedRecord[],
     entityIds: Map<string, string>,
   ) {
-    if (versions.length === 0) return;
     const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
-    const relations: unknown[][] = [[], [], [], [], [], [], [], [], []];
-    const divisionCodes = new Set<string>();
-    for (const v of versions)
-      for (const r of v.record.mapped!.relations)
-        if (r.toDivisionCode) divisionCodes.add(r.toDivisionCode);
-    const places = await this.placeIds(manager, [...divisionCodes]);
-
-    for (const { record, id, supersededInBatch } of versions) {
-      const mapped = record.mapped!;
-      const mentionsByKey = new Map(mapped.mentions.map((m) => [m.key, m]));
-      const entityOf = (key: string) => {
-        const mention = mentionsByKey.get(key)!;
-        return {
-          type: mention.entityType,
-          id: entityIds.get(mentionKey(record, mention.pointer))!,
-        };
-      };
-      for (const mention of mapped.mentions) {
-        // Later versions in the batch come later: the last one's golden values win.
+    for (const record of records)
+      for (const mention of record.mapped!.mentions)
         entities.set(entityIds.get(mentionKey(record, mention.pointer))!, {
           type: mention.entityType,
           columns: goldenColumns(mention),
         });
-      }
-      for (const relation of mapped.relations) {
-        const from = entityOf(relation.fromKey);
-        const to = relation.toKey
-          ? entityOf(relation.toKey)
-          : { type: 'place' as const, id: places.get(relation.toDivisionCode!) };
-        if (!to.id) continue; // a division code the catalogue does not know: kept as a flagged value only
-        const row = [
-          relation.type,
-          from.type,
-          from.id,
-          to.type,
-          to.id,
-          JSON.stringify(relation.attributes),
-          id,
-          record.observedAt.toISOString(),
-          supersededInBatch,
-        ];
-        row.forEach((cell, i) => relations[i].push(cell));
-      }
-    }
     for (const type of Object.keys(ENTITY_COLUMNS) as EntityType[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
       if (rows.length > 0 && type !== 'place')
@@ -210,15 +179,6 @@ export class IngestStore {
           type,
           rows.map(([id, e]) => ({ id, columns: e.columns })),
         );
-    }
-    if (relations[0].length > 0) {
-      await manager.query(
-        `INSERT INTO relation (relation_type, from_type, from_id, to_type, to_id, attributes, source_record_id, valid_from, valid_to)
-         SELECT rt, ft, fid, tt, tid, attrs, sid, vf, CASE WHEN ended THEN now() END
-           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::jsonb[], $7::bigint[], $8::timestamptz[], $9::bool[])
-                AS r(rt, ft, fid, tt, tid, attrs, sid, vf, ended)`,
-        relations,
-      );
     }
   }
 
@@ -249,9 +209,10 @@ export class IngestStore {
       pointer: string;
       entity_id: string;
     }[] = await manager.query(
-      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id FROM mention m
-         JOIN unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
-           ON m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer`,
+      `SELECT k.feed, k.id AS source_record_id, k.pointer, m.entity_id
+         FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+        CROSS JOIN LATERAL (SELECT entity_id FROM mention m
+                             WHERE m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer LIMIT 1) m`,
       [list.map((m) => m.feed), list.map((m) => m.id), list.map((m) => m.pointer)],
     );
     const ids = new Map(
@@ -296,15 +257,6 @@ export class IngestStore {
     );
   }
 
-  private async placeIds(manager: EntityManager, codes: string[]): Promise<Map<string, string>> {
-    if (codes.length === 0) return new Map();
-    const rows: { id: string; code: string }[] = await manager.query(
-      `SELECT id, code FROM place WHERE code = ANY($1::text[])`,
-      [codes],
-    );
-    return new Map(rows.map((r) => [r.code, r.id]));
-  }
-
   async insertRejects(manager: EntityManager, rejects: RejectedRecord[]): Promise<void> {
     if (rejects.length === 0) return;
     await manager.query(
@@ -335,6 +287,18 @@ const factsOf = (record: PreparedRecord): SourceFact[] =>
       valid: v.valid,
     })),
   );
+
+/** The relations a version asserts, between the pointers of its mentions (or a division). */
+const relationsOf = (record: PreparedRecord): SourceRelationFact[] => {
+  const pointerOf = new Map(record.mapped!.mentions.map((m) => [m.key, m.pointer]));
+  return record.mapped!.relations.map((r) => ({
+    type: r.type,
+    from: pointerOf.get(r.fromKey)!,
+    to: r.toKey ? pointerOf.get(r.toKey)! : null,
+    toPlace: r.toDivisionCode ?? null,
+    attributes: r.attributes,
+  }));
+};
 
 const mentionKey = (record: PreparedRecord, pointer: string) =>
   `${recordKey(record.feed, record.sourceRecordId)}\u001f${pointer}`;

@@ -28,7 +28,8 @@ export type { RejectReason, RejectStatus } from './reject.entity';
 export { PLACE_LEVELS } from './place.entity';
 export type { PlaceLevel } from './place.entity';
 export type { PersonStatus } from './person.entity';
-export type { SourceFact, SourceRecordStatus } from './source-record.entity';
+export type { SourceFact, SourceRecordStatus, SourceRelationFact } from './source-record.entity';
+export { RELATION_VIEW_SQL } from './relation.entity';
 export { ATTRIBUTE_VALUE_VIEW_SQL } from './attribute-value.entity';
 
 /** Every TypeORM entity of the unified model, for the DataSource. */

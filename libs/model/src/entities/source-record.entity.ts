@@ -17,10 +17,22 @@ export interface SourceFact {
   valid: boolean;
 }
 
+/** One relation a version asserted, between the subjects at two pointers (or a division). */
+export interface SourceRelationFact {
+  type: string;
+  from: string;
+  /** Pointer of the target subject; null when the target is a division (`toPlace`). */
+  to: string | null;
+  /** Division code of a place target. */
+  toPlace: string | null;
+  attributes: Record<string, unknown>;
+}
+
 /**
  * One version of one department record, exactly as it arrived, with the normalized values it
- * contributed. The values live on the version (not one row each) so that storing a version is
- * one row and ending its facts is one update; {@link AttributeValue} reads them as rows.
+ * contributed and relations it asserted. They live on the version (not one row each) so that
+ * storing a version is one row and ending its facts is one update; the {@link AttributeValue}
+ * and {@link Relation} views read them as rows.
  */
 @Entity('source_record')
 @Index(['feed', 'sourceRecordId', 'version'], { unique: true })
@@ -60,6 +72,10 @@ export class SourceRecord {
   /** The normalized values, with provenance; null for stale, cancelling and unmapped versions. */
   @Column({ type: 'jsonb', nullable: true })
   facts!: SourceFact[] | null;
+
+  /** The relations it asserted (see {@link Relation}); null like `facts`. */
+  @Column({ type: 'jsonb', nullable: true })
+  relations!: SourceRelationFact[] | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: SourceRecordStatus;
