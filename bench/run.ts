@@ -30,6 +30,7 @@ async function main() {
     log('end-to-end ingest of the mixed stream (built ingest process)');
     const ingest = await measureIngest(services.databaseUrl, services.kafkaBrokers, {
       records: envInt('BENCH_INGEST_RECORDS', 460_000),
+      postgresPid: services.postgresPid,
       log,
     });
     const slowerCeiling = Math.min(kafkaConsume.messagesPerSecond, postgresWrite.rowsPerSecond);
