@@ -28,7 +28,7 @@ export class FactsOnSourceRecord1795910481968 implements MigrationInterface {
     await queryRunner.query(`CREATE VIEW "attribute_value" AS ${ATTRIBUTE_VALUE_VIEW_SQL}`);
 
     await queryRunner.query(`ALTER TABLE "source_record" ADD "relations" jsonb`);
-    const [{ orphans }] = await queryRunner.query(
+    const [{ orphans }]: { orphans: number }[] = await queryRunner.query(
       `SELECT count(*)::int AS orphans FROM relation WHERE source_record_id IS NULL`,
     );
     if (orphans > 0)
