@@ -28,9 +28,9 @@ export class FactsOnSourceRecord1795910481968 implements MigrationInterface {
     await queryRunner.query(`CREATE VIEW "attribute_value" AS ${ATTRIBUTE_VALUE_VIEW_SQL}`);
 
     await queryRunner.query(`ALTER TABLE "source_record" ADD "relations" jsonb`);
-    const [{ orphans }]: { orphans: number }[] = await queryRunner.query(
+    const [{ orphans }] = (await queryRunner.query(
       `SELECT count(*)::int AS orphans FROM relation WHERE source_record_id IS NULL`,
-    );
+    )) as { orphans: number }[];
     if (orphans > 0)
       throw new Error(`${orphans} relations have no source record; move them to one first`);
     await queryRunner.query(
