@@ -54,7 +54,8 @@ const clean = (s: string) => toHalfWidth(s).replace(/\s+/g, '');
 export class DivisionIndex {
   private readonly codes = new Map<string, DivisionRecord>();
   private readonly names = new Map<string, NameEntry[]>();
-  private maxNameLength = 0;
+  /** The lengths of the names starting with each character, longest first: the walk tries only these. */
+  private readonly lengthsByFirstChar = new Map<string, number[]>();
 
   constructor(divisions: Iterable<DivisionRecord>) {
     for (const d of divisions) {
@@ -70,7 +71,12 @@ export class DivisionIndex {
     const list = this.names.get(name) ?? [];
     list.push(entry);
     this.names.set(name, list);
-    this.maxNameLength = Math.max(this.maxNameLength, name.length);
+    const lengths = this.lengthsByFirstChar.get(name[0]) ?? [];
+    if (!lengths.includes(name.length)) {
+      lengths.push(name.length);
+      lengths.sort((a, b) => b - a);
+    }
+    this.lengthsByFirstChar.set(name[0], lengths);
   }
 
   byCode(code: string): DivisionRecord | undefined {
@@ -119,7 +125,8 @@ export class DivisionIndex {
     while (pos < text.length && /\s/.test(text[pos])) pos++;
     let best: DivisionMatch | null = null;
     let tie = false;
-    for (let len = Math.min(this.maxNameLength, text.length - pos); len > 0; len--) {
+    for (const len of this.lengthsByFirstChar.get(text[pos]) ?? []) {
+      if (len > text.length - pos) continue;
       for (const entry of this.names.get(text.slice(pos, pos + len)) ?? []) {
         const d = entry.division;
         if (ancestor !== null && !this.isUnder(d.code, ancestor)) continue;

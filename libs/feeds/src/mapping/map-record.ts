@@ -1,4 +1,4 @@
-import { get } from 'jsonpointer';
+import { compile } from 'jsonpointer';
 import type { DivisionIndex } from '@hub/normalize';
 import { RecordRejection } from '../rejection';
 import { normalizeAttribute } from './attribute-normalizer';
@@ -7,8 +7,15 @@ import type { MappedMention, MappedRecord, MappedRelation } from './mapped-recor
 
 type Json = Record<string, unknown>;
 
-export const valueAt = (record: unknown, pointer: string): unknown =>
-  pointer === '' ? record : (get(record as object, pointer) as unknown);
+/** Compiled pointers: mapping files name a few dozen, read for every record. */
+const compiled = new Map<string, ReturnType<typeof compile>>();
+
+export function valueAt(record: unknown, pointer: string): unknown {
+  if (pointer === '') return record;
+  let compiledPointer = compiled.get(pointer);
+  if (!compiledPointer) compiled.set(pointer, (compiledPointer = compile(pointer)));
+  return compiledPointer.get(record as object) as unknown;
+}
 
 export const matches = (record: unknown, condition: Condition): boolean =>
   valueAt(record, condition.pointer) === condition.equals;
