@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
+import { POSTGRES_WRITE_HEAVY_SETTINGS } from '@hub/persistence';
 import { REPO_ROOT } from '../support/app-process';
 
 interface K8sObject {
@@ -66,6 +67,19 @@ describe('deployment files', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'ingest', 'kafka', 'postgres']);
     expect(compose.services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(compose.services.api.environment.KAFKA_BROKERS).toBe('kafka:9092');
+  });
+
+  it('runs PostgreSQL with the write-heavy settings the benchmark measures with', () => {
+    const compose = parse(readFileSync(join(REPO_ROOT, 'deploy/docker-compose.yml'), 'utf8'), {
+      merge: true,
+    });
+    const command = compose.services.postgres.command as string[];
+    const settings = Object.fromEntries(
+      command
+        .filter((_, i) => command[i - 1] === '-c')
+        .map((kv) => kv.split('=') as [string, string]),
+    );
+    expect(settings).toEqual(POSTGRES_WRITE_HEAVY_SETTINGS);
   });
 
   it('builds a multi-stage image that runs as a non-root user', () => {
