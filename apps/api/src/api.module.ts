@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
+import { ChangesModule } from '@hub/changes';
 import { FeedsHttpModule } from '@hub/feeds';
 import { PlacesModule } from '@hub/places';
 import { HubProcessModule } from '@hub/runtime';
@@ -10,7 +11,12 @@ export class ApiModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [HubProcessModule.forRoot(config, databaseUrl), PlacesModule, FeedsHttpModule],
+      imports: [
+        HubProcessModule.forRoot(config, databaseUrl),
+        PlacesModule,
+        FeedsHttpModule,
+        ChangesModule,
+      ],
     };
   }
 }

@@ -3,25 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
+import { ENTITY_COLUMNS, lockChangeLog, upsertEntitiesWithEvents } from './entity-changes';
 import { goldenColumns, GoldenColumns } from './golden-columns';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
-
-/** Column types of each entity table's golden columns, for the set-based upserts. */
-const ENTITY_COLUMNS: Record<EntityType, Record<string, string>> = {
-  person: { name: 'text', id_number: 'text', gender: 'text', birth_date: 'text', status: 'text' },
-  event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
-  object: { object_type: 'text', name: 'text' },
-  organization: { uscc: 'text', name: 'text', org_type: 'text', division_code: 'text' },
-  place: { level: 'text', name: 'text' },
-};
-
-const TABLE: Record<EntityType, string> = {
-  person: 'person',
-  event: 'event',
-  object: 'object',
-  organization: 'organization',
-  place: 'place',
-};
 
 /*
  * Lookups of a batch's keys are written as LATERAL … LIMIT 1 probes: a plain join with the
@@ -161,7 +145,10 @@ export class IngestStore {
     );
   }
 
-  /** The golden columns of the mentioned entities; later versions in the batch win. */
+  /**
+   * The golden columns of the mentioned entities (later versions in the batch win), with a change
+   * event for each entity created or changed. Last in the transaction: see lockChangeLog.
+   */
   private async upsertMentionedEntities(
     manager: EntityManager,
     records: PreparedRecord[],
@@ -174,10 +161,12 @@ export class IngestStore {
           type: mention.entityType,
           columns: goldenColumns(mention),
         });
-    for (const type of Object.keys(ENTITY_COLUMNS) as EntityType[]) {
+    if (entities.size === 0) return;
+    await lockChangeLog(manager);
+    for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
-      if (rows.length > 0 && type !== 'place')
-        await this.upsertEntities(
+      if (rows.length > 0)
+        await upsertEntitiesWithEvents(
           manager,
           type,
           rows.map(([id, e]) => ({ id, columns: e.columns })),
@@ -240,24 +229,6 @@ export class IngestStore {
       );
     }
     return ids;
-  }
-
-  private async upsertEntities(
-    manager: EntityManager,
-    type: EntityType,
-    rows: { id: string; columns: GoldenColumns }[],
-  ) {
-    const columns = Object.entries(ENTITY_COLUMNS[type]);
-    const params = [
-      rows.map((r) => r.id),
-      ...columns.map(([c]) => rows.map((r) => r.columns[c] ?? null)),
-    ];
-    await manager.query(
-      `INSERT INTO ${TABLE[type]} (id, ${columns.map(([c]) => c).join(', ')})
-       SELECT * FROM unnest($1::uuid[], ${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
-       ON CONFLICT (id) DO UPDATE SET ${columns.map(([c]) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`,
-      params,
-    );
   }
 
   async insertRejects(manager: EntityManager, rejects: RejectedRecord[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { AttributeValue } from './attribute-value.entity';
+import { ChangeEvent } from './change-event.entity';
 import { Event } from './event.entity';
 import { FeedRecordHead } from './feed-record-head.entity';
 import { Mention } from './mention.entity';
@@ -12,6 +13,7 @@ import { SourceRecord } from './source-record.entity';
 
 export {
   AttributeValue,
+  ChangeEvent,
   Event,
   FeedRecordHead,
   Mention,
@@ -28,6 +30,7 @@ export type { RejectReason, RejectStatus } from './reject.entity';
 export { PLACE_LEVELS } from './place.entity';
 export type { PlaceLevel } from './place.entity';
 export type { PersonStatus } from './person.entity';
+export type { ChangeKind } from './change-event.entity';
 export type { SourceFact, SourceRecordStatus, SourceRelationFact } from './source-record.entity';
 export { RELATION_VIEW_SQL } from './relation.entity';
 export { ATTRIBUTE_VALUE_VIEW_SQL } from './attribute-value.entity';
@@ -45,4 +48,5 @@ export const MODEL_ENTITIES = [
   FeedRecordHead,
   Mention,
   Reject,
+  ChangeEvent,
 ];

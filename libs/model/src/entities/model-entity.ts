@@ -1,4 +1,4 @@
-import { CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * Columns every unified-model entity shares. The golden columns on each table are the
@@ -14,4 +14,11 @@ export abstract class ModelEntity {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * How many changes the entity has had (1 when created): the per-entity sequence number of its
+   * latest change event, by which subscribers order one entity's events.
+   */
+  @Column({ type: 'bigint', default: 0 })
+  changeSeq!: string;
 }

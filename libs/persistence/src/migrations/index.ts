@@ -2,6 +2,7 @@ import { UnifiedModel1795864993193 } from './1795864993193-UnifiedModel';
 import { SeedChongqingDivisions1795865000000 } from './1795865000000-SeedChongqingDivisions';
 import { FeedIngest1795867990717 } from './1795867990717-FeedIngest';
 import { FactsOnSourceRecord1795910481968 } from './1795910481968-FactsOnSourceRecord';
+import { ChangeOutbox1795913121450 } from './1795913121450-ChangeOutbox';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   SeedChongqingDivisions1795865000000,
   FeedIngest1795867990717,
   FactsOnSourceRecord1795910481968,
+  ChangeOutbox1795913121450,
 ];

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { ChangeEventRow } from './cloud-event';
+
+export interface ChangePageQuery {
+  /** Position after which to read; 0 for the beginning. */
+  after: string;
+  /** Full CloudEvents types, e.g. cn.gov.hub.person.updated. */
+  types?: string[];
+  /** A division code prefix: 500116 takes every event in Jiangjin. */
+  division?: string;
+  limit: number;
+}
+
+/** Reads the change-event outbox in position (commit) order. */
+@Injectable()
+export class ChangeLogRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Up to `limit` events after `after`, and the cursor to continue from: the last event's
+   * position, or, when the page is not full, the newest position this read could see (events up
+   * to it that did not pass the filters need not be read again; positions are handed out in
+   * commit order, so nothing can appear below it later).
+   */
+  async page(query: ChangePageQuery): Promise<{ rows: ChangeEventRow[]; next: string }> {
+    const rows: (ChangeEventRow & { horizon: string })[] = await this.db.query(
+      `WITH horizon AS (SELECT coalesce(max(position), 0) AS horizon FROM change_event)
+       SELECT e.position, e.event_id, e.type, e.entity_type, e.entity_id, e.entity_seq,
+              e.division_code, e.time, e.data, h.horizon
+         FROM horizon h
+         LEFT JOIN LATERAL (
+           SELECT * FROM change_event
+            WHERE position > $1
+              AND ($2::text[] IS NULL OR type = ANY($2::text[]))
+              AND ($3::text IS NULL OR division_code LIKE $3 || '%')
+            ORDER BY position
+            LIMIT $4) e ON true`,
+      [query.after, query.types ?? null, query.division ?? null, query.limit],
+    );
+    const events = rows.filter((r) => r.position !== null).map(({ horizon: _, ...row }) => row);
+    const horizon = rows[0]?.horizon ?? query.after;
+    const next =
+      events.length === query.limit
+        ? events[events.length - 1].position
+        : BigInt(horizon) > BigInt(query.after)
+          ? String(horizon)
+          : query.after;
+    return { rows: events, next };
+  }
+}

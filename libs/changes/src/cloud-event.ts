@@ -1,0 +1,51 @@
+/** The CloudEvents 1.0 `source` of every hub event. */
+export const HUB_EVENT_SOURCE = '/grassroots-hub';
+
+/** A change event as CloudEvents 1.0 JSON (structured mode), as on Kafka and the HTTP feed. */
+export interface ChangeCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** Extension: the entity's sequence number; subscribers order one entity's events by it. */
+  entityseq: string;
+  /** Extension: the entity's division code, when the model knows it. */
+  divisioncode?: string;
+  /** Extension: the entity type (person, event, object, organization). */
+  entitytype: string;
+  /** Extension: the position in the change log (the HTTP cursor). */
+  position: string;
+  data: Record<string, unknown>;
+}
+
+export interface ChangeEventRow {
+  position: string;
+  event_id: string;
+  type: string;
+  entity_type: string;
+  entity_id: string;
+  entity_seq: string;
+  division_code: string | null;
+  time: Date;
+  data: Record<string, unknown>;
+}
+
+export function toCloudEvent(row: ChangeEventRow): ChangeCloudEvent {
+  return {
+    specversion: '1.0',
+    id: row.event_id,
+    source: HUB_EVENT_SOURCE,
+    type: row.type,
+    subject: row.entity_id,
+    time: row.time.toISOString(),
+    datacontenttype: 'application/json',
+    entityseq: String(row.entity_seq),
+    ...(row.division_code ? { divisioncode: row.division_code } : {}),
+    entitytype: row.entity_type,
+    position: String(row.position),
+    data: row.data,
+  };
+}

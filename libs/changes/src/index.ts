@@ -1,0 +1,6 @@
+export { ChangesModule } from './changes.module';
+export { ChangeFeed } from './change-feed';
+export { ChangeLogRepository } from './change-log.repository';
+export type { ChangePageQuery } from './change-log.repository';
+export { HUB_EVENT_SOURCE, toCloudEvent } from './cloud-event';
+export type { ChangeCloudEvent, ChangeEventRow } from './cloud-event';

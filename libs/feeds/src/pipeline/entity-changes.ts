@@ -1,0 +1,83 @@
+import type { EntityManager } from 'typeorm';
+import type { EntityType } from '@hub/model';
+import type { GoldenColumns } from './golden-columns';
+
+/** Golden columns of each entity table the ingest writes, with their SQL types. */
+export const ENTITY_COLUMNS: Record<Exclude<EntityType, 'place'>, Record<string, string>> = {
+  person: { name: 'text', id_number: 'text', gender: 'text', birth_date: 'text', status: 'text' },
+  event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
+  object: { object_type: 'text', name: 'text' },
+  organization: { uscc: 'text', name: 'text', org_type: 'text', division_code: 'text' },
+};
+
+/** A status that ends the entity's life in the model: its change is an `ended` event. */
+const ENDED_STATUSES: Partial<Record<EntityType, string[]>> = {
+  person: ['deceased', 'moved_out'],
+};
+
+/** CloudEvents `type` prefix of change events. */
+export const CHANGE_TYPE_PREFIX = 'cn.gov.hub.';
+
+/**
+ * Serializes the tail of every model-changing transaction (from here to its commit) so that
+ * change_event positions are handed out in commit order: a reader that has seen position N
+ * can never later see a committed event below N. Two-key advisory lock, apart from the
+ * one-key record locks.
+ */
+export const lockChangeLog = (manager: EntityManager) =>
+  manager.query(`SELECT pg_advisory_xact_lock(${0x6875625f}, 1)`); // 'hub_'
+
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Writes the golden columns of `rows` (inserting new entities) and, in the same statement, one
+ * change event for each entity that was created or whose golden values changed: `attributes`
+ * holds the values after the change and `changed` the before/after of each changed one. An
+ * entity whose values did not change is left alone and gets no event. Set-based, because the
+ * ingest calls it for a thousand entities at a time.
+ */
+export async function upsertEntitiesWithEvents(
+  manager: EntityManager,
+  type: Exclude<EntityType, 'place'>,
+  rows: { id: string; columns: GoldenColumns }[],
+): Promise<void> {
+  const columns = Object.entries(ENTITY_COLUMNS[type]);
+  const names = columns.map(([c]) => c);
+  const attrs = (alias: string) =>
+    `jsonb_build_object(${names.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
+  const ended = ENDED_STATUSES[type];
+  const kind = ended
+    ? `CASE WHEN b.id IS NULL THEN 'created'
+            WHEN c.attrs->>'status' = ANY($${names.length + 2}::text[])
+             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($${names.length + 2}::text[])) THEN 'ended'
+            ELSE 'updated' END`
+    : `CASE WHEN b.id IS NULL THEN 'created' ELSE 'updated' END`;
+  const division = names.includes('division_code') ? `c.attrs->>'divisionCode'` : 'NULL';
+  await manager.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], ${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
+                  AS i(id, ${names.join(', ')})
+     ), before AS (
+       SELECT t.id, ${attrs('t')} AS attrs FROM ${type} t WHERE t.id = ANY($1::uuid[])
+     ), c AS (
+       INSERT INTO ${type} AS t (id, ${names.join(', ')}, change_seq)
+       SELECT id, ${names.join(', ')}, 1 FROM input
+       ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+                                      updated_at = now(), change_seq = t.change_seq + 1
+        WHERE (${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map((c) => `EXCLUDED.${c}`).join(', ')})
+       RETURNING t.id, t.change_seq, ${attrs('t')} AS attrs
+     )
+     INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
+     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || (${kind}), '${type}', c.id, c.change_seq, ${division},
+            jsonb_build_object('attributes', c.attrs, 'changed',
+              (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
+                 FROM jsonb_object_keys(c.attrs) k WHERE b.id IS NOT NULL AND b.attrs->k IS DISTINCT FROM c.attrs->k))
+       FROM c LEFT JOIN before b ON b.id = c.id
+      ORDER BY c.id`,
+    [
+      rows.map((r) => r.id),
+      ...columns.map(([c]) => rows.map((r) => r.columns[c] ?? null)),
+      ...(ended ? [ended] : []),
+    ],
+  );
+}

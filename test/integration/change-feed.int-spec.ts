@@ -1,0 +1,167 @@
+import { INestApplication } from '@nestjs/common';
+import { CloudEvent } from 'cloudevents';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { ChangeCloudEvent } from '@hub/changes';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { generateMixedStream } from '../generators/mixed-stream';
+import { scenarioDatabase } from '../support/scenario-database';
+import { testConfig } from '../support/test-config';
+
+const FEEDS = {
+  'ps.population.v1': 'population',
+  'ca.assistance.v1': 'assistance',
+  'grid.records.v1': 'grid',
+} as const;
+
+type Scenario = Awaited<ReturnType<typeof scenarioDatabase>>;
+
+/**
+ * The outbox and the HTTP change feed: every change of the model is an event written in the
+ * same transaction, and a subscriber that reads the feed from the start rebuilds the model.
+ */
+describe('change events over HTTP', () => {
+  const stream = generateMixedStream({ records: 1500, seed: 4711 });
+  let scenario: Scenario;
+  let api: INestApplication;
+
+  const push = async (messages: { topic: string; value: string }[]) => {
+    for (const [topic, feed] of Object.entries(FEEDS)) {
+      const lines = messages.filter((m) => m.topic === topic).map((m) => m.value);
+      for (let i = 0; i < lines.length; i += 1000)
+        await request(api.getHttpServer())
+          .post(`/v1/feeds/${feed}/records`)
+          .set('content-type', 'application/x-ndjson')
+          .send(lines.slice(i, i + 1000).join('\n'))
+          .expect(200);
+    }
+  };
+
+  const readAll = async (after = '0') => {
+    const events: ChangeCloudEvent[] = [];
+    let cursor = after;
+    for (;;) {
+      const res = await request(api.getHttpServer())
+        .get('/v1/changes')
+        .query({ after: cursor, limit: 1000 })
+        .expect(200);
+      const page = res.body as { events: ChangeCloudEvent[]; next: string };
+      events.push(...page.events);
+      if (page.events.length === 0) return { events, next: page.next };
+      cursor = page.next;
+    }
+  };
+
+  beforeAll(async () => {
+    scenario = await scenarioDatabase();
+    api = await createApiApp(testConfig(), scenario.url);
+    await api.init();
+    await push(stream.messages);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await scenario?.drop();
+  });
+
+  it('lets a subscriber rebuild the person table from the feed, each entity in sequence', async () => {
+    const { events } = await readAll();
+    const copy = new Map<string, Record<string, unknown>>();
+    const lastSeq = new Map<string, number>();
+    for (const event of events) {
+      // Valid CloudEvents 1.0 by the SDK's own checks (it throws otherwise).
+      const decoded = new CloudEvent<Record<string, unknown>>(event as never);
+      expect(decoded.specversion).toBe('1.0');
+      const seq = Number(event.entityseq);
+      expect(seq).toBe((lastSeq.get(event.subject) ?? 0) + 1);
+      lastSeq.set(event.subject, seq);
+      if (event.entitytype !== 'person') continue;
+      const kind = event.type.slice('cn.gov.hub.person.'.length);
+      expect(kind === 'created').toBe(!copy.has(event.subject));
+      if (kind !== 'created') {
+        const changed = event.data.changed as Record<string, { before: unknown; after: unknown }>;
+        expect(Object.keys(changed).length).toBeGreaterThan(0);
+        for (const [attribute, { before }] of Object.entries(changed))
+          expect(copy.get(event.subject)![attribute]).toEqual(before);
+      }
+      copy.set(event.subject, event.data.attributes as Record<string, unknown>);
+    }
+    const persons = await scenario.db.query<Record<string, unknown>[]>(
+      `SELECT id, name, id_number AS "idNumber", gender, birth_date AS "birthDate", status, change_seq
+         FROM person`,
+    );
+    expect(persons.length).toBeGreaterThan(1000);
+    expect(copy.size).toBe(persons.length);
+    for (const { id, change_seq, ...attributes } of persons) {
+      expect(copy.get(id as string)).toEqual(attributes);
+      expect(lastSeq.get(id as string)).toBe(Number(change_seq));
+    }
+    // Every entity of every type has its events, and no event is without its entity.
+    const [{ entities }] = await scenario.db.query<{ entities: string }[]>(
+      `SELECT (SELECT count(*) FROM person) + (SELECT count(*) FROM event) +
+              (SELECT count(*) FROM object) + (SELECT count(*) FROM organization) AS entities`,
+    );
+    expect(lastSeq.size).toBe(Number(entities));
+  });
+
+  it('adds no event when a redelivered record changes nothing', async () => {
+    const before = await readAll();
+    await push(stream.messages.slice(0, 500));
+    const after = await readAll(before.next);
+    expect(after.events).toEqual([]);
+  });
+
+  it('filters by type and division and pages with a cursor that skips what did not match', async () => {
+    const all = (await readAll()).events;
+    const res = await request(api.getHttpServer())
+      .get('/v1/changes')
+      .query({ types: 'cn.gov.hub.event.created', division: '500116', limit: 1000 })
+      .expect(200);
+    const expected = all.filter(
+      (e) => e.type === 'cn.gov.hub.event.created' && e.divisioncode?.startsWith('500116'),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(res.body.events).toEqual(expected.slice(0, 1000));
+    const empty = await request(api.getHttpServer())
+      .get('/v1/changes')
+      .query({ types: 'cn.gov.hub.nothing.created' })
+      .expect(200);
+    expect(empty.body).toEqual({ events: [], next: all[all.length - 1].position });
+    await request(api.getHttpServer()).get('/v1/changes').query({ limit: 0 }).expect(400);
+  });
+
+  it('long-polls until an event arrives, and streams Server-Sent Events', async () => {
+    const { next } = await readAll();
+    const started = Date.now();
+    const idle = await request(api.getHttpServer())
+      .get('/v1/changes')
+      .query({ after: next, wait: 1 })
+      .expect(200);
+    expect(idle.body.events).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+    const fresh = generateMixedStream({ records: 3, seed: 99, redeliveryRate: 0, invalidRate: 0 });
+    const waiting = request(api.getHttpServer())
+      .get('/v1/changes')
+      .query({ after: next, wait: 20 })
+      .then((r) => r.body as { events: ChangeCloudEvent[] });
+    await new Promise((r) => setTimeout(r, 300));
+    await push(fresh.messages.slice(0, 1));
+    expect((await waiting).events.length).toBeGreaterThan(0);
+
+    await api.listen(0, '127.0.0.1');
+    const { port } = api.getHttpServer().address() as AddressInfo;
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/v1/changes?after=${next}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!/\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    const [, id, type, data] = /^id: (\d+)\nevent: (\S+)\ndata: (.*)\n\n/.exec(text)!;
+    expect(JSON.parse(data)).toMatchObject({ position: id, type, specversion: '1.0' });
+  });
+});
