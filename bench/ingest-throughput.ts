@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { CHANGES_TOPIC } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { PRODUCER_CONFIG } from '@hub/kafka';
 import { dataSourceOptions, runMigrationsLocked } from '@hub/persistence';
@@ -67,7 +68,11 @@ export async function measureIngest(
   });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = ingestTopics(FeedCatalog.withExtraDirs([], prefix));
+  // The feed topics, their dead-letter topics and the change-event topic the relay publishes to.
+  const topics = [
+    ...ingestTopics(FeedCatalog.withExtraDirs([], prefix)),
+    `${prefix}${CHANGES_TOPIC}`,
+  ];
   await admin.createTopics({
     topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
     waitForLeaders: true,

@@ -119,6 +119,7 @@ describe('a generated mixed stream', () => {
       LOG_LEVEL: 'warn',
       // The killed member's partitions move on once its session times out.
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      HUB_CHANGE_RELAY: 'false',
     };
     const first = AppProcess.start('ingest', env);
     cleanups.push(() => first.stop('SIGKILL'));

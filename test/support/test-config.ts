@@ -7,6 +7,8 @@ export function testConfig(overrides: Record<string, string> = {}): HubConfig {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     HUB_MIGRATE_ON_START: 'true',
+    // In-process ingest apps share the test database; the relay is tested on its own.
+    HUB_CHANGE_RELAY: 'false',
     ...overrides,
   });
 }

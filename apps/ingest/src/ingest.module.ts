@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
+import { ChangeRelayModule } from '@hub/changes';
 import { FeedsModule } from '@hub/feeds';
 import { HubProcessModule } from '@hub/runtime';
 import { FeedBatchConsumer } from './feed-batch-consumer';
@@ -10,7 +11,11 @@ export class IngestModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
     return {
       module: IngestModule,
-      imports: [HubProcessModule.forRoot(config, databaseUrl), FeedsModule],
+      imports: [
+        HubProcessModule.forRoot(config, databaseUrl),
+        FeedsModule,
+        ...(config.changes.relay ? [ChangeRelayModule] : []),
+      ],
       providers: [FeedBatchConsumer],
     };
   }

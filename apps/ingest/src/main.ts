@@ -18,7 +18,7 @@ async function main() {
   if (kafka.topicPartitions > 0) {
     const created = await ensureTopics(
       createKafka(kafka),
-      ingestTopics(FeedCatalog.forConfig(config)),
+      [...ingestTopics(FeedCatalog.forConfig(config)), config.changes.topic],
       {
         partitions: kafka.topicPartitions,
         replicationFactor: kafka.topicReplication,

@@ -3,6 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ChangeEventRow } from './cloud-event';
 
+/** A DataSource, or one connection of it (the relay reads on the connection holding its lease). */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
 export interface ChangePageQuery {
   /** Position after which to read; 0 for the beginning. */
   after: string;
@@ -24,8 +29,11 @@ export class ChangeLogRepository {
    * to it that did not pass the filters need not be read again; positions are handed out in
    * commit order, so nothing can appear below it later).
    */
-  async page(query: ChangePageQuery): Promise<{ rows: ChangeEventRow[]; next: string }> {
-    const rows: (ChangeEventRow & { horizon: string })[] = await this.db.query(
+  async page(
+    query: ChangePageQuery,
+    db: Queryable = this.db,
+  ): Promise<{ rows: ChangeEventRow[]; next: string }> {
+    const rows = (await db.query(
       `WITH horizon AS (SELECT coalesce(max(position), 0) AS horizon FROM change_event)
        SELECT e.position, e.event_id, e.type, e.entity_type, e.entity_id, e.entity_seq,
               e.division_code, e.time, e.data, h.horizon
@@ -38,7 +46,7 @@ export class ChangeLogRepository {
             ORDER BY position
             LIMIT $4) e ON true`,
       [query.after, query.types ?? null, query.division ?? null, query.limit],
-    );
+    )) as (ChangeEventRow & { horizon: string })[];
     const events = rows.filter((r) => r.position !== null).map(({ horizon: _, ...row }) => row);
     const horizon = rows[0]?.horizon ?? query.after;
     const next =

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChangeFeed } from './change-feed';
+import { ChangeRelay } from './change-relay';
 import { ChangeLogRepository } from './change-log.repository';
 import { ChangesController } from './changes.controller';
 
@@ -10,3 +11,10 @@ import { ChangesController } from './changes.controller';
   exports: [ChangeLogRepository],
 })
 export class ChangesModule {}
+
+/** The outbox relay to Kafka, for the ingest process. */
+@Module({
+  providers: [ChangeLogRepository, ChangeRelay],
+  exports: [ChangeRelay],
+})
+export class ChangeRelayModule {}

@@ -1,4 +1,5 @@
-export { ChangesModule } from './changes.module';
+export { ChangeRelayModule, ChangesModule } from './changes.module';
+export { ChangeRelay } from './change-relay';
 export { ChangeFeed } from './change-feed';
 export { ChangeLogRepository } from './change-log.repository';
 export type { ChangePageQuery } from './change-log.repository';

@@ -115,6 +115,14 @@ export class Environment {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  /**
+   * Publish the change-event outbox to Kafka from this ingest process. Several processes may
+   * have it on: a PostgreSQL advisory lock (the lease) lets exactly one publish at a time.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  HUB_CHANGE_RELAY = true;
+
   /** Run TypeORM migrations when the app starts (the CLI `npm run migration:run` does the same). */
   @Transform(toBoolean)
   @IsBoolean()

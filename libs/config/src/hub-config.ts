@@ -44,7 +44,16 @@ export interface HubConfig {
     feedDirs: string[];
     topicPrefix: string;
   };
+  changes: {
+    /** Whether this ingest process runs the outbox relay (behind its lease). */
+    relay: boolean;
+    /** `hub.changes.v1`, behind the topic prefix. */
+    topic: string;
+  };
 }
+
+/** The topic the hub publishes its change events to (CloudEvents, keyed by entity id). */
+export const CHANGES_TOPIC = 'hub.changes.v1';
 
 /** Blank values count as unset, so `FOO=` in a compose file falls back to the default. */
 function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -103,6 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         .split(',')
         .map((d) => d.trim())
         .filter(Boolean),
+    },
+    changes: {
+      relay: parsed.HUB_CHANGE_RELAY,
+      topic: `${parsed.KAFKA_TOPIC_PREFIX}${CHANGES_TOPIC}`,
     },
   };
 }

@@ -1,3 +1,9 @@
 export { ConfigModule, HUB_CONFIG } from './config.module';
-export { ConfigError, loadConfig, loadConfigOrExit, requireKafka } from './hub-config';
+export {
+  CHANGES_TOPIC,
+  ConfigError,
+  loadConfig,
+  loadConfigOrExit,
+  requireKafka,
+} from './hub-config';
 export type { DatabaseConfig, HubConfig, KafkaConfig } from './hub-config';

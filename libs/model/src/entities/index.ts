@@ -1,5 +1,6 @@
 import { AttributeValue } from './attribute-value.entity';
 import { ChangeEvent } from './change-event.entity';
+import { ChangeRelayCursor } from './change-relay-cursor.entity';
 import { Event } from './event.entity';
 import { FeedRecordHead } from './feed-record-head.entity';
 import { Mention } from './mention.entity';
@@ -14,6 +15,7 @@ import { SourceRecord } from './source-record.entity';
 export {
   AttributeValue,
   ChangeEvent,
+  ChangeRelayCursor,
   Event,
   FeedRecordHead,
   Mention,
@@ -49,4 +51,5 @@ export const MODEL_ENTITIES = [
   Mention,
   Reject,
   ChangeEvent,
+  ChangeRelayCursor,
 ];
