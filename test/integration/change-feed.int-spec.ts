@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { CloudEvent } from 'cloudevents';
+import { SchemaRegistry } from '@hub/contracts';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ChangeCloudEvent } from '@hub/changes';
@@ -21,6 +22,8 @@ type Scenario = Awaited<ReturnType<typeof scenarioDatabase>>;
  * same transaction, and a subscriber that reads the feed from the start rebuilds the model.
  */
 describe('change events over HTTP', () => {
+  const schemas = new SchemaRegistry();
+  const changeEventSchema = schemas.validator('events/change-event.schema.json');
   const stream = generateMixedStream({ records: 1500, seed: 4711 });
   let scenario: Scenario;
   let api: INestApplication;
@@ -71,6 +74,7 @@ describe('change events over HTTP', () => {
     for (const event of events) {
       // Valid CloudEvents 1.0 by the SDK's own checks (it throws otherwise).
       const decoded = new CloudEvent<Record<string, unknown>>(event as never);
+      expect(changeEventSchema(event) ? '' : schemas.describe(changeEventSchema.errors)).toBe('');
       expect(decoded.specversion).toBe('1.0');
       const seq = Number(event.entityseq);
       expect(seq).toBe((lastSeq.get(event.subject) ?? 0) + 1);

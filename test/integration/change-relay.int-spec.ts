@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { CloudEvent } from 'cloudevents';
+import { SchemaRegistry } from '@hub/contracts';
 import { requireKafka } from '@hub/config';
 import type { ChangeCloudEvent } from '@hub/changes';
 import { FeedCatalog } from '@hub/feeds';
@@ -20,6 +21,8 @@ import { waitFor } from '../support/wait-for';
  * events in sequence, and rebuilds the person table.
  */
 describe('change events on Kafka', () => {
+  const schemas = new SchemaRegistry();
+  const changeEventSchema = schemas.validator('events/change-event.schema.json');
   const stream = generateMixedStream({ records: 2500, seed: 8080 });
   const prefix = `rel-${randomUUID().slice(0, 8)}.`;
   const config = testConfig({ KAFKA_TOPIC_PREFIX: prefix });
@@ -115,6 +118,7 @@ describe('change events on Kafka', () => {
     for (const { key, event, contentType } of received) {
       expect(contentType).toBe('application/cloudevents+json; charset=UTF-8');
       expect(new CloudEvent(event as never).id).toBe(event.id);
+      expect(changeEventSchema(event) ? '' : schemas.describe(changeEventSchema.errors)).toBe('');
       // Nothing invented: each event is an outbox row, keyed by its entity.
       expect(byId.get(event.id)).toMatchObject({
         entity_id: event.subject,
