@@ -6,6 +6,7 @@
  */
 import { cpus } from 'node:os';
 import { startBenchServices } from './bench-services';
+import { measureChangeLatency } from './change-latency';
 import { measureIngest } from './ingest-throughput';
 import { measureKafkaConsume } from './kafka-consume-ceiling';
 import { measurePostgresWrite } from './postgres-write-ceiling';
@@ -33,6 +34,12 @@ async function main() {
       postgresPid: services.postgresPid,
       log,
     });
+    log('change events: latency at a steady rate, relay throughput');
+    const changeEvents = await measureChangeLatency(services.databaseUrl, services.kafkaBrokers, {
+      rate: envInt('BENCH_CHANGES_RATE', 1000),
+      seconds: envInt('BENCH_CHANGES_SECONDS', 30),
+      log,
+    });
     const slowerCeiling = Math.min(kafkaConsume.messagesPerSecond, postgresWrite.rowsPerSecond);
     const result = {
       measuredAt: new Date().toISOString(),
@@ -48,6 +55,7 @@ async function main() {
         ...ingest,
         shareOfSlowerCeiling: Number((ingest.recordsPerSecond / slowerCeiling).toFixed(3)),
       },
+      changeEvents,
       benchProcessPeakRssMb: Math.round(peakRss / 2 ** 20),
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

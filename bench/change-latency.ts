@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { toCloudEvent, type ChangeEventRow } from '@hub/changes';
+import { CHANGES_TOPIC } from '@hub/config';
+import { FeedCatalog } from '@hub/feeds';
+import { PRODUCER_CONFIG } from '@hub/kafka';
+import { normalizeIdNumber } from '@hub/normalize';
+import { dataSourceOptions, runMigrationsLocked } from '@hub/persistence';
+import { ingestTopics } from '../apps/ingest/src/ingest-app';
+import { generateMixedStream } from '../test/generators/mixed-stream';
+import { AppProcess } from '../test/support/app-process';
+import { freePort } from '../test/support/free-port';
+import { createRunDatabase } from '../test/support/test-services';
+
+export interface ChangeLatency {
+  /** Department records produced per second, steadily, across the three feeds. */
+  rate: number;
+  seconds: number;
+  /** Police records (with an ID number no other message has) whose person event was timed. */
+  matched: number;
+  /** From producing the record to consuming its change event from hub.changes.v1. */
+  latencyMs: { p50: number; p99: number; max: number };
+  /** A backlog of outbox events published by a relay that starts with them waiting. */
+  relay: { events: number; seconds: number; eventsPerSecond: number };
+  /** Raw kafkajs produce of the same events (same sizes, batches of 500, acks from all). */
+  produceCeiling: { messages: number; seconds: number; messagesPerSecond: number };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * Change events end to end: the built ingest process (relay on) takes department records at a
+ * steady rate; a subscriber on hub.changes.v1 matches each population record's person event by
+ * ID number. Then the relay's own rate on a backlog, beside plain produce of the same events.
+ */
+export async function measureChangeLatency(
+  serverUrl: string,
+  brokers: string,
+  { rate = 1000, seconds = 30, log = (_: string): void => undefined } = {},
+): Promise<ChangeLatency> {
+  const prefix = `lat-${randomUUID().slice(0, 8)}.`;
+  const changes = `${prefix}${CHANGES_TOPIC}`;
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = [...ingestTopics(FeedCatalog.withExtraDirs([], prefix)), changes];
+  await admin.createTopics({
+    topics: topics.map((topic) => ({ topic, numPartitions: 6 })),
+    waitForLeaders: true,
+  });
+  const database = await createRunDatabase(serverUrl);
+  const ds = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
+  await runMigrationsLocked(ds);
+
+  const total = rate * seconds;
+  const stream = generateMixedStream({
+    records: Math.ceil(total / 2),
+    seed: 7,
+    redeliveryRate: 0,
+    outOfOrderRate: 0,
+    invalidRate: 0,
+  });
+  const messages = stream.messages.slice(0, total);
+  // Probes: police records whose ID number occurs in no other message, so exactly one person
+  // event (its creation) carries it.
+  const occurrences = new Map<string, number>();
+  for (const m of messages)
+    for (const id of m.value.match(/[0-9]{17}[0-9Xx]/g) ?? [])
+      occurrences.set(id.toUpperCase(), (occurrences.get(id.toUpperCase()) ?? 0) + 1);
+  const probes = new Map<(typeof messages)[number], string>();
+  for (const m of messages) {
+    if (!m.topic.startsWith('ps.')) continue;
+    const id = normalizeIdNumber((JSON.parse(m.value) as { GMSFHM: string }).GMSFHM);
+    if (id?.valid && occurrences.get(id.value) === 1) probes.set(m, id.value);
+  }
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const consumer = kafka.consumer({ groupId: `lat-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: changes, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = JSON.parse(message.value!.toString()) as {
+        type: string;
+        data: { attributes: { idNumber?: string } };
+      };
+      const id = event.data.attributes.idNumber;
+      const at = id === undefined ? undefined : sentAt.get(id);
+      if (at !== undefined && event.type.startsWith('cn.gov.hub.person.')) {
+        latencies.push(performance.now() - at);
+        sentAt.delete(id!);
+      }
+    },
+  });
+
+  const env = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_GROUP_ID: `lat-${randomUUID()}`,
+    KAFKA_TOPIC_PARTITIONS: '0',
+    LOG_LEVEL: 'error',
+  };
+  let ingest = AppProcess.start('ingest', { ...env, INGEST_HTTP_PORT: String(await freePort()) });
+  const producer = kafka.producer(PRODUCER_CONFIG);
+  await producer.connect();
+  const send = (slice: typeof messages) =>
+    producer.sendBatch({
+      topicMessages: slice.map((m) => ({
+        topic: `${prefix}${m.topic}`,
+        messages: [{ key: m.key, value: m.value }],
+      })),
+    });
+  try {
+    // Warm-up (not measured): the ingest joins its group and the relay takes its lease.
+    const warmUp = generateMixedStream({ records: 50, seed: 8, redeliveryRate: 0, invalidRate: 0 });
+    await send(warmUp.messages);
+    let events = 0;
+    const counting = kafka.consumer({ groupId: `lat-warm-${randomUUID()}` });
+    await counting.connect();
+    await counting.subscribe({ topic: changes, fromBeginning: true });
+    await counting.run({ eachBatch: async ({ batch }) => void (events += batch.messages.length) });
+    for (const deadline = Date.now() + 90_000; events === 0;) {
+      if (Date.now() > deadline) throw new Error(`no change event in 90 s:\n${ingest.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await counting.disconnect();
+    log(`producing ${messages.length} records at ${rate}/s`);
+    const tick = 100; // ms: rate / 10 records per tick, on a schedule that does not drift
+    const perTick = Math.max(1, Math.round((rate * tick) / 1000));
+    const start = performance.now();
+    for (let i = 0, n = 0; i < messages.length; i += perTick, n++) {
+      const wait = start + n * tick - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const slice = messages.slice(i, i + perTick);
+      const now = performance.now();
+      for (const m of slice) if (probes.has(m)) sentAt.set(probes.get(m)!, now);
+      await send(slice);
+    }
+    const expected = sentAt.size + latencies.length;
+    const deadline = Date.now() + 60_000;
+    while (sentAt.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    if (latencies.length < expected * 0.99)
+      throw new Error(`only ${latencies.length} of ${expected} person events arrived`);
+
+    // The relay alone: a backlog written with the relay off, published by a relay that starts.
+    await ingest.stop('SIGTERM');
+    const [{ published }] = await ds.query<{ published: string }[]>(
+      `SELECT position::text AS published FROM change_relay_cursor`,
+    );
+    await ds.query(`UPDATE change_relay_cursor SET position = 0`);
+    const [{ backlog }] = await ds.query<{ backlog: number }[]>(
+      `SELECT count(*)::int AS backlog FROM change_event`,
+    );
+    log(`relay: publishing a backlog of ${backlog} events (${published} were live)`);
+    let received = 0;
+    await consumer.stop();
+    await consumer.disconnect();
+    const counter = kafka.consumer({ groupId: `lat-count-${randomUUID()}` });
+    await counter.connect();
+    await counter.subscribe({ topic: changes, fromBeginning: false });
+    // Timed from the first event received to the last: the process start is not the relay's.
+    let firstAt = 0;
+    let lastAt = 0;
+    await counter.run({
+      eachBatch: async ({ batch }) => {
+        if (received === 0) firstAt = performance.now();
+        received += batch.messages.length;
+        lastAt = performance.now();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 3000)); // joined and at the end of the topic
+    ingest = AppProcess.start('ingest', { ...env, INGEST_HTTP_PORT: String(await freePort()) });
+    while (received < backlog) {
+      if (ingest.child.exitCode !== null) throw new Error(`ingest exited:\n${ingest.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const relaySeconds = (lastAt - firstAt) / 1000;
+    await counter.disconnect();
+
+    // The same events produced by plain kafkajs.
+    const rows = await ds.query<ChangeEventRow[]>(
+      `SELECT position, event_id, type, entity_type, entity_id, entity_seq, division_code, time, data
+         FROM change_event ORDER BY position`,
+    );
+    const plainTopic = `${prefix}plain-produce`;
+    await admin.createTopics({
+      topics: [{ topic: plainTopic, numPartitions: 6 }],
+      waitForLeaders: true,
+    });
+    const plainStart = performance.now();
+    for (let i = 0; i < rows.length; i += 500)
+      await producer.send({
+        topic: plainTopic,
+        messages: rows
+          .slice(i, i + 500)
+          .map((r) => ({ key: r.entity_id, value: JSON.stringify(toCloudEvent(r)) })),
+      });
+    const plainSeconds = (performance.now() - plainStart) / 1000;
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      rate,
+      seconds,
+      matched: latencies.length,
+      latencyMs: {
+        p50: Math.round(percentile(sorted, 50)),
+        p99: Math.round(percentile(sorted, 99)),
+        max: Math.round(sorted[sorted.length - 1]),
+      },
+      relay: {
+        events: backlog,
+        seconds: relaySeconds,
+        eventsPerSecond: Math.round(backlog / relaySeconds),
+      },
+      produceCeiling: {
+        messages: rows.length,
+        seconds: plainSeconds,
+        messagesPerSecond: Math.round(rows.length / plainSeconds),
+      },
+    };
+  } finally {
+    await ingest.stop('SIGTERM');
+    await producer.disconnect();
+    await admin
+      .deleteTopics({ topics: [...topics, `${prefix}plain-produce`] })
+      .catch(() => undefined);
+    await admin.disconnect();
+    await ds.destroy();
+    await database.drop();
+  }
+}
