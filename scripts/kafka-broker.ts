@@ -18,6 +18,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -170,43 +171,62 @@ export async function startBroker(
     `--cluster-id=${clusterId}`,
     `--config=${properties}`,
   ]);
-  const logFile = join(dir, 'broker.log');
+  const broker: RunningBroker = {
+    pid: 0,
+    brokers: `127.0.0.1:${port}`,
+    port,
+    dir,
+    version: KAFKA_VERSION,
+  };
+  await launch(broker, libs, options.timeoutMs ?? 90_000);
+  writeFileSync(options.stateFile ?? defaultStateFile(), JSON.stringify(broker));
+  log(`Kafka ${KAFKA_VERSION} broker ready at ${broker.brokers} (pid ${broker.pid})`);
+  return broker;
+}
+
+/**
+ * Runs the broker of `broker.dir` (formatted, with its server.properties) and waits until it
+ * serves; sets `broker.pid`.
+ */
+async function launch(broker: RunningBroker, libs: string, timeoutMs: number): Promise<void> {
+  const logFile = join(broker.dir, 'broker.log');
   const out = openSync(logFile, 'a');
+  const logStart = statSync(logFile).size;
   const child = spawn(
     'java',
     [
       '-Xms256m',
       '-Xmx512m',
       '-XX:+UseG1GC',
-      `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`,
+      `-Dlog4j.configuration=file:${join(broker.dir, 'log4j.properties')}`,
       '-cp',
-      classpath,
+      `${libs}/*`,
       'kafka.Kafka',
-      properties,
+      join(broker.dir, 'server.properties'),
     ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();
-  const broker: RunningBroker = {
-    pid: child.pid!,
-    brokers: `127.0.0.1:${port}`,
-    port,
-    dir,
-    version: KAFKA_VERSION,
-  };
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  broker.pid = child.pid!;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const output = readFileSync(logFile, 'utf8');
-    if (output.includes('Kafka Server started')) break;
+    const output = readFileSync(logFile, 'utf8').slice(logStart);
+    if (output.includes('Kafka Server started')) return;
     if (!isAlive(broker.pid) || Date.now() > deadline) {
       await stopBroker(broker);
       throw new Error(`Kafka broker did not start (log ${logFile}):\n${output.slice(-4000)}`);
     }
     await sleep(200);
   }
-  writeFileSync(options.stateFile ?? defaultStateFile(), JSON.stringify(broker));
-  log(`Kafka ${KAFKA_VERSION} broker ready at ${broker.brokers} (pid ${broker.pid})`);
-  return broker;
+}
+
+/**
+ * Starts a broker stopped with `stopBroker(broker, { keepData: true })` again, on the same
+ * ports with the same data: an outage and its end, for tests.
+ */
+export async function restartBroker(broker: RunningBroker, timeoutMs = 90_000): Promise<void> {
+  if (isAlive(broker.pid)) throw new Error(`broker ${broker.pid} is still running`);
+  await launch(broker, ensureKafkaJars(broker.version), timeoutMs);
 }
 
 /** Stops the broker cleanly (SIGTERM, then SIGKILL after 30 s) and removes its data. */
