@@ -6,6 +6,8 @@ import { requireKafka } from '@hub/config';
 import type { ChangeCloudEvent } from '@hub/changes';
 import { FeedCatalog } from '@hub/feeds';
 import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
+import request from 'supertest';
+import { createApiApp } from '../../apps/api/src/api-app';
 import { ingestTopics } from '../../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../generators/mixed-stream';
 import { AppProcess } from '../support/app-process';
@@ -149,5 +151,31 @@ describe('change events on Kafka', () => {
     );
     expect(persons.size).toBe(table.length);
     for (const { id, ...attributes } of table) expect(persons.get(id)).toEqual(attributes);
+
+    // The HTTP change feed from cursor 0 gives the same events, in the same per-entity order.
+    const api = await createApiApp(testConfig(), scenario.url);
+    cleanups.push(() => api.close());
+    await api.init();
+    const overHttp: ChangeCloudEvent[] = [];
+    for (let cursor = '0'; ;) {
+      const page = (
+        await request(api.getHttpServer())
+          .get('/v1/changes')
+          .query({ after: cursor, limit: 1000 })
+          .expect(200)
+      ).body as { events: ChangeCloudEvent[]; next: string };
+      if (page.events.length === 0) break;
+      overHttp.push(...page.events);
+      cursor = page.next;
+    }
+    const perEntity = (events: ChangeCloudEvent[]) => {
+      const ids = new Map<string, string[]>();
+      for (const e of events) ids.set(e.subject, [...(ids.get(e.subject) ?? []), e.id]);
+      return ids;
+    };
+    const once = new Set<string>();
+    const kafkaOnce = received.map((r) => r.event).filter((e) => !once.has(e.id) && once.add(e.id));
+    expect(perEntity(overHttp)).toEqual(perEntity(kafkaOnce));
+    for (const event of overHttp) expect(JSON.parse(firstSeen.get(event.id)!)).toEqual(event);
   });
 });
