@@ -7,13 +7,8 @@ import type { ChangeCloudEvent } from '@hub/changes';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { generateMixedStream } from '../generators/mixed-stream';
 import { scenarioDatabase } from '../support/scenario-database';
+import { pushOverHttp, readChangeFeed } from '../support/http-client';
 import { testConfig } from '../support/test-config';
-
-const FEEDS = {
-  'ps.population.v1': 'population',
-  'ca.assistance.v1': 'assistance',
-  'grid.records.v1': 'grid',
-} as const;
 
 type Scenario = Awaited<ReturnType<typeof scenarioDatabase>>;
 
@@ -28,32 +23,8 @@ describe('change events over HTTP', () => {
   let scenario: Scenario;
   let api: INestApplication;
 
-  const push = async (messages: { topic: string; value: string }[]) => {
-    for (const [topic, feed] of Object.entries(FEEDS)) {
-      const lines = messages.filter((m) => m.topic === topic).map((m) => m.value);
-      for (let i = 0; i < lines.length; i += 1000)
-        await request(api.getHttpServer())
-          .post(`/v1/feeds/${feed}/records`)
-          .set('content-type', 'application/x-ndjson')
-          .send(lines.slice(i, i + 1000).join('\n'))
-          .expect(200);
-    }
-  };
-
-  const readAll = async (after = '0') => {
-    const events: ChangeCloudEvent[] = [];
-    let cursor = after;
-    for (;;) {
-      const res = await request(api.getHttpServer())
-        .get('/v1/changes')
-        .query({ after: cursor, limit: 1000 })
-        .expect(200);
-      const page = res.body as { events: ChangeCloudEvent[]; next: string };
-      events.push(...page.events);
-      if (page.events.length === 0) return { events, next: page.next };
-      cursor = page.next;
-    }
-  };
+  const push = (messages: { topic: string; value: string }[]) => pushOverHttp(api, messages);
+  const readAll = (after = '0') => readChangeFeed(api, after);
 
   beforeAll(async () => {
     scenario = await scenarioDatabase();

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { ChangeLogRepository, ChangeRelay, type ChangeCloudEvent } from '@hub/changes';
 import { createKafka, ensureTopics } from '@hub/kafka';
 import { createApiApp } from '../../apps/api/src/api-app';
@@ -15,14 +14,9 @@ import {
 } from '../../scripts/kafka-broker';
 import { generateMixedStream } from '../generators/mixed-stream';
 import { scenarioDatabase } from '../support/scenario-database';
+import { pushOverHttp } from '../support/http-client';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
-
-const FEEDS = {
-  'ps.population.v1': 'population',
-  'ca.assistance.v1': 'assistance',
-  'grid.records.v1': 'grid',
-} as const;
 
 /**
  * A broker outage while the relay runs, on a broker of the test's own (stopped and started
@@ -54,19 +48,7 @@ describe('the change relay across a broker outage', () => {
     const api: INestApplication = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
-    const push = async (messages: { topic: string; value: string }[]) => {
-      for (const [topic, feed] of Object.entries(FEEDS))
-        await request(api.getHttpServer())
-          .post(`/v1/feeds/${feed}/records`)
-          .set('content-type', 'application/x-ndjson')
-          .send(
-            messages
-              .filter((m) => m.topic === topic)
-              .map((m) => m.value)
-              .join('\n'),
-          )
-          .expect(200);
-    };
+    const push = (messages: { topic: string; value: string }[]) => pushOverHttp(api, messages);
     const published = async () => {
       const [{ position }] = await scenario.db.query<{ position: string }[]>(
         `SELECT coalesce(max(position), 0)::text AS position FROM change_relay_cursor`,

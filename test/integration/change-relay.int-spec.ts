@@ -6,13 +6,13 @@ import { requireKafka } from '@hub/config';
 import type { ChangeCloudEvent } from '@hub/changes';
 import { FeedCatalog } from '@hub/feeds';
 import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
-import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { ingestTopics } from '../../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../generators/mixed-stream';
 import { AppProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
 import { scenarioDatabase } from '../support/scenario-database';
+import { readChangeFeed } from '../support/http-client';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 
@@ -156,18 +156,7 @@ describe('change events on Kafka', () => {
     const api = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
-    const overHttp: ChangeCloudEvent[] = [];
-    for (let cursor = '0'; ;) {
-      const page = (
-        await request(api.getHttpServer())
-          .get('/v1/changes')
-          .query({ after: cursor, limit: 1000 })
-          .expect(200)
-      ).body as { events: ChangeCloudEvent[]; next: string };
-      if (page.events.length === 0) break;
-      overHttp.push(...page.events);
-      cursor = page.next;
-    }
+    const { events: overHttp } = await readChangeFeed(api);
     const perEntity = (events: ChangeCloudEvent[]) => {
       const ids = new Map<string, string[]>();
       for (const e of events) ids.set(e.subject, [...(ids.get(e.subject) ?? []), e.id]);

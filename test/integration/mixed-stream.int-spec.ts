@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { requireKafka } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
@@ -12,6 +11,7 @@ import { AppProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
 import { countsByStatus, modelSnapshot } from '../support/model-snapshot';
 import { scenarioDatabase } from '../support/scenario-database';
+import { pushOverHttp } from '../support/http-client';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 
@@ -150,23 +150,7 @@ describe('a generated mixed stream', () => {
     const api = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
-    const feeds = {
-      'ps.population.v1': 'population',
-      'ca.assistance.v1': 'assistance',
-      'grid.records.v1': 'grid',
-    } as const;
-    const totals = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };
-    for (const [topic, feed] of Object.entries(feeds)) {
-      const lines = stream.messages.filter((m) => m.topic === topic).map((m) => m.value);
-      for (let i = 0; i < lines.length; i += 2000) {
-        const res = await request(api.getHttpServer())
-          .post(`/v1/feeds/${feed}/records`)
-          .set('content-type', 'application/x-ndjson')
-          .send(lines.slice(i, i + 2000).join('\n'))
-          .expect(200);
-        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += res.body[k];
-      }
-    }
+    const totals = await pushOverHttp(api, stream.messages, 2000);
     expect(totals).toEqual({
       accepted: expected.accepted,
       duplicate: expected.duplicate,
