@@ -69,8 +69,7 @@ export class IngestStore {
   async apply(manager: EntityManager, plan: IngestPlan): Promise<void> {
     if (plan.supersede.length > 0) await this.endFacts(manager, plan.supersede);
     if (plan.store.length === 0) return;
-    // Stale versions are history only; cancellations and unmapped versions carry no facts.
-    const factual = plan.store.filter((p) => p.status !== 'stale' && p.record.mapped);
+    const factual = plan.store.filter(carriesFacts);
     const entityIds = await this.resolveMentions(
       manager,
       factual.map((p) => p.record),
@@ -79,7 +78,7 @@ export class IngestStore {
     // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
     // which together cost more CPU than the rest of the insert.
     const rows = plan.store.map((p) => {
-      const factual = p.status !== 'stale' && p.record.mapped;
+      const facts = carriesFacts(p);
       const row = JSON.stringify({
         feed: p.record.feed,
         id: p.record.sourceRecordId,
@@ -91,8 +90,8 @@ export class IngestStore {
         off: p.record.coordinates?.offset ?? null,
         superseded: p.supersededInBatch,
         observed: p.record.observedAt.toISOString(),
-        facts: factual ? factsOf(p.record) : null,
-        relations: factual ? relationsOf(p.record) : null,
+        facts: facts ? factsOf(p.record) : null,
+        relations: facts ? relationsOf(p.record) : null,
       });
       return `${row.slice(0, -1)},"payload":${p.record.raw.toString('utf8')}}`;
     });
@@ -129,7 +128,7 @@ export class IngestStore {
     );
     await this.upsertMentionedEntities(
       manager,
-      current.filter((p) => p.record.mapped).map((p) => p.record),
+      factual.map((p) => p.record),
       entityIds,
     );
   }
@@ -250,6 +249,10 @@ export class IngestStore {
     );
   }
 }
+
+/** Stale versions are history only; cancellations and unmapped versions state no facts. */
+const carriesFacts = (p: IngestPlan['store'][number]): boolean =>
+  p.status !== 'stale' && p.record.mapped !== undefined;
 
 /** The values a version contributes, each with the pointer of the subject it describes. */
 const factsOf = (record: PreparedRecord): SourceFact[] =>
