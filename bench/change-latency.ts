@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { toCloudEvent, type ChangeEventRow } from '@hub/changes';
+import { cloudEventJson, type ChangeEventRow } from '@hub/changes';
 import { CHANGES_TOPIC } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { PRODUCER_CONFIG } from '@hub/kafka';
@@ -203,7 +203,7 @@ export async function measureChangeLatency(
 
     // The same events produced by plain kafkajs.
     const rows = await ds.query<ChangeEventRow[]>(
-      `SELECT position, event_id, type, entity_type, entity_id, entity_seq, division_code, time, data
+      `SELECT position, event_id, type, entity_type, entity_id, entity_seq, division_code, time, data::text AS data
          FROM change_event ORDER BY position`,
     );
     const plainTopic = `${prefix}plain-produce`;
@@ -217,7 +217,7 @@ export async function measureChangeLatency(
         topic: plainTopic,
         messages: rows
           .slice(i, i + 500)
-          .map((r) => ({ key: r.entity_id, value: JSON.stringify(toCloudEvent(r)) })),
+          .map((r) => ({ key: r.entity_id, value: cloudEventJson(r) })),
       });
     const plainSeconds = (performance.now() - plainStart) / 1000;
 

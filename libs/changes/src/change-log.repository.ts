@@ -36,7 +36,7 @@ export class ChangeLogRepository {
     const rows = (await db.query(
       `WITH horizon AS (SELECT coalesce(max(position), 0) AS horizon FROM change_event)
        SELECT e.position, e.event_id, e.type, e.entity_type, e.entity_id, e.entity_seq,
-              e.division_code, e.time, e.data, h.horizon
+              e.division_code, e.time, e.data::text AS data, h.horizon
          FROM horizon h
          LEFT JOIN LATERAL (
            SELECT * FROM change_event

@@ -11,11 +11,11 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { HUB_CONFIG, requireKafka, type HubConfig } from '@hub/config';
 import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
 import { ChangeLogRepository } from './change-log.repository';
-import { toCloudEvent } from './cloud-event';
+import { cloudEventJson } from './cloud-event';
 
 /** Session advisory lock held by the one publishing relay (two-key space, see lockChangeLog). */
 const LEASE_KEY = [0x6875625f, 2] as const;
-const BATCH = 500;
+const BATCH = 1000;
 const IDLE_MS = 100;
 const RETRY_MS = 1000;
 
@@ -119,7 +119,7 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
       topic: this.topic,
       messages: rows.map((row) => ({
         key: row.entity_id,
-        value: JSON.stringify(toCloudEvent(row)),
+        value: cloudEventJson(row),
         headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
       })),
     });

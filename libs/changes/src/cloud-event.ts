@@ -30,10 +30,11 @@ export interface ChangeEventRow {
   entity_seq: string;
   division_code: string | null;
   time: Date;
-  data: Record<string, unknown>;
+  /** The event's data as the JSON text the outbox holds. */
+  data: string;
 }
 
-export function toCloudEvent(row: ChangeEventRow): ChangeCloudEvent {
+function envelope(row: ChangeEventRow): Omit<ChangeCloudEvent, 'data'> {
   return {
     specversion: '1.0',
     id: row.event_id,
@@ -46,6 +47,18 @@ export function toCloudEvent(row: ChangeEventRow): ChangeCloudEvent {
     ...(row.division_code ? { divisioncode: row.division_code } : {}),
     entitytype: row.entity_type,
     position: String(row.position),
-    data: row.data,
   };
+}
+
+export function toCloudEvent(row: ChangeEventRow): ChangeCloudEvent {
+  return { ...envelope(row), data: JSON.parse(row.data) as Record<string, unknown> };
+}
+
+/**
+ * The same event serialized, with its data spliced in as the outbox holds it: the relay sends
+ * thousands a second, and parsing each event's data only to serialize it again cost more CPU
+ * than the rest of the relay.
+ */
+export function cloudEventJson(row: ChangeEventRow): string {
+  return `${JSON.stringify(envelope(row)).slice(0, -1)},"data":${row.data}}`;
 }

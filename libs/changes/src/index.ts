@@ -3,5 +3,5 @@ export { ChangeRelay } from './change-relay';
 export { ChangeFeed } from './change-feed';
 export { ChangeLogRepository } from './change-log.repository';
 export type { ChangePageQuery } from './change-log.repository';
-export { HUB_EVENT_SOURCE, toCloudEvent } from './cloud-event';
+export { cloudEventJson, HUB_EVENT_SOURCE, toCloudEvent } from './cloud-event';
 export type { ChangeCloudEvent, ChangeEventRow } from './cloud-event';
