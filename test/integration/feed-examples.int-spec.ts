@@ -111,8 +111,10 @@ describe('feed examples through Kafka into the unified model', () => {
       birth_date: '1956-03-02',
     });
     const relations = await db.query(
-      `SELECT r.relation_type, p.code FROM relation r JOIN place p ON p.id = r.to_id WHERE r.from_id = $1 AND r.valid_to IS NULL`,
-      [rows[0].entity_id],
+      `SELECT r.relation_type, p.code FROM relation r JOIN place p ON p.id = r.to_id
+        WHERE r.from_id = $1 AND r.valid_to IS NULL
+          AND r.source_record_id = (SELECT id FROM source_record WHERE feed = 'population' AND source_record_id = $2)`,
+      [rows[0].entity_id, ids.population],
     );
     expect(relations).toEqual([{ relation_type: 'registered_in', code: '500116005' }]);
   });
@@ -182,9 +184,37 @@ describe('feed examples through Kafka into the unified model', () => {
       tags: ['独居老人', '低保户'],
       relationToHead: '02',
     });
-    const [person] = await db.query(`SELECT id_number, name FROM person WHERE id = $1`, [
-      rows[0].entity_id,
-    ]);
-    expect(person).toEqual({ id_number: null, name: '李秀英' });
+    const [mention] = await db.query(
+      `SELECT link FROM mention WHERE feed = 'grid' AND source_record_id = $1 AND pointer = ''`,
+      [ids.grid],
+    );
+    // Not proof, but with name, birth month, gender, phone and township it is the same person.
+    expect(mention.link).toMatchObject({ rule: 'score', matchedKey: expect.any(String) });
+    expect(mention.link.evidence.map((e: { rule: string }) => e.rule)).toContain(
+      'id-number-one-edit-apart',
+    );
+  });
+
+  it('resolves the police resident, the civil-affairs applicant and the grid observation of 李秀英 to one person', async () => {
+    const persons = await db.query(
+      `SELECT DISTINCT m.entity_id FROM mention m
+        WHERE (m.feed, m.source_record_id, m.pointer) IN
+              (('population', $1, ''), ('assistance', $2, '/payload/applicant'), ('grid', $3, ''))`,
+      [ids.population, ids.assistance, ids.grid],
+    );
+    expect(persons).toHaveLength(1);
+    const [person] = await db.query(
+      `SELECT name, id_number, birth_date, gender, phone, flags FROM person WHERE id = $1`,
+      [persons[0].entity_id],
+    );
+    // Survivorship: identity from the police, the phone from the grid worker.
+    expect(person).toEqual({
+      name: '李秀英',
+      id_number: '500381195603022029',
+      birth_date: '1956-03-02',
+      gender: '2',
+      phone: '13823456789',
+      flags: [],
+    });
   });
 });

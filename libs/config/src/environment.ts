@@ -123,6 +123,18 @@ export class Environment {
   @IsBoolean()
   HUB_CHANGE_RELAY = true;
 
+  /** Person matching: a candidate scoring at least this is linked (0..1). */
+  @Type(() => Number)
+  @Min(0)
+  @Max(1)
+  HUB_MATCH_UPPER = 0.75;
+
+  /** Person matching: between this and the upper threshold, a review task (0..1). */
+  @Type(() => Number)
+  @Min(0)
+  @Max(1)
+  HUB_MATCH_LOWER = 0.5;
+
   /** Run TypeORM migrations when the app starts (the CLI `npm run migration:run` does the same). */
   @Transform(toBoolean)
   @IsBoolean()

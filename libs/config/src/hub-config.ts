@@ -44,6 +44,8 @@ export interface HubConfig {
     feedDirs: string[];
     topicPrefix: string;
   };
+  /** Person matching thresholds: link at or above `upper`, review between the two. */
+  matching: { upper: number; lower: number };
   changes: {
     /** Whether this ingest process runs the outbox relay (behind its lease). */
     relay: boolean;
@@ -79,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ),
     );
   }
+  if (parsed.HUB_MATCH_LOWER > parsed.HUB_MATCH_UPPER)
+    throw new ConfigError([
+      `HUB_MATCH_LOWER: must not exceed HUB_MATCH_UPPER (got ${parsed.HUB_MATCH_LOWER} > ${parsed.HUB_MATCH_UPPER})`,
+    ]);
   const kafka = parsed.KAFKA_BROKERS
     ? {
         brokers: parsed.KAFKA_BROKERS.split(','),
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         .map((d) => d.trim())
         .filter(Boolean),
     },
+    matching: { upper: parsed.HUB_MATCH_UPPER, lower: parsed.HUB_MATCH_LOWER },
     changes: {
       relay: parsed.HUB_CHANGE_RELAY,
       topic: `${parsed.KAFKA_TOPIC_PREFIX}${CHANGES_TOPIC}`,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
 import { DivisionIndex } from '@hub/normalize';
 import { CHONGQING, readProvinceDivisions } from '@hub/places';
+import { loadSurvivorshipRules, PersonResolver } from '@hub/resolution';
 import { FeedCatalog } from './feed-catalog';
 import { FeedPushController } from './http/feed-push.controller';
 import { RejectsController } from './http/rejects.controller';
@@ -26,6 +27,11 @@ const providers = [
     provide: INGEST_LIMITS,
     inject: [HUB_CONFIG],
     useFactory: (config: HubConfig) => ({ maxMessageBytes: config.ingest.maxMessageBytes }),
+  },
+  {
+    provide: PersonResolver,
+    inject: [HUB_CONFIG],
+    useFactory: (config: HubConfig) => new PersonResolver(config.matching, loadSurvivorshipRules()),
   },
   IngestMetrics,
   IngestStore,

@@ -4,7 +4,15 @@ import type { GoldenColumns } from './golden-columns';
 
 /** Golden columns of each entity table the ingest writes, with their SQL types. */
 export const ENTITY_COLUMNS: Record<Exclude<EntityType, 'place'>, Record<string, string>> = {
-  person: { name: 'text', id_number: 'text', gender: 'text', birth_date: 'text', status: 'text' },
+  person: {
+    name: 'text',
+    id_number: 'text',
+    gender: 'text',
+    birth_date: 'text',
+    status: 'text',
+    phone: 'text',
+    flags: 'jsonb',
+  },
   event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
   object: { object_type: 'text', name: 'text' },
   organization: { uscc: 'text', name: 'text', org_type: 'text', division_code: 'text' },
@@ -76,8 +84,53 @@ export async function upsertEntitiesWithEvents(
       ORDER BY c.id`,
     [
       rows.map((r) => r.id),
-      ...columns.map(([c]) => rows.map((r) => r.columns[c] ?? null)),
+      ...columns.map(([c, t]) =>
+        rows.map((r) => {
+          const v = r.columns[c] ?? null;
+          return t === 'jsonb' && v !== null ? JSON.stringify(v) : v;
+        }),
+      ),
       ...(ended ? [ended] : []),
+    ],
+  );
+}
+
+/** A person's life events other than its values changing: merged into another, split, ended. */
+export interface LifecycleChange {
+  id: string;
+  kind: 'merged' | 'split' | 'ended';
+  data: Record<string, unknown>;
+  /** For `merged`: the person that took every mention. */
+  mergedInto?: string;
+}
+
+/**
+ * Writes merged / split / ended events of persons with the next value of their change counter
+ * (a merged person keeps its row as a tombstone pointing at the survivor). Call after
+ * lockChangeLog, like the upsert.
+ */
+export async function insertPersonLifecycleEvents(
+  manager: EntityManager,
+  changes: LifecycleChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await manager.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[]) AS i(id, kind, data, merged_into)
+     ), bumped AS (
+       UPDATE person t SET change_seq = t.change_seq + 1, updated_at = now(),
+                           merged_into = coalesce(i.merged_into, t.merged_into)
+         FROM input i WHERE t.id = i.id
+       RETURNING t.id, t.change_seq, i.kind, i.data
+     )
+     INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
+     SELECT '${CHANGE_TYPE_PREFIX}person.' || kind, 'person', id, change_seq, NULL, data
+       FROM bumped ORDER BY id`,
+    [
+      changes.map((c) => c.id),
+      changes.map((c) => c.kind),
+      changes.map((c) => JSON.stringify(c.data)),
+      changes.map((c) => c.mergedInto ?? null),
     ],
   );
 }

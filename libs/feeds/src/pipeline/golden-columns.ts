@@ -5,7 +5,7 @@ import type { MappedMention } from '../mapping/mapped-record';
  * The entity-table columns a mention's own values fill in. A first cut: until entity
  * resolution chooses among sources (survivorship), an entity is what its mention last said.
  */
-export type GoldenColumns = Record<string, string | null>;
+export type GoldenColumns = Record<string, unknown>;
 
 function divisionOf(value: unknown): string | null {
   const code =

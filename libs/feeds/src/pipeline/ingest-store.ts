@@ -2,8 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
+import {
+  blockKey,
+  mentionKeyOf,
+  PersonFeatures,
+  personFeatures,
+  PersonResolution,
+  PersonResolver,
+  TouchedMention,
+} from '@hub/resolution';
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
-import { ENTITY_COLUMNS, lockChangeLog, upsertEntitiesWithEvents } from './entity-changes';
+import {
+  ENTITY_COLUMNS,
+  insertPersonLifecycleEvents,
+  lockChangeLog,
+  upsertEntitiesWithEvents,
+} from './entity-changes';
 import { goldenColumns, GoldenColumns } from './golden-columns';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
 
@@ -21,6 +35,8 @@ import type { PreparedRecord, RejectedRecord } from './prepare-record';
  */
 @Injectable()
 export class IngestStore {
+  constructor(private readonly persons: PersonResolver) {}
+
   /** Serializes work on the same records across processes (Kafka and HTTP push may race). */
   async lockRecords(manager: EntityManager, records: PreparedRecord[]): Promise<void> {
     const keys = [...new Set(records.map((r) => recordKey(r.feed, r.sourceRecordId)))];
@@ -70,9 +86,11 @@ export class IngestStore {
     if (plan.supersede.length > 0) await this.endFacts(manager, plan.supersede);
     if (plan.store.length === 0) return;
     const factual = plan.store.filter(carriesFacts);
+    const people = await this.preparePersonMentions(manager, plan);
     const entityIds = await this.resolveMentions(
       manager,
       factual.map((p) => p.record),
+      people.features,
     );
     // One JSON document for the whole batch, with each payload spliced in as the text that
     // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
@@ -126,11 +144,115 @@ export class IngestStore {
         heads.map((p) => p.status === 'cancelled'),
       ],
     );
+    const touched = await this.refreshPersonMentions(manager, people, entityIds);
+    const resolution = await this.persons.resolve(manager, touched);
     await this.upsertMentionedEntities(
       manager,
       factual.map((p) => p.record),
       entityIds,
+      resolution,
     );
+  }
+
+  /**
+   * The person mentions of each record's newest version in the batch, with their match features,
+   * and the active ones its stored mentions had before; then the resolution locks on every block
+   * and ID number concerned, before any of those mentions is written.
+   */
+  private async preparePersonMentions(manager: EntityManager, plan: IngestPlan) {
+    const newest = new Map<string, IngestPlan['store'][number]>();
+    for (const p of plan.store)
+      if (p.status !== 'stale') newest.set(recordKey(p.record.feed, p.record.sourceRecordId), p);
+    const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
+    for (const p of newest.values()) {
+      if (!carriesFacts(p)) continue;
+      for (const m of p.record.mapped!.mentions)
+        if (m.entityType === 'person')
+          features.set(mentionKey(p.record, m.pointer), {
+            features: personFeatures(m.values),
+            observedAt: p.record.observedAt.toISOString(),
+          });
+    }
+    const records = [...newest.values()].map((p) => p.record);
+    const before: {
+      feed: string;
+      source_record_id: string;
+      pointer: string;
+      entity_id: string;
+      block: string | null;
+    }[] =
+      records.length === 0
+        ? []
+        : await manager.query(
+            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block
+               FROM unnest($1::text[], $2::text[]) k(feed, id)
+               JOIN mention m ON m.feed = k.feed AND m.source_record_id = k.id
+              WHERE m.entity_type = 'person' AND m.active`,
+            [records.map((r) => r.feed), records.map((r) => r.sourceRecordId)],
+          );
+    const previous = new Map(
+      before.map((b) => [mentionKeyOf(b.feed, b.source_record_id, b.pointer), b]),
+    );
+    const blocks = new Set<string>();
+    const idNumbers = new Set<string>();
+    for (const b of before) if (b.block) blocks.add(b.block);
+    for (const { features: f } of features.values()) {
+      const block = blockKey(f);
+      if (block) blocks.add(block);
+      if (f.idNumber) idNumbers.add(f.idNumber);
+    }
+    await this.persons.lock(manager, [...blocks], [...idNumbers]);
+    return { features, previous };
+  }
+
+  /**
+   * Writes the current features of the batch's person mentions and deactivates those its newest
+   * versions no longer name (a cancelled record names none); returns them all for resolution.
+   */
+  private async refreshPersonMentions(
+    manager: EntityManager,
+    people: Awaited<ReturnType<IngestStore['preparePersonMentions']>>,
+    entityIds: Map<string, string>,
+  ): Promise<TouchedMention[]> {
+    const touched: TouchedMention[] = [];
+    const updates: string[] = [];
+    for (const [key, { features }] of people.features) {
+      const old = people.previous.get(key);
+      touched.push({
+        key,
+        entityId: entityIds.get(key)!,
+        oldBlock: old?.block ?? null,
+        newBlock: blockKey(features),
+      });
+      if (old) updates.push(key);
+    }
+    const gone = [...people.previous.entries()].filter(([key]) => !people.features.has(key));
+    for (const [key, old] of gone)
+      touched.push({ key, entityId: old.entity_id, oldBlock: old.block, newBlock: null });
+    if (updates.length > 0) {
+      const rows = updates.map((key) => ({ key, ...personColumns(people.features.get(key)!) }));
+      await manager.query(
+        `UPDATE mention m SET block = u.block, id_key = u.id_key, features = u.features, observed_at = u.observed, active = true
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
+                  u(feed, id, pointer, block, id_key, features, observed)
+          WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+        [
+          ...keyColumns(updates),
+          rows.map((r) => r.block),
+          rows.map((r) => r.idKey),
+          rows.map((r) => r.features),
+          rows.map((r) => r.observedAt),
+        ],
+      );
+    }
+    if (gone.length > 0)
+      await manager.query(
+        `UPDATE mention m SET active = false, block = NULL
+           FROM unnest($1::text[], $2::text[], $3::text[]) u(feed, id, pointer)
+          WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+        keyColumns(gone.map(([key]) => key)),
+      );
+    return touched;
   }
 
   /**
@@ -152,16 +274,36 @@ export class IngestStore {
     manager: EntityManager,
     records: PreparedRecord[],
     entityIds: Map<string, string>,
+    persons: PersonResolution,
   ) {
     const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
     for (const record of records)
       for (const mention of record.mapped!.mentions)
-        entities.set(entityIds.get(mentionKey(record, mention.pointer))!, {
-          type: mention.entityType,
-          columns: goldenColumns(mention),
-        });
-    if (entities.size === 0) return;
+        if (mention.entityType !== 'person')
+          entities.set(entityIds.get(mentionKey(record, mention.pointer))!, {
+            type: mention.entityType,
+            columns: goldenColumns(mention),
+          });
+    // A person's golden record comes from all its mentions (survivorship), not from one.
+    for (const { id, columns } of persons.golden)
+      entities.set(id, { type: 'person', columns: { ...columns } });
+    const lifecycle = [
+      ...persons.merged.map((m) => ({
+        id: m.id,
+        kind: 'merged' as const,
+        data: { into: m.into },
+        mergedInto: m.into,
+      })),
+      ...persons.split.map((s) => ({ id: s.id, kind: 'split' as const, data: { into: s.into } })),
+      ...persons.ended.map((e) => ({
+        id: e.id,
+        kind: 'ended' as const,
+        data: { reason: 'cancelled' },
+      })),
+    ];
+    if (entities.size === 0 && lifecycle.length === 0) return;
     await lockChangeLog(manager);
+    await insertPersonLifecycleEvents(manager, lifecycle);
     for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
       if (rows.length > 0)
@@ -177,6 +319,7 @@ export class IngestStore {
   private async resolveMentions(
     manager: EntityManager,
     records: PreparedRecord[],
+    people: Map<string, { features: PersonFeatures; observedAt: string }>,
   ): Promise<Map<string, string>> {
     if (records.length === 0) return new Map();
     const wanted = new Map<
@@ -215,15 +358,26 @@ export class IngestStore {
     const created = [...wanted.entries()].filter(([key]) => !ids.has(key));
     for (const [key] of created) ids.set(key, randomUUID());
     if (created.length > 0) {
+      // A new person mention starts on a provisional entity id; resolution moves it.
+      const person = created.map(([key]) => {
+        const p = people.get(key);
+        return p ? personColumns(p) : undefined;
+      });
       await manager.query(
-        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])`,
+        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, block, id_key, features, observed_at, active)
+         SELECT *, NOT (features IS NULL AND entity_type = 'person')
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+                  AS u(feed, id, pointer, entity_type, entity_id, block, id_key, features, observed)`,
         [
           created.map(([, m]) => m.feed),
           created.map(([, m]) => m.id),
           created.map(([, m]) => m.pointer),
           created.map(([, m]) => m.type),
           created.map(([key]) => ids.get(key)),
+          person.map((p) => p?.block ?? null),
+          person.map((p) => p?.idKey ?? null),
+          person.map((p) => p?.features ?? null),
+          person.map((p) => p?.observedAt ?? null),
         ],
       );
     }
@@ -278,4 +432,23 @@ const relationsOf = (record: PreparedRecord): SourceRelationFact[] => {
 };
 
 const mentionKey = (record: PreparedRecord, pointer: string) =>
-  `${recordKey(record.feed, record.sourceRecordId)}\u001f${pointer}`;
+  mentionKeyOf(record.feed, record.sourceRecordId, pointer);
+
+const keyColumns = (keys: string[]): string[][] => {
+  const parts = keys.map((k) => k.split('\u001f'));
+  return [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2])];
+};
+
+/** The mention columns that carry a person mention's match features. */
+const personColumns = ({
+  features,
+  observedAt,
+}: {
+  features: PersonFeatures;
+  observedAt: string;
+}) => ({
+  block: blockKey(features),
+  idKey: features.idNumber,
+  features: JSON.stringify(features),
+  observedAt,
+});

@@ -9,6 +9,7 @@ import { Organization } from './organization.entity';
 import { Person } from './person.entity';
 import { Place } from './place.entity';
 import { Reject } from './reject.entity';
+import { ReviewTask } from './review-task.entity';
 import { Relation } from './relation.entity';
 import { SourceRecord } from './source-record.entity';
 
@@ -25,8 +26,10 @@ export {
   Place,
   Reject,
   Relation,
+  ReviewTask,
   SourceRecord,
 };
+export type { ReviewTaskStatus } from './review-task.entity';
 export { REJECT_REASONS } from './reject.entity';
 export type { RejectReason, RejectStatus } from './reject.entity';
 export { PLACE_LEVELS } from './place.entity';
@@ -52,4 +55,5 @@ export const MODEL_ENTITIES = [
   Reject,
   ChangeEvent,
   ChangeRelayCursor,
+  ReviewTask,
 ];

@@ -23,4 +23,33 @@ export class Mention {
 
   @Column({ type: 'uuid' })
   entityId!: string;
+
+  /**
+   * Person mentions: the blocking key (name pinyin and birth year) that decides which mentions
+   * the matcher compares; null for other entity types and for mentions of cancelled records.
+   */
+  @Index({ where: 'block IS NOT NULL' })
+  @Column({ type: 'text', nullable: true })
+  block!: string | null;
+
+  /** Person mentions: the valid citizen ID the mention states (an exact key). */
+  @Index({ where: 'id_key IS NOT NULL' })
+  @Column({ type: 'varchar', length: 18, nullable: true })
+  idKey!: string | null;
+
+  /** Person mentions: what the matcher and survivorship use (PersonFeatures), from the current version. */
+  @Column({ type: 'jsonb', nullable: true })
+  features!: Record<string, unknown> | null;
+
+  /** When the current version of the record was observed at the source. */
+  @Column({ type: 'timestamptz', nullable: true })
+  observedAt!: Date | null;
+
+  /** False once the record is cancelled: the mention no longer speaks for its entity. */
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  /** Why the mention belongs to its entity: rule, score, the mention it matched, evidence. */
+  @Column({ type: 'jsonb', nullable: true })
+  link!: Record<string, unknown> | null;
 }

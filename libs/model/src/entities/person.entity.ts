@@ -6,6 +6,7 @@ export type PersonStatus = 'normal' | 'deceased' | 'moved_out' | 'missing';
 /** 人: a resident. */
 @Entity('person')
 export class Person extends ModelEntity {
+  @Index()
   @Column({ type: 'varchar', length: 64, nullable: true })
   name!: string | null;
 
@@ -24,4 +25,16 @@ export class Person extends ModelEntity {
 
   @Column({ type: 'varchar', length: 16, default: 'normal' })
   status!: PersonStatus;
+
+  @Index()
+  @Column({ type: 'varchar', length: 11, nullable: true })
+  phone!: string | null;
+
+  /** Real conflicts between sources (two birth dates for one ID), flagged and not resolved. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  flags!: { attribute: string; values: unknown[] }[];
+
+  /** Set when every mention of this person went to another one: where they went. */
+  @Column({ type: 'uuid', nullable: true })
+  mergedInto!: string | null;
 }

@@ -1,0 +1,10 @@
+export { blockKey, nameKeyOf, personFeatures } from './person-features';
+export type { MentionValue, PersonFeatures } from './person-features';
+export { DEFAULT_MATCH_THRESHOLDS, oneEditApart, scorePair } from './person-match';
+export type { MatchEvidence, MatchThresholds, PairScore } from './person-match';
+export { clusterBlock } from './cluster-block';
+export type { BlockMention, BlockResolution, MentionLink } from './cluster-block';
+export { goldenPerson, loadSurvivorshipRules } from './survivorship';
+export type { GoldenPerson, SurvivorshipRules } from './survivorship';
+export { mentionKeyOf, PersonResolver } from './person-resolver';
+export type { PersonResolution, TouchedMention } from './person-resolver';

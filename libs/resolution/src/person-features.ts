@@ -1,0 +1,94 @@
+import { pinyin } from 'pinyin-pro';
+import { birthDateFromIdNumber, genderFromIdNumber } from '@hub/normalize';
+
+/** One normalized value of a mention, as the feed mapping produced it. */
+export interface MentionValue {
+  attribute: string;
+  value: unknown;
+  valid: boolean;
+}
+
+/**
+ * What the matcher and the golden record need of one person mention, taken from its mapped
+ * values. Stored on the mention row, so re-resolving a block never re-reads payloads.
+ */
+export interface PersonFeatures {
+  /** Normalized name without the minority-name dot. */
+  name: string | null;
+  /** Toneless pinyin of the name: equal for homophones (张伟/张玮) and traditional forms (張偉). */
+  nameKey: string | null;
+  /** A citizen ID that passed its check: an exact key. */
+  idNumber: string | null;
+  /** A citizen ID that failed its check (a typo): evidence, never proof. */
+  claimedId: string | null;
+  /** YYYY, YYYY-MM or YYYY-MM-DD. */
+  birthDate: string | null;
+  /** GB/T 2261.1: 1 male, 2 female; unknown codes are left out. */
+  gender: '1' | '2' | null;
+  phone: string | null;
+  /** Residence division (else hukou division), 6–12 digits. */
+  division: string | null;
+  /** Police household number (户号). */
+  household: string | null;
+  /** Police status: normal, deceased, moved_out, missing. */
+  status: string | null;
+}
+
+const DOT = /[·•‧・]/g;
+
+/** The blocking key: pinyin of the name and the birth year; only mentions sharing it are compared. */
+export function blockKey(features: PersonFeatures): string | null {
+  if (!features.nameKey) return null;
+  return `${features.nameKey}|${birthYear(features) ?? ''}`;
+}
+
+function birthYear(features: PersonFeatures): string | null {
+  if (features.birthDate) return features.birthDate.slice(0, 4);
+  // A mistyped ID usually still carries the birth date; good enough to choose a block.
+  const claimed = features.claimedId;
+  if (claimed && /^\d{6}(19|20)\d{2}/.test(claimed)) return claimed.slice(6, 10);
+  return null;
+}
+
+export function nameKeyOf(name: string): string {
+  return pinyin(name.replace(DOT, ''), { toneType: 'none', type: 'array', nonZh: 'consecutive' })
+    .join('')
+    .replace(/\s+/g, '')
+    .toLowerCase();
+}
+
+export function personFeatures(values: readonly MentionValue[]): PersonFeatures {
+  const first = (attribute: string, valid = true): unknown =>
+    values.find((v) => v.attribute === attribute && v.valid === valid)?.value;
+  const text = (attribute: string): string | null => {
+    const v = first(attribute);
+    return typeof v === 'string' && v !== '' ? v : null;
+  };
+  const rawName = text('name');
+  const name = rawName ? rawName.replace(DOT, '') : null;
+  const idNumber = text('idNumber');
+  const claimed = first('idNumber', false);
+  const birthDate = text('birthDate') ?? (idNumber ? birthDateFromIdNumber(idNumber) : null);
+  const gender = (() => {
+    const g = text('gender') ?? (idNumber ? genderFromIdNumber(idNumber) : null);
+    return g === '1' || g === '2' ? g : null;
+  })();
+  const division = divisionOf(first('residenceAddress')) ?? divisionOf(first('hukouAddress'));
+  return {
+    name,
+    nameKey: name ? nameKeyOf(name) : null,
+    idNumber,
+    claimedId: typeof claimed === 'string' && claimed !== '' ? claimed : null,
+    birthDate,
+    gender,
+    phone: text('phone'),
+    division,
+    household: text('householdNumber'),
+    status: text('status'),
+  };
+}
+
+function divisionOf(address: unknown): string | null {
+  const code = (address as { divisionCode?: unknown } | undefined)?.divisionCode;
+  return typeof code === 'string' && /^\d{6,12}$/.test(code) ? code : null;
+}

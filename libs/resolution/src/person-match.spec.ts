@@ -1,0 +1,90 @@
+import { personFeatures, blockKey, type MentionValue } from './person-features';
+import { oneEditApart, scorePair } from './person-match';
+
+const person = (values: Record<string, unknown>, invalid: Record<string, unknown> = {}) =>
+  personFeatures([
+    ...Object.entries(values).map(([attribute, value]): MentionValue => ({
+      attribute,
+      value,
+      valid: true,
+    })),
+    ...Object.entries(invalid).map(([attribute, value]): MentionValue => ({
+      attribute,
+      value,
+      valid: false,
+    })),
+  ]);
+
+const ID = '500381195603022029';
+
+describe('person features', () => {
+  it('give homophones, traditional forms and the minority dot one blocking key', () => {
+    const keys = ['张伟', '张玮', '張偉'].map((name) =>
+      blockKey(person({ name, birthDate: '1980-01-02' })),
+    );
+    expect(new Set(keys)).toEqual(new Set(['zhangwei|1980']));
+    expect(blockKey(person({ name: '阿依古丽·买买提' }))).toBe(
+      blockKey(person({ name: '阿依古丽买买提' })),
+    );
+  });
+
+  it('take birth date and gender from a valid ID, and the block year from a mistyped one', () => {
+    expect(person({ name: '李秀英', idNumber: ID })).toMatchObject({
+      birthDate: '1956-03-02',
+      gender: '2',
+    });
+    expect(blockKey(person({ name: '李秀英' }, { idNumber: '50038119560302202X' }))).toBe(
+      'lixiuying|1956',
+    );
+  });
+});
+
+describe('scorePair', () => {
+  const police = person({
+    name: '李秀英',
+    idNumber: ID,
+    phone: '13823456789',
+    residenceAddress: { divisionCode: '500116005' },
+  });
+
+  it('links the same valid ID and never two different valid IDs', () => {
+    expect(scorePair(police, person({ name: '李秀英', idNumber: ID })).score).toBe(1);
+    expect(
+      scorePair(police, person({ name: '李秀英', idNumber: '500381195603021921' })).cannotLink,
+    ).toBe('different-id-numbers');
+  });
+
+  it('scores a grid observation with a mistyped ID high, as evidence rather than proof', () => {
+    const grid = person(
+      {
+        name: '李秀英',
+        birthDate: '1956-03',
+        gender: '2',
+        phone: '13823456789',
+        residenceAddress: { divisionCode: '500116005' },
+      },
+      { idNumber: '50038119560302202X' },
+    );
+    const s = scorePair(police, grid);
+    expect(s.evidence.map((e) => e.rule)).toContain('id-number-one-edit-apart');
+    expect(s.score).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('keeps namesakes apart: same name, another birth date', () => {
+    const a = person({ name: '张伟', birthDate: '1980-01-02', gender: '1' });
+    const b = person({ name: '张伟', birthDate: '1980-03-04', gender: '1' });
+    expect(scorePair(a, b).cannotLink).toBe('different-birth-dates');
+  });
+
+  it('gives a bare name and gender too little to link', () => {
+    const a = person({ name: '张伟', gender: '1' });
+    const b = person({ name: '张伟', gender: '1' });
+    expect(scorePair(a, b).score).toBeLessThan(0.5);
+  });
+
+  it('tells one substitution or one transposition from more', () => {
+    expect(oneEditApart('123456', '123457')).toBe(true);
+    expect(oneEditApart('123456', '123465')).toBe(true);
+    expect(oneEditApart('123456', '124365')).toBe(false);
+  });
+});

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { BlockMention, clusterBlock, MentionLink } from './cluster-block';
+import type { PersonFeatures } from './person-features';
+import type { MatchThresholds } from './person-match';
+import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
+
+/** A person mention whose block may have changed: its key, and the block it was in before. */
+export interface TouchedMention {
+  key: string;
+  entityId: string;
+  oldBlock: string | null;
+  newBlock: string | null;
+}
+
+/** What the ingest writes after resolution, in its change-log section of the transaction. */
+export interface PersonResolution {
+  /** Golden values of every person that has active mentions and may have changed. */
+  golden: { id: string; columns: GoldenPerson }[];
+  /** Existing persons all of whose mentions went to another person. */
+  merged: { id: string; into: string }[];
+  /** Existing persons that lost some mentions to other persons and go on. */
+  split: { id: string; into: string[] }[];
+  /** Existing persons left with no active mention (their records were cancelled). */
+  ended: { id: string }[];
+}
+
+interface StoredMention {
+  feed: string;
+  source_record_id: string;
+  pointer: string;
+  entity_id: string;
+  features: PersonFeatures;
+  link: MentionLink | null;
+}
+
+export const mentionKeyOf = (feed: string, sourceRecordId: string, pointer: string) =>
+  `${feed}\u001f${sourceRecordId}\u001f${pointer}`;
+const splitKey = (key: string) => key.split('\u001f') as [string, string, string];
+
+/**
+ * Re-resolves every block a batch touched (the blocks its person mentions are in now and were
+ * in before) in the caller's transaction: each block is partitioned again from all its active
+ * mentions (clusterBlock), so the outcome depends on the set of records and not on their order;
+ * mentions are moved to their cluster's entity, review tasks follow, and the golden record of
+ * every person concerned is recomputed from its mentions.
+ */
+export class PersonResolver {
+  constructor(
+    private readonly thresholds: MatchThresholds,
+    private readonly rules: SurvivorshipRules,
+  ) {}
+
+  /**
+   * Serializes resolution of the same blocks and ID numbers across processes. Take it before
+   * writing any of the mentions concerned: every write of a mention then happens under the lock
+   * of its block, so two batches cannot wait on each other's rows.
+   */
+  async lock(manager: EntityManager, blocks: string[], idNumbers: string[]): Promise<void> {
+    const keys = [
+      ...blocks.map((b) => `person-block\u001f${b}`),
+      ...idNumbers.map((i) => `person-id\u001f${i}`),
+    ];
+    if (keys.length === 0) return;
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) locks`,
+      [keys],
+    );
+  }
+
+  /** Call after `lock` and after the touched mentions were written. */
+  async resolve(manager: EntityManager, touched: TouchedMention[]): Promise<PersonResolution> {
+    const blocks = [
+      ...new Set(touched.flatMap((t) => [t.oldBlock, t.newBlock]).filter((b) => b !== null)),
+    ].sort();
+    const stored: (StoredMention & { block: string })[] = blocks.length
+      ? await manager.query(
+          `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
+             FROM unnest($1::text[]) b(block)
+             JOIN mention m ON m.block = b.block AND m.active`,
+          [blocks],
+        )
+      : [];
+    const byBlock = new Map<string, BlockMention[]>();
+    const current = new Map<string, StoredMention>();
+    for (const row of stored) {
+      const key = mentionKeyOf(row.feed, row.source_record_id, row.pointer);
+      current.set(key, row);
+      const list = byBlock.get(row.block) ?? [];
+      list.push({ key, features: row.features });
+      byBlock.set(row.block, list);
+    }
+    const clusters = new Map<string, string>();
+    const links = new Map<string, MentionLink>();
+    const reviews: {
+      key: string;
+      candidates: { cluster: string; score: number; matchedKey: string; evidence: unknown }[];
+    }[] = [];
+    for (const [block, mentions] of [...byBlock].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const r = clusterBlock(mentions, this.thresholds);
+      // Cluster names are per block, except ID clusters, which are one person across blocks.
+      for (const [key, c] of r.cluster)
+        clusters.set(key, c.startsWith('id:') ? c : `${block}\u001e${c}`);
+      for (const [key, l] of r.link) links.set(key, l);
+      for (const review of r.reviews)
+        reviews.push({
+          key: review.key,
+          candidates: review.candidates.map((c) => ({
+            ...c,
+            cluster: c.cluster.startsWith('id:') ? c.cluster : `${block}\u001e${c.cluster}`,
+          })),
+        });
+    }
+
+    const entityOf = await this.chooseEntities(manager, clusters, current);
+
+    // Move mentions and record why they are where they are.
+    const moves: { key: string; from: string; to: string }[] = [];
+    const updates: { key: string; entityId: string; link: MentionLink }[] = [];
+    for (const [key, cluster] of clusters) {
+      const row = current.get(key)!;
+      const to = entityOf.get(cluster)!;
+      const link = links.get(key)!;
+      if (to !== row.entity_id) moves.push({ key, from: row.entity_id, to });
+      if (to !== row.entity_id || JSON.stringify(link) !== JSON.stringify(row.link))
+        updates.push({ key, entityId: to, link });
+    }
+    if (updates.length > 0) {
+      const parts = updates.map((u) => splitKey(u.key));
+      await manager.query(
+        `UPDATE mention m SET entity_id = u.entity_id, link = u.link
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[]) u(feed, id, pointer, entity_id, link)
+          WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+        [
+          parts.map((p) => p[0]),
+          parts.map((p) => p[1]),
+          parts.map((p) => p[2]),
+          updates.map((u) => u.entityId),
+          updates.map((u) => JSON.stringify(u.link)),
+        ],
+      );
+    }
+    await this.keepReviewTasks(manager, [...current.keys()], reviews, entityOf, clusters);
+
+    const concerned = new Set<string>([
+      ...touched.map((t) => t.entityId),
+      ...moves.flatMap((m) => [m.from, m.to]),
+      ...[...clusters.values()].map((c) => entityOf.get(c)!),
+    ]);
+    const deactivated = new Set(
+      touched.filter((t) => t.oldBlock !== null && t.newBlock === null).map((t) => t.entityId),
+    );
+    return this.outcome(manager, [...concerned], moves, deactivated);
+  }
+
+  /**
+   * The entity of each cluster: an ID cluster keeps the person that already has that ID; any
+   * other cluster keeps the entity most of its members are on (unless another cluster or another
+   * ID holds it), so re-resolving an unchanged block moves nothing; else a new person.
+   */
+  private async chooseEntities(
+    manager: EntityManager,
+    clusters: Map<string, string>,
+    current: Map<string, StoredMention>,
+  ): Promise<Map<string, string>> {
+    const members = new Map<string, string[]>();
+    for (const [key, c] of clusters) members.set(c, [...(members.get(c) ?? []), key]);
+    const idNumbers = [...members.keys()].filter((c) => c.startsWith('id:')).map((c) => c.slice(3));
+    const entityIds = [...new Set([...current.values()].map((m) => m.entity_id))];
+    const persons: { id: string; id_number: string | null }[] = await manager.query(
+      `SELECT id, id_number FROM person
+        WHERE merged_into IS NULL AND (id = ANY($1::uuid[]) OR id_number = ANY($2::text[]))`,
+      [entityIds, idNumbers],
+    );
+    const idNumberOf = new Map(persons.map((p) => [p.id, p.id_number]));
+    const personWithId = new Map<string, string>();
+    for (const p of [...persons].sort((a, b) => (a.id < b.id ? -1 : 1)))
+      if (p.id_number && !personWithId.has(p.id_number)) personWithId.set(p.id_number, p.id);
+
+    const entityOf = new Map<string, string>();
+    const claimed = new Set<string>();
+    const ordered = [...members.keys()].sort((a, b) => {
+      const ia = a.startsWith('id:') ? 0 : 1;
+      const ib = b.startsWith('id:') ? 0 : 1;
+      return ia - ib || (a < b ? -1 : 1);
+    });
+    for (const c of ordered) {
+      const idNumber = c.startsWith('id:') ? c.slice(3) : null;
+      let chosen = idNumber ? personWithId.get(idNumber) : undefined;
+      if (!chosen) {
+        const votes = new Map<string, number>();
+        for (const key of members.get(c)!) {
+          const e = current.get(key)!.entity_id;
+          const holder = idNumberOf.get(e);
+          if (claimed.has(e) || (holder && holder !== idNumber)) continue;
+          votes.set(e, (votes.get(e) ?? 0) + 1);
+        }
+        chosen = [...votes].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0];
+      }
+      chosen ??= randomUUID();
+      claimed.add(chosen);
+      entityOf.set(c, chosen);
+    }
+    return entityOf;
+  }
+
+  private async keepReviewTasks(
+    manager: EntityManager,
+    blockKeys: string[],
+    reviews: {
+      key: string;
+      candidates: { cluster: string; score: number; matchedKey: string; evidence: unknown }[];
+    }[],
+    entityOf: Map<string, string>,
+    clusters: Map<string, string>,
+  ) {
+    const open = reviews.map((r) => {
+      const [feed, sourceRecordId, pointer] = splitKey(r.key);
+      return {
+        feed,
+        sourceRecordId,
+        pointer,
+        entityId: entityOf.get(clusters.get(r.key)!)!,
+        candidates: r.candidates.map((c) => {
+          const [mf, mid, mp] = splitKey(c.matchedKey);
+          return {
+            entityId: entityOf.get(c.cluster) ?? null,
+            score: c.score,
+            evidence: c.evidence,
+            matched: { feed: mf, sourceRecordId: mid, pointer: mp },
+          };
+        }),
+      };
+    });
+    const stillOpen = new Set(reviews.map((r) => r.key));
+    const moot = blockKeys.filter((k) => !stillOpen.has(k)).map(splitKey);
+    if (moot.length > 0)
+      await manager.query(
+        `UPDATE review_task t SET status = 'moot', decided_at = now()
+           FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+          WHERE t.status = 'open' AND t.feed = k.feed AND t.source_record_id = k.id AND t.pointer = k.pointer`,
+        [moot.map((p) => p[0]), moot.map((p) => p[1]), moot.map((p) => p[2])],
+      );
+    if (open.length > 0)
+      await manager.query(
+        `INSERT INTO review_task (feed, source_record_id, pointer, entity_id, candidates)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[])
+         ON CONFLICT (feed, source_record_id, pointer) WHERE status = 'open'
+         DO UPDATE SET entity_id = EXCLUDED.entity_id, candidates = EXCLUDED.candidates`,
+        [
+          open.map((o) => o.feed),
+          open.map((o) => o.sourceRecordId),
+          open.map((o) => o.pointer),
+          open.map((o) => o.entityId),
+          open.map((o) => JSON.stringify(o.candidates)),
+        ],
+      );
+  }
+
+  /** Golden records of the persons concerned, and which ones merged, split or ended. */
+  private async outcome(
+    manager: EntityManager,
+    entityIds: string[],
+    moves: { key: string; from: string; to: string }[],
+    deactivated: Set<string>,
+  ): Promise<PersonResolution> {
+    const rows: (GoldenInput & { entity_id: string })[] = await manager.query(
+      `SELECT m.entity_id, m.feed, m.source_record_id AS "sourceRecordId", m.pointer,
+              to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "observedAt", m.features
+         FROM mention m
+        WHERE m.entity_type = 'person' AND m.entity_id = ANY($1::uuid[]) AND m.active AND m.features IS NOT NULL`,
+      [entityIds],
+    );
+    const inputs = new Map<string, GoldenInput[]>();
+    for (const r of rows) inputs.set(r.entity_id, [...(inputs.get(r.entity_id) ?? []), r]);
+    const persons: { id: string }[] = await manager.query(
+      `SELECT id FROM person WHERE id = ANY($1::uuid[]) AND merged_into IS NULL`,
+      [entityIds],
+    );
+    const existing = new Set(persons.map((p) => p.id));
+    const golden = [...inputs].map(([id, list]) => ({
+      id,
+      columns: goldenPerson(list, this.rules),
+    }));
+    const movedTo = new Map<string, Map<string, number>>();
+    for (const m of moves) {
+      const targets = movedTo.get(m.from) ?? new Map<string, number>();
+      targets.set(m.to, (targets.get(m.to) ?? 0) + 1);
+      movedTo.set(m.from, targets);
+    }
+    const merged: PersonResolution['merged'] = [];
+    const split: PersonResolution['split'] = [];
+    const ended: PersonResolution['ended'] = [];
+    for (const id of [...existing].sort()) {
+      const targets = movedTo.get(id);
+      if (inputs.has(id)) {
+        if (targets) split.push({ id, into: [...targets.keys()].sort() });
+      } else if (targets) {
+        const [into] = [...targets].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0];
+        merged.push({ id, into });
+      } else if (deactivated.has(id)) ended.push({ id });
+    }
+    return { golden, merged, split, ended };
+  }
+}
