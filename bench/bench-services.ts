@@ -41,6 +41,24 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
   };
 }
 
+/** Only the PostgreSQL side of startBenchServices: a fresh database on the bench's server. */
+export async function startBenchPostgres(): Promise<{
+  url: string;
+  description: string;
+  stop(): Promise<void>;
+}> {
+  const postgres = await benchPostgres();
+  const database = await createRunDatabase(postgres.url);
+  return {
+    url: database.url,
+    description: postgres.description,
+    stop: async () => {
+      await database.drop();
+      await postgres.stop();
+    },
+  };
+}
+
 async function benchPostgres() {
   const external = process.env.BENCH_DATABASE_URL;
   if (external)

@@ -97,9 +97,10 @@ export async function measureChangeLatency(
     eachMessage: async ({ message }) => {
       const event = JSON.parse(message.value!.toString()) as {
         type: string;
-        data: { attributes: { idNumber?: string } };
+        data: { attributes?: { idNumber?: string } };
       };
-      const id = event.data.attributes.idNumber;
+      // Merged, split and cancelled-ended events carry no attributes.
+      const id = event.data.attributes?.idNumber;
       const at = id === undefined ? undefined : sentAt.get(id);
       if (at !== undefined && event.type.startsWith('cn.gov.hub.person.')) {
         latencies.push(performance.now() - at);

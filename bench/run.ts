@@ -34,6 +34,7 @@ async function main() {
       postgresPid: services.postgresPid,
       log,
     });
+    log(`ingest: ${JSON.stringify(ingest)}`);
     log('change events: latency at a steady rate, relay throughput');
     const changeEvents = await measureChangeLatency(services.databaseUrl, services.kafkaBrokers, {
       rate: envInt('BENCH_CHANGES_RATE', 1000),

@@ -156,6 +156,11 @@ export interface SourceRecord<F extends FeedName = FeedName> {
   versions: MessageOf[F][];
   /** The last version is a cancellation (BDLX ZX, operation delete, 作废 是). */
   cancelled: boolean;
+  /**
+   * The truth for entity resolution: the resident (Resident.id) behind each person mention, by
+   * the JSON Pointer convention of the mappings ("" for the whole record, /payload/members/0…).
+   */
+  persons: { pointer: string; person: number }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +293,8 @@ export interface Household {
 }
 
 export interface Resident {
+  /** Who the resident really is: the truth entity resolution is measured against. */
+  id: number;
   name: string;
   /** 18 characters, right check character. */
   idNumber: string;
@@ -317,6 +324,83 @@ const OTHER_ID_AREAS = ['510104', '511602', '522401', '500101', '500228', '43010
 const GIVEN_CHARS_MALE = [...'伟建国强军平明华勇杰涛斌超鹏辉刚志永林福祥'];
 const GIVEN_CHARS_FEMALE = [...'秀英芳娟敏静丽艳玲霞燕琴兰梅红萍婷雪慧'];
 const TAG_SEPARATORS = [';', '；', '、'];
+/** Characters typed as a homophone (same toneless pinyin) by hand on a phone. */
+const HOMOPHONES: Record<string, string> = {
+  伟: '玮',
+  华: '桦',
+  明: '铭',
+  丽: '莉',
+  芳: '方',
+  静: '靖',
+  红: '虹',
+  军: '君',
+  平: '萍',
+  英: '瑛',
+  娟: '涓',
+  林: '琳',
+  杰: '洁',
+  涛: '韬',
+  梅: '玫',
+  辉: '晖',
+  刚: '钢',
+  兰: '岚',
+  琴: '勤',
+  婷: '亭',
+  鹏: '朋',
+  斌: '彬',
+  勇: '永',
+  志: '智',
+  祥: '翔',
+  燕: '艳',
+  秀: '绣',
+};
+/** Traditional forms some older records and forms use. */
+const TRADITIONAL: Record<string, string> = {
+  伟: '偉',
+  华: '華',
+  国: '國',
+  丽: '麗',
+  红: '紅',
+  军: '軍',
+  兰: '蘭',
+  辉: '輝',
+  刚: '剛',
+  杰: '傑',
+  涛: '濤',
+  鹏: '鵬',
+  强: '強',
+  张: '張',
+  刘: '劉',
+  陈: '陳',
+  杨: '楊',
+  黄: '黃',
+  赵: '趙',
+  吴: '吳',
+  孙: '孫',
+  马: '馬',
+  郑: '鄭',
+  谢: '謝',
+  韩: '韓',
+  邓: '鄧',
+  冯: '馮',
+  许: '許',
+  钟: '鍾',
+  龙: '龍',
+  万: '萬',
+  贺: '賀',
+  严: '嚴',
+  顾: '顧',
+  汤: '湯',
+  陆: '陸',
+  芳: '芳',
+  娟: '娟',
+  艳: '艷',
+  凤: '鳳',
+  云: '雲',
+  庆: '慶',
+  东: '東',
+  宁: '寧',
+};
 const DISABILITY_LEVELS = ['一级', '二级', '三级', '四级'];
 const ROAD_SUFFIXES = ['路', '街', '大道', '巷'];
 
@@ -394,6 +478,20 @@ export class FeedMessageFactory {
     return surname + given;
   }
 
+  /**
+   * A name as another department typed it: now and then a homophone for one given-name
+   * character, or traditional forms. The same person all the same (the truth keeps the resident).
+   */
+  typedName(name: string): string {
+    if (name.includes('·')) return name;
+    const roll = this.faker.number.float({ min: 0, max: 1 });
+    if (roll < 0.04) {
+      const i = [...name].findIndex((c, k) => k > 0 && HOMOPHONES[c]);
+      if (i > 0) return name.slice(0, i) + HOMOPHONES[name[i]] + name.slice(i + 1);
+    } else if (roll < 0.06) return [...name].map((c) => TRADITIONAL[c] ?? c).join('');
+    return name;
+  }
+
   private mobile(): string {
     return `1${this.pick(['3', '5', '7', '8', '9'])}${this.faker.string.numeric(9)}`;
   }
@@ -419,6 +517,7 @@ export class FeedMessageFactory {
           : this.pick(OTHER_ID_AREAS)
         : JIANGJIN;
     const resident: Resident = {
+      id: this.residents.length,
       name,
       idNumber: citizenId(area, birthDate, this.int(0, 999), gender),
       gender,
@@ -660,12 +759,13 @@ export class FeedMessageFactory {
       recordType,
       versions,
       cancelled: !!options.cancelled,
+      persons: [{ pointer: '', person: resident.id }],
     };
   }
 
   private assistancePerson(resident: Resident): AssistancePerson {
     const person: AssistancePerson = {
-      name: resident.name,
+      name: this.typedName(resident.name),
       idCard: resident.idNumber,
       gender: resident.gender === '1' ? '男' : '女',
       birthDate: resident.birthDate,
@@ -701,6 +801,7 @@ export class FeedMessageFactory {
     let payload: AssistancePayload;
     let prefix: string;
     let evolve: (p: AssistancePayload, at: number, last: boolean) => AssistancePayload;
+    let persons: SourceRecord['persons'] = [];
     switch (recordType) {
       case 'assistance': {
         // One case = one household: the applicant is mostly its head.
@@ -710,17 +811,20 @@ export class FeedMessageFactory {
           (this.chance(0.85) ? household.members[0] : this.pick(household.members));
         const type = this.pick(['DIBAO', 'DIBAO', 'DIBAO', 'TEKUN', 'LINSHI']);
         prefix = { DIBAO: 'DB', TEKUN: 'TK', LINSHI: 'LS' }[type] ?? 'DB';
-        const members = applicant.household.members
-          .filter((m) => m !== applicant)
-          .map((m): AssistanceMember => {
-            const member: AssistanceMember = {
-              name: m.name,
-              relation: relationText(applicant, m, this),
-            };
-            if (this.chance(0.85)) member.idCard = m.idNumber;
-            if (this.chance(0.1)) member.disabilityLevel = this.pick(DISABILITY_LEVELS);
-            return member;
-          });
+        const others = applicant.household.members.filter((m) => m !== applicant);
+        persons = [
+          { pointer: '/payload/applicant', person: applicant.id },
+          ...others.map((m, i) => ({ pointer: `/payload/members/${i}`, person: m.id })),
+        ];
+        const members = others.map((m): AssistanceMember => {
+          const member: AssistanceMember = {
+            name: this.typedName(m.name),
+            relation: relationText(applicant, m, this),
+          };
+          if (this.chance(0.85)) member.idCard = m.idNumber;
+          if (this.chance(0.1)) member.disabilityLevel = this.pick(DISABILITY_LEVELS);
+          return member;
+        });
         const start = time - this.int(0, 900) * DAY;
         payload = {
           caseNo: `JJ-${prefix}-${beijing(start).y}-${pad(this.int(1, 9999), 4)}`,
@@ -746,6 +850,7 @@ export class FeedMessageFactory {
       }
       case 'elderly_allowance': {
         const person = options.resident ?? this.elderlyResident();
+        persons = [{ pointer: '/payload/person', person: person.id }];
         const age = ageOf(person);
         prefix = 'GL';
         payload = {
@@ -787,6 +892,7 @@ export class FeedMessageFactory {
                 ? `重庆市江津区${topic}基金会`
                 : `${community.name}${topic}队`;
         const representative = this.anyResident();
+        persons = [{ pointer: '/payload/legalRepresentative', person: representative.id }];
         prefix = 'SZ';
         payload = {
           uscc: uscc('5', category, JIANGJIN, this.faker.string.numeric(8)),
@@ -862,6 +968,7 @@ export class FeedMessageFactory {
       recordType,
       versions,
       cancelled: !!options.cancelled,
+      persons,
     };
   }
 
@@ -908,11 +1015,13 @@ export class FeedMessageFactory {
     };
     let fields: Record<string, unknown>;
     let evolve: (f: Record<string, unknown>, step: number) => Record<string, unknown>;
+    let persons: SourceRecord['persons'];
     switch (recordType) {
       case '实有人口': {
         const head = resident.household.members[0];
+        persons = [{ pointer: '', person: resident.id }];
         fields = {
-          姓名: this.chance(0.1) ? `${resident.name} ` : resident.name,
+          姓名: this.chance(0.1) ? `${resident.name} ` : this.typedName(resident.name),
           性别: resident.gender === '1' ? '男' : '女',
           出生年月: this.birthMonth(resident.birthDate),
           手机号: this.typedPhone(resident.phone),
@@ -933,6 +1042,7 @@ export class FeedMessageFactory {
       }
       case '房屋': {
         const owner = resident.household.members[0];
+        persons = [{ pointer: '/产权人姓名', person: owner.id }];
         fields = {
           房屋编码: `FW-${community.code}-${pad(this.nextSerial(), 5)}`,
           地址: this.townshipAddress(resident.household),
@@ -948,15 +1058,15 @@ export class FeedMessageFactory {
       case '事件': {
         const type = this.pick(['矛盾纠纷', '安全隐患', '环境卫生', '民生诉求']);
         const address = `${community.township.name}${this.address(community)}`;
-        const involved = this.faker.helpers
-          .arrayElements(resident.household.members, this.int(0, 2))
-          .map((m) => {
-            const person: Record<string, string> = { 姓名: m.name };
-            const id = this.gridId(m.idNumber);
-            if (id) person['身份证号'] = id;
-            if (this.chance(0.6)) person['手机号'] = this.typedPhone(m.phone);
-            return person;
-          });
+        const picked = this.faker.helpers.arrayElements(resident.household.members, this.int(0, 2));
+        persons = picked.map((m, i) => ({ pointer: `/涉及人员/${i}`, person: m.id }));
+        const involved = picked.map((m) => {
+          const person: Record<string, string> = { 姓名: this.typedName(m.name) };
+          const id = this.gridId(m.idNumber);
+          if (id) person['身份证号'] = id;
+          if (this.chance(0.6)) person['手机号'] = this.typedPhone(m.phone);
+          return person;
+        });
         fields = {
           事件编号: `SJ-${isoDate(time).replace(/-/g, '')}-${pad(this.nextSerial(), 4)}`,
           事件类型: type,
@@ -985,6 +1095,7 @@ export class FeedMessageFactory {
       case '场所': {
         const type = this.pick(['九小场所', '出租屋', '企业', '商铺']);
         const keeper = resident.household.members[0];
+        persons = [{ pointer: '/负责人', person: keeper.id }];
         const shop = this.pick([
           '便利店',
           '超市',
@@ -1039,6 +1150,7 @@ export class FeedMessageFactory {
       recordType,
       versions,
       cancelled: !!options.cancelled,
+      persons,
     };
   }
 }

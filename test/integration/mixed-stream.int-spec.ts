@@ -22,7 +22,7 @@ import { waitFor } from '../support/wait-for';
  * rows and rejects, and in the same state.
  */
 describe('a generated mixed stream', () => {
-  const stream = generateMixedStream({ records: 4600, seed: 20231124 });
+  const stream = generateMixedStream({ records: 4700, seed: 20231124 });
   const { expected } = stream;
   const rejectedTotal = Object.values(expected.rejected).reduce((a, b) => a + b, 0);
   const prefix = `mix-${randomUUID().slice(0, 8)}.`;

@@ -3,6 +3,7 @@ import type { HubConfig } from '@hub/config';
 import { ChangesModule } from '@hub/changes';
 import { FeedsHttpModule } from '@hub/feeds';
 import { PlacesModule } from '@hub/places';
+import { ResolutionModule } from '@hub/resolution';
 import { HubProcessModule } from '@hub/runtime';
 
 /** The HTTP process: REST under /v1, OpenAPI at /docs, probes at /health and /ready. */
@@ -16,6 +17,7 @@ export class ApiModule {
         PlacesModule,
         FeedsHttpModule,
         ChangesModule,
+        ResolutionModule,
       ],
     };
   }

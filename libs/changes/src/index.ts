@@ -5,3 +5,11 @@ export { ChangeLogRepository } from './change-log.repository';
 export type { ChangePageQuery } from './change-log.repository';
 export { cloudEventJson, HUB_EVENT_SOURCE, toCloudEvent } from './cloud-event';
 export type { ChangeCloudEvent, ChangeEventRow } from './cloud-event';
+export {
+  CHANGE_TYPE_PREFIX,
+  ENTITY_COLUMNS,
+  insertPersonLifecycleEvents,
+  lockChangeLog,
+  upsertEntitiesWithEvents,
+} from './entity-changes';
+export type { GoldenColumns, LifecycleChange } from './entity-changes';

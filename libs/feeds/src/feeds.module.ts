@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
 import { DivisionIndex } from '@hub/normalize';
 import { CHONGQING, readProvinceDivisions } from '@hub/places';
-import { loadSurvivorshipRules, PersonResolver } from '@hub/resolution';
+import { PERSON_RESOLVER_PROVIDER } from '@hub/resolution';
 import { FeedCatalog } from './feed-catalog';
 import { FeedPushController } from './http/feed-push.controller';
 import { RejectsController } from './http/rejects.controller';
@@ -28,11 +28,7 @@ const providers = [
     inject: [HUB_CONFIG],
     useFactory: (config: HubConfig) => ({ maxMessageBytes: config.ingest.maxMessageBytes }),
   },
-  {
-    provide: PersonResolver,
-    inject: [HUB_CONFIG],
-    useFactory: (config: HubConfig) => new PersonResolver(config.matching, loadSurvivorshipRules()),
-  },
+  PERSON_RESOLVER_PROVIDER,
   IngestMetrics,
   IngestStore,
   FeedPipeline,

@@ -134,4 +134,32 @@ describe('clusterBlock', () => {
       }),
     );
   });
+
+  it('lets an operator decision win: same joins a reviewed mention, different keeps a scored one apart', () => {
+    const decided = clusterBlock(block, DEFAULT_MATCH_THRESHOLDS, [
+      { a: 'grid/c', b: 'population/a', verdict: 'same' },
+      { a: 'grid/a', b: 'population/a', verdict: 'different' },
+    ]);
+    expect(decided.cluster.get('grid/c')).toBe(decided.cluster.get('population/a'));
+    expect(decided.link.get('grid/c')).toEqual({ rule: 'decision', matchedKey: 'population/a' });
+    expect(decided.cluster.get('grid/a')).not.toBe(decided.cluster.get('population/a'));
+    expect(decided.reviews.map((r) => r.key)).not.toContain('grid/c');
+  });
+
+  it('joins mentions an operator said are the same even when the score would not', () => {
+    const r = partition([
+      mention('grid/p', { name: '王芳', gender: '2' }),
+      mention('grid/q', { name: '王芳', gender: '2' }),
+    ]);
+    expect(r).toEqual([['grid/p'], ['grid/q']]);
+    const decided = clusterBlock(
+      [
+        mention('grid/p', { name: '王芳', gender: '2' }),
+        mention('grid/q', { name: '王芳', gender: '2' }),
+      ],
+      DEFAULT_MATCH_THRESHOLDS,
+      [{ a: 'grid/q', b: 'grid/p', verdict: 'same' }],
+    );
+    expect(decided.cluster.get('grid/p')).toBe(decided.cluster.get('grid/q'));
+  });
 });

@@ -15,7 +15,7 @@ export interface BlockMention {
 
 /** How a mention came to its cluster: the rule, and for a scored link the mention it matched. */
 export interface MentionLink {
-  rule: 'id-number' | 'score' | 'alone';
+  rule: 'id-number' | 'score' | 'decision' | 'alone';
   score?: number;
   matchedKey?: string;
   evidence?: MatchEvidence[];
@@ -28,6 +28,13 @@ export interface ReviewCandidate {
   weight: number;
   matchedKey: string;
   evidence: MatchEvidence[];
+}
+
+/** An operator's word on two mentions (by key), which wins over the matcher. */
+export interface Decision {
+  a: string;
+  b: string;
+  verdict: 'same' | 'different';
 }
 
 export interface BlockResolution {
@@ -47,11 +54,25 @@ export interface BlockResolution {
  *    scored at least the lower threshold, a review task names the candidates;
  * 3. mentions still apart are joined pairwise above the upper threshold, strongest pairs first,
  *    never joining two that cannot be one person.
+ * Operators' decisions come first: `same` joins two mentions whatever their score, `different`
+ * keeps them (and the clusters they are in) apart. A valid ID number is the one thing a decision
+ * does not override: two mentions with the same valid ID stay one person.
  */
 export function clusterBlock(
   mentions: readonly BlockMention[],
   thresholds: MatchThresholds,
+  decisions: readonly Decision[] = [],
 ): BlockResolution {
+  const pairKey = (x: string, y: string) => (x < y ? `${x}\u001d${y}` : `${y}\u001d${x}`);
+  const different = new Set(
+    decisions.filter((d) => d.verdict === 'different').map((d) => pairKey(d.a, d.b)),
+  );
+  const same = new Map<string, string[]>();
+  for (const d of decisions.filter((x) => x.verdict === 'same')) {
+    same.set(d.a, [...(same.get(d.a) ?? []), d.b]);
+    same.set(d.b, [...(same.get(d.b) ?? []), d.a]);
+  }
+  const apartDecided = (x: string, y: string) => different.has(pairKey(x, y));
   const sorted = [...mentions].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const cluster = new Map<string, string>();
   const link = new Map<string, MentionLink>();
@@ -64,12 +85,27 @@ export function clusterBlock(
   }
 
   const apart: BlockMention[] = [];
+  const inBlock = new Set(sorted.map((m) => m.key));
   for (const m of sorted.filter((x) => !x.features.idNumber)) {
+    const decided = (same.get(m.key) ?? []).filter((k) => inBlock.has(k));
+    const sameAnchor = anchored.find((a) => decided.includes(a.key));
+    if (sameAnchor) {
+      cluster.set(m.key, cluster.get(sameAnchor.key)!);
+      link.set(m.key, { rule: 'decision', matchedKey: sameAnchor.key });
+      continue;
+    }
+    if (decided.length > 0) {
+      apart.push(m); // joined with its decided partner below
+      continue;
+    }
+    const excluded = new Set(
+      anchored.filter((a) => apartDecided(m.key, a.key)).map((a) => cluster.get(a.key)!),
+    );
     const best = new Map<string, ReviewCandidate>();
     for (const a of anchored) {
       const s = scorePair(m.features, a.features);
       const id = cluster.get(a.key)!;
-      if (s.cannotLink) continue;
+      if (s.cannotLink || excluded.has(id)) continue;
       const current = best.get(id);
       if (!current || s.weight > current.weight) best.set(id, candidate(id, a.key, s));
     }
@@ -108,36 +144,56 @@ export function clusterBlock(
     while (parent.get(r) !== r) r = parent.get(r)!;
     return r;
   };
-  const pairs: { a: BlockMention; b: BlockMention; s: PairScore }[] = [];
+  const pairs: { a: BlockMention; b: BlockMention; s: PairScore; decided?: true }[] = [];
   for (let i = 0; i < apart.length; i++)
     for (let j = i + 1; j < apart.length; j++) {
-      const s = scorePair(apart[i].features, apart[j].features);
-      if (!s.cannotLink && s.score >= thresholds.lower) pairs.push({ a: apart[i], b: apart[j], s });
+      const [a, b] = [apart[i], apart[j]];
+      if (same.get(a.key)?.includes(b.key))
+        pairs.push({ a, b, decided: true, s: { score: 1, weight: Infinity, evidence: [] } });
+      else if (apartDecided(a.key, b.key)) continue;
+      else {
+        const s = scorePair(a.features, b.features);
+        if (!s.cannotLink && s.score >= thresholds.lower) pairs.push({ a, b, s });
+      }
     }
-  pairs.sort((x, y) => y.s.score - x.s.score || (x.a.key + x.b.key < y.a.key + y.b.key ? -1 : 1));
+  pairs.sort(
+    (x, y) =>
+      y.s.weight - x.s.weight ||
+      y.s.score - x.s.score ||
+      (x.a.key + x.b.key < y.a.key + y.b.key ? -1 : 1),
+  );
+  const decidedWith = new Map<string, string>();
   const joinedBy = new Map<
     string,
     { score: number; matchedKey: string; evidence: MatchEvidence[] }
   >();
-  for (const { a, b, s } of pairs) {
+  const join = (ra: string, rb: string) => {
+    const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
+    parent.set(drop, keep);
+    members.set(keep, [...members.get(keep)!, ...members.get(drop)!]);
+    members.delete(drop);
+  };
+  for (const { a, b, s, decided } of pairs) {
     const ra = root(a.key);
     const rb = root(b.key);
     if (ra === rb) continue;
+    if (decided) {
+      join(ra, rb);
+      decidedWith.set(a.key, b.key).set(b.key, a.key);
+      continue;
+    }
     if (s.score < thresholds.upper) {
       reviews.push({ key: b.key, candidates: [candidate(`m:${ra}`, a.key, s)] });
       continue;
     }
     const union = [...members.get(ra)!, ...members.get(rb)!];
-    if (
-      union.some((x, i) =>
-        union.slice(i + 1).some((y) => scorePair(x.features, y.features).cannotLink),
-      )
-    )
-      continue;
-    const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
-    parent.set(drop, keep);
-    members.set(keep, union);
-    members.delete(drop);
+    const conflict = union.some((x, i) =>
+      union
+        .slice(i + 1)
+        .some((y) => apartDecided(x.key, y.key) || scorePair(x.features, y.features).cannotLink),
+    );
+    if (conflict) continue;
+    join(ra, rb);
     for (const [x, y] of [
       [a, b],
       [b, a],
@@ -148,7 +204,15 @@ export function clusterBlock(
   for (const m of apart) {
     cluster.set(m.key, `m:${root(m.key)}`);
     const joined = joinedBy.get(m.key);
-    link.set(m.key, joined ? { rule: 'score', ...joined } : { rule: 'alone' });
+    const partner = decidedWith.get(m.key);
+    link.set(
+      m.key,
+      partner
+        ? { rule: 'decision', matchedKey: partner }
+        : joined
+          ? { rule: 'score', ...joined }
+          : { rule: 'alone' },
+    );
   }
   // One task per mention, each candidate cluster once (its best score); a candidate that is
   // the mention's own cluster after all is moot.

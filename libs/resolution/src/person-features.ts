@@ -36,10 +36,25 @@ export interface PersonFeatures {
 
 const DOT = /[·•‧・]/g;
 
-/** The blocking key: pinyin of the name and the birth year; only mentions sharing it are compared. */
-export function blockKey(features: PersonFeatures): string | null {
-  if (!features.nameKey) return null;
-  return `${features.nameKey}|${birthYear(features) ?? ''}`;
+/**
+ * The blocks a person mention is resolved in; only mentions sharing a block are compared.
+ * - `block`, where the mention is placed: name pinyin and birth year; a mention without any
+ *   birth date (an incident participant, a premises manager) goes by name pinyin and phone
+ *   instead, or by the name alone when it has no phone either.
+ * - `anchorBlock`, where a mention with a valid ID is also a candidate: name pinyin and phone,
+ *   so such birthless mentions can find the person they name.
+ */
+export function blockKeys(features: PersonFeatures): {
+  block: string | null;
+  anchorBlock: string | null;
+} {
+  const { nameKey, phone, idNumber } = features;
+  if (!nameKey) return { block: null, anchorBlock: null };
+  const year = birthYear(features);
+  return {
+    block: year ? `${nameKey}|${year}` : phone ? `${nameKey}|p${phone}` : `${nameKey}|`,
+    anchorBlock: idNumber && phone ? `${nameKey}|p${phone}` : null,
+  };
 }
 
 function birthYear(features: PersonFeatures): string | null {

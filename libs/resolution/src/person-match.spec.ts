@@ -1,4 +1,6 @@
-import { personFeatures, blockKey, type MentionValue } from './person-features';
+import { blockKeys, personFeatures, type MentionValue } from './person-features';
+
+const blockKey = (f: Parameters<typeof blockKeys>[0]) => blockKeys(f).block;
 import { oneEditApart, scorePair } from './person-match';
 
 const person = (values: Record<string, unknown>, invalid: Record<string, unknown> = {}) =>

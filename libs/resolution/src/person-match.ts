@@ -79,7 +79,7 @@ export function scorePair(a: PersonFeatures, b: PersonFeatures): PairScore {
   if (a.gender && b.gender) add('same-gender', 0.5);
 
   if (a.phone && b.phone) {
-    if (a.phone === b.phone) add('same-phone', 3);
+    if (a.phone === b.phone) add('same-phone', 4);
     else add('different-phones', -0.5);
   }
   if (a.household && b.household && a.household === b.household) add('same-household', 2);

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { BlockMention, clusterBlock, MentionLink } from './cluster-block';
+import { insertPersonLifecycleEvents, lockChangeLog, upsertEntitiesWithEvents } from '@hub/changes';
+import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
 import type { PersonFeatures } from './person-features';
 import type { MatchThresholds } from './person-match';
 import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
 
-/** A person mention whose block may have changed: its key, and the block it was in before. */
+/** A person mention whose blocks may have changed: its key, and the blocks before and after. */
 export interface TouchedMention {
   key: string;
   entityId: string;
-  oldBlock: string | null;
-  newBlock: string | null;
+  /** Its block and anchor block before the batch, and now (see blockKeys). */
+  oldBlocks: string[];
+  newBlocks: string[];
+  /** Its record was cancelled or no longer names it. */
+  deactivated: boolean;
 }
 
 /** What the ingest writes after resolution, in its change-log section of the transaction. */
@@ -70,14 +74,12 @@ export class PersonResolver {
 
   /** Call after `lock` and after the touched mentions were written. */
   async resolve(manager: EntityManager, touched: TouchedMention[]): Promise<PersonResolution> {
-    const blocks = [
-      ...new Set(touched.flatMap((t) => [t.oldBlock, t.newBlock]).filter((b) => b !== null)),
-    ].sort();
+    const blocks = [...new Set(touched.flatMap((t) => [...t.oldBlocks, ...t.newBlocks]))].sort();
     const stored: (StoredMention & { block: string })[] = blocks.length
       ? await manager.query(
           `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
              FROM unnest($1::text[]) b(block)
-             JOIN mention m ON m.block = b.block AND m.active`,
+             JOIN mention m ON (m.block = b.block OR m.anchor_block = b.block) AND m.active`,
           [blocks],
         )
       : [];
@@ -90,6 +92,7 @@ export class PersonResolver {
       list.push({ key, features: row.features });
       byBlock.set(row.block, list);
     }
+    const decisions = await this.decisionsAbout(manager, [...current.keys()]);
     const clusters = new Map<string, string>();
     const links = new Map<string, MentionLink>();
     const reviews: {
@@ -97,7 +100,7 @@ export class PersonResolver {
       candidates: { cluster: string; score: number; matchedKey: string; evidence: unknown }[];
     }[] = [];
     for (const [block, mentions] of [...byBlock].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const r = clusterBlock(mentions, this.thresholds);
+      const r = clusterBlock(mentions, this.thresholds, decisions);
       // Cluster names are per block, except ID clusters, which are one person across blocks.
       for (const [key, c] of r.cluster)
         clusters.set(key, c.startsWith('id:') ? c : `${block}\u001e${c}`);
@@ -147,10 +150,63 @@ export class PersonResolver {
       ...moves.flatMap((m) => [m.from, m.to]),
       ...[...clusters.values()].map((c) => entityOf.get(c)!),
     ]);
-    const deactivated = new Set(
-      touched.filter((t) => t.oldBlock !== null && t.newBlock === null).map((t) => t.entityId),
-    );
+    const deactivated = new Set(touched.filter((t) => t.deactivated).map((t) => t.entityId));
     return this.outcome(manager, [...concerned], moves, deactivated);
+  }
+
+  /** Operators' decisions on any of these mentions; for a pair decided twice, the later one. */
+  private async decisionsAbout(manager: EntityManager, keys: string[]): Promise<Decision[]> {
+    if (keys.length === 0) return [];
+    const parts = keys.map(splitKey);
+    const rows: { verdict: 'same' | 'different'; a: string; b: string }[] = await manager.query(
+      `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)),
+            d AS (SELECT d.* FROM k JOIN resolution_decision d
+                    ON d.feed_a = k.feed AND d.source_record_id_a = k.id AND d.pointer_a = k.pointer
+                  UNION
+                  SELECT d.* FROM k JOIN resolution_decision d
+                    ON d.feed_b = k.feed AND d.source_record_id_b = k.id AND d.pointer_b = k.pointer)
+       SELECT verdict, concat_ws(E'\\x1f', feed_a, source_record_id_a, pointer_a) AS a,
+              concat_ws(E'\\x1f', feed_b, source_record_id_b, pointer_b) AS b
+         FROM d ORDER BY decided_at, id`,
+      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2])],
+    );
+    const latest = new Map<string, Decision>();
+    for (const r of rows) latest.set(r.a < r.b ? `${r.a}\u001d${r.b}` : `${r.b}\u001d${r.a}`, r);
+    return [...latest.values()];
+  }
+
+  /**
+   * Writes the persons a resolution concerns, with their change events: golden values changed,
+   * merged, split, ended. Takes the change-log lock, so call it last in the transaction.
+   */
+  async write(manager: EntityManager, resolution: PersonResolution): Promise<void> {
+    const lifecycle = [
+      ...resolution.merged.map((m) => ({
+        id: m.id,
+        kind: 'merged' as const,
+        data: { into: m.into },
+        mergedInto: m.into,
+      })),
+      ...resolution.split.map((s) => ({
+        id: s.id,
+        kind: 'split' as const,
+        data: { into: s.into },
+      })),
+      ...resolution.ended.map((e) => ({
+        id: e.id,
+        kind: 'ended' as const,
+        data: { reason: 'cancelled' },
+      })),
+    ];
+    if (resolution.golden.length === 0 && lifecycle.length === 0) return;
+    await lockChangeLog(manager);
+    if (resolution.golden.length > 0)
+      await upsertEntitiesWithEvents(
+        manager,
+        'person',
+        resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
+      );
+    await insertPersonLifecycleEvents(manager, lifecycle);
   }
 
   /**

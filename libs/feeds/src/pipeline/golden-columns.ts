@@ -1,11 +1,6 @@
+import type { GoldenColumns } from '@hub/changes';
 import type { EntityType } from '@hub/model';
 import type { MappedMention } from '../mapping/mapped-record';
-
-/**
- * The entity-table columns a mention's own values fill in. A first cut: until entity
- * resolution chooses among sources (survivorship), an entity is what its mention last said.
- */
-export type GoldenColumns = Record<string, unknown>;
 
 function divisionOf(value: unknown): string | null {
   const code =
@@ -15,6 +10,11 @@ function divisionOf(value: unknown): string | null {
   return typeof code === 'string' && /^(\d{6}|\d{9}|\d{12})$/.test(code) ? code : null;
 }
 
+/**
+ * The entity-table columns a mention's own values fill in, for the entity types not resolved
+ * yet (events, objects, organizations): such an entity is what its one mention last said.
+ * Persons come from survivorship over all their mentions (libs/resolution).
+ */
 export function goldenColumns(mention: MappedMention): GoldenColumns {
   const valid = (attribute: string): unknown =>
     mention.values.find((v) => v.attribute === attribute && v.valid)?.value;

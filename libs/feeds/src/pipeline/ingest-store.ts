@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
 import {
-  blockKey,
+  blockKeys,
   mentionKeyOf,
   PersonFeatures,
   personFeatures,
@@ -14,11 +14,11 @@ import {
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
 import {
   ENTITY_COLUMNS,
-  insertPersonLifecycleEvents,
+  GoldenColumns,
   lockChangeLog,
   upsertEntitiesWithEvents,
-} from './entity-changes';
-import { goldenColumns, GoldenColumns } from './golden-columns';
+} from '@hub/changes';
+import { goldenColumns } from './golden-columns';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
 
 /*
@@ -180,11 +180,12 @@ export class IngestStore {
       pointer: string;
       entity_id: string;
       block: string | null;
+      anchor_block: string | null;
     }[] =
       records.length === 0
         ? []
         : await manager.query(
-            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block
+            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block
                FROM unnest($1::text[], $2::text[]) k(feed, id)
                JOIN mention m ON m.feed = k.feed AND m.source_record_id = k.id
               WHERE m.entity_type = 'person' AND m.active`,
@@ -195,10 +196,10 @@ export class IngestStore {
     );
     const blocks = new Set<string>();
     const idNumbers = new Set<string>();
-    for (const b of before) if (b.block) blocks.add(b.block);
+    for (const b of before) for (const block of blocksOf(b)) blocks.add(block);
     for (const { features: f } of features.values()) {
-      const block = blockKey(f);
-      if (block) blocks.add(block);
+      for (const block of blocksOf(personColumns({ features: f, observedAt: '' })))
+        blocks.add(block);
       if (f.idNumber) idNumbers.add(f.idNumber);
     }
     await this.persons.lock(manager, [...blocks], [...idNumbers]);
@@ -216,30 +217,40 @@ export class IngestStore {
   ): Promise<TouchedMention[]> {
     const touched: TouchedMention[] = [];
     const updates: string[] = [];
-    for (const [key, { features }] of people.features) {
+    for (const [key, current] of people.features) {
       const old = people.previous.get(key);
       touched.push({
         key,
         entityId: entityIds.get(key)!,
-        oldBlock: old?.block ?? null,
-        newBlock: blockKey(features),
+        oldBlocks: old ? blocksOf(old) : [],
+        newBlocks: blocksOf(personColumns(current)),
+        deactivated: false,
       });
       if (old) updates.push(key);
     }
     const gone = [...people.previous.entries()].filter(([key]) => !people.features.has(key));
     for (const [key, old] of gone)
-      touched.push({ key, entityId: old.entity_id, oldBlock: old.block, newBlock: null });
+      touched.push({
+        key,
+        entityId: old.entity_id,
+        oldBlocks: blocksOf(old),
+        newBlocks: [],
+        deactivated: true,
+      });
     if (updates.length > 0) {
       const rows = updates.map((key) => ({ key, ...personColumns(people.features.get(key)!) }));
       await manager.query(
-        `UPDATE mention m SET block = u.block, id_key = u.id_key, features = u.features, observed_at = u.observed, active = true
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
-                  u(feed, id, pointer, block, id_key, features, observed)
+        `UPDATE mention m SET block = u.block, anchor_block = u.anchor_block, id_key = u.id_key, household = u.household,
+                              features = u.features, observed_at = u.observed, active = true
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+                  u(feed, id, pointer, block, anchor_block, id_key, household, features, observed)
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
         [
           ...keyColumns(updates),
           rows.map((r) => r.block),
+          rows.map((r) => r.anchor_block),
           rows.map((r) => r.idKey),
+          rows.map((r) => r.household),
           rows.map((r) => r.features),
           rows.map((r) => r.observedAt),
         ],
@@ -247,7 +258,7 @@ export class IngestStore {
     }
     if (gone.length > 0)
       await manager.query(
-        `UPDATE mention m SET active = false, block = NULL
+        `UPDATE mention m SET active = false, block = NULL, anchor_block = NULL
            FROM unnest($1::text[], $2::text[], $3::text[]) u(feed, id, pointer)
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
         keyColumns(gone.map(([key]) => key)),
@@ -267,8 +278,9 @@ export class IngestStore {
   }
 
   /**
-   * The golden columns of the mentioned entities (later versions in the batch win), with a change
-   * event for each entity created or changed. Last in the transaction: see lockChangeLog.
+   * The golden columns of the mentioned entities (later versions in the batch win; persons from
+   * their resolution), with a change event for each entity created or changed. Last in the
+   * transaction: see lockChangeLog.
    */
   private async upsertMentionedEntities(
     manager: EntityManager,
@@ -284,26 +296,7 @@ export class IngestStore {
             type: mention.entityType,
             columns: goldenColumns(mention),
           });
-    // A person's golden record comes from all its mentions (survivorship), not from one.
-    for (const { id, columns } of persons.golden)
-      entities.set(id, { type: 'person', columns: { ...columns } });
-    const lifecycle = [
-      ...persons.merged.map((m) => ({
-        id: m.id,
-        kind: 'merged' as const,
-        data: { into: m.into },
-        mergedInto: m.into,
-      })),
-      ...persons.split.map((s) => ({ id: s.id, kind: 'split' as const, data: { into: s.into } })),
-      ...persons.ended.map((e) => ({
-        id: e.id,
-        kind: 'ended' as const,
-        data: { reason: 'cancelled' },
-      })),
-    ];
-    if (entities.size === 0 && lifecycle.length === 0) return;
-    await lockChangeLog(manager);
-    await insertPersonLifecycleEvents(manager, lifecycle);
+    if (entities.size > 0) await lockChangeLog(manager);
     for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
       if (rows.length > 0)
@@ -313,6 +306,7 @@ export class IngestStore {
           rows.map(([id, e]) => ({ id, columns: e.columns })),
         );
     }
+    await this.persons.write(manager, persons);
   }
 
   /** Entity id of every mention: the one it already has, or a new one. */
@@ -364,10 +358,10 @@ export class IngestStore {
         return p ? personColumns(p) : undefined;
       });
       await manager.query(
-        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, block, id_key, features, observed_at, active)
+        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, block, anchor_block, id_key, household, features, observed_at, active)
          SELECT *, NOT (features IS NULL AND entity_type = 'person')
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
-                  AS u(feed, id, pointer, entity_type, entity_id, block, id_key, features, observed)`,
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[])
+                  AS u(feed, id, pointer, entity_type, entity_id, block, anchor_block, id_key, household, features, observed)`,
         [
           created.map(([, m]) => m.feed),
           created.map(([, m]) => m.id),
@@ -375,7 +369,9 @@ export class IngestStore {
           created.map(([, m]) => m.type),
           created.map(([key]) => ids.get(key)),
           person.map((p) => p?.block ?? null),
+          person.map((p) => p?.anchor_block ?? null),
           person.map((p) => p?.idKey ?? null),
+          person.map((p) => p?.household ?? null),
           person.map((p) => p?.features ?? null),
           person.map((p) => p?.observedAt ?? null),
         ],
@@ -434,6 +430,9 @@ const relationsOf = (record: PreparedRecord): SourceRelationFact[] => {
 const mentionKey = (record: PreparedRecord, pointer: string) =>
   mentionKeyOf(record.feed, record.sourceRecordId, pointer);
 
+const blocksOf = (m: { block: string | null; anchor_block: string | null }): string[] =>
+  [m.block, m.anchor_block].filter((b) => b !== null);
+
 const keyColumns = (keys: string[]): string[][] => {
   const parts = keys.map((k) => k.split('\u001f'));
   return [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2])];
@@ -446,9 +445,14 @@ const personColumns = ({
 }: {
   features: PersonFeatures;
   observedAt: string;
-}) => ({
-  block: blockKey(features),
-  idKey: features.idNumber,
-  features: JSON.stringify(features),
-  observedAt,
-});
+}) => {
+  const { block, anchorBlock } = blockKeys(features);
+  return {
+    block,
+    anchor_block: anchorBlock,
+    idKey: features.idNumber,
+    household: features.household,
+    features: JSON.stringify(features),
+    observedAt,
+  };
+};

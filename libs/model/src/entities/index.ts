@@ -9,6 +9,7 @@ import { Organization } from './organization.entity';
 import { Person } from './person.entity';
 import { Place } from './place.entity';
 import { Reject } from './reject.entity';
+import { ResolutionDecision } from './resolution-decision.entity';
 import { ReviewTask } from './review-task.entity';
 import { Relation } from './relation.entity';
 import { SourceRecord } from './source-record.entity';
@@ -26,6 +27,7 @@ export {
   Place,
   Reject,
   Relation,
+  ResolutionDecision,
   ReviewTask,
   SourceRecord,
 };
@@ -56,4 +58,5 @@ export const MODEL_ENTITIES = [
   ChangeEvent,
   ChangeRelayCursor,
   ReviewTask,
+  ResolutionDecision,
 ];

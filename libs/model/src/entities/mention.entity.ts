@@ -32,10 +32,20 @@ export class Mention {
   @Column({ type: 'text', nullable: true })
   block!: string | null;
 
+  /** Person mentions with a valid ID and a phone: the block where birthless mentions may find them. */
+  @Index({ where: 'anchor_block IS NOT NULL' })
+  @Column({ type: 'text', nullable: true })
+  anchorBlock!: string | null;
+
   /** Person mentions: the valid citizen ID the mention states (an exact key). */
   @Index({ where: 'id_key IS NOT NULL' })
   @Column({ type: 'varchar', length: 18, nullable: true })
   idKey!: string | null;
+
+  /** Person mentions: the police household number (户号) the mention states. */
+  @Index({ where: 'household IS NOT NULL' })
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  household!: string | null;
 
   /** Person mentions: what the matcher and survivorship use (PersonFeatures), from the current version. */
   @Column({ type: 'jsonb', nullable: true })

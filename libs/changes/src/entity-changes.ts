@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@hub/model';
-import type { GoldenColumns } from './golden-columns';
+
+/** Golden column values of one entity, by column name. */
+export type GoldenColumns = Record<string, unknown>;
 
 /** Golden columns of each entity table the ingest writes, with their SQL types. */
 export const ENTITY_COLUMNS: Record<Exclude<EntityType, 'place'>, Record<string, string>> = {

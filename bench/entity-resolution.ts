@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:er`: person resolution quality and speed on a generated population with known
+ * truth. Never part of `npm test`. Prints one JSON object.
+ *
+ * The records come from FeedMessageFactory (faker zh_CN names, Jiangjin's divisions, households
+ * with spouses, children and elderly parents) with the contracts' noise: homophones and
+ * traditional forms, spaces, missing, mistyped, lower-case-x and legacy IDs, partial birth
+ * dates, phone and address variants, incident participants with little more than a name. Each
+ * record names the resident behind each of its person mentions, so the hub's partition of
+ * mentions into persons is scored pairwise against the truth.
+ *
+ * They go through the ingest pipeline in-process (FeedPipeline.processBatch, as the Kafka
+ * consumer calls it, batches of BENCH_ER_BATCH) into PostgreSQL; `npm run bench` measures the
+ * same pipeline end to end through Kafka.
+ *   BENCH_ER_RECORDS=200000 npm run bench:er
+ */
+import '../test/support/register-paths';
+import { DataSource } from 'typeorm';
+import { FeedPipeline } from '@hub/feeds';
+import { createApiApp } from '../apps/api/src/api-app';
+import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/feed-messages';
+import { testConfig } from '../test/support/test-config';
+import { startBenchPostgres } from './bench-services';
+
+const log = (m: string) => process.stderr.write(`[bench:er] ${m}\n`);
+const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const FEED_WEIGHTS: [FeedName, number][] = [
+  ['population', 0.4],
+  ['assistance', 0.25],
+  ['grid', 0.35],
+];
+
+export function generateResolutionRecords(count: number, seed: number): SourceRecord[] {
+  const factory = new FeedMessageFactory({ seed });
+  const records: SourceRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    let roll = factory.faker.number.float({ min: 0, max: 1 });
+    const feed = FEED_WEIGHTS.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'grid';
+    records.push(factory.record(feed, { versions: 1 }));
+  }
+  return records;
+}
+
+/** Pairwise precision and recall of a predicted partition against the true one. */
+export function pairwiseScores(mentions: { truth: number; predicted: string }[]) {
+  const pairs = (counts: Map<string, number>) =>
+    [...counts.values()].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
+  const count = (key: (m: (typeof mentions)[number]) => string) => {
+    const counts = new Map<string, number>();
+    for (const m of mentions) counts.set(key(m), (counts.get(key(m)) ?? 0) + 1);
+    return counts;
+  };
+  const truePairs = pairs(count((m) => String(m.truth)));
+  const predictedPairs = pairs(count((m) => m.predicted));
+  const bothPairs = pairs(count((m) => `${m.truth}\u001f${m.predicted}`));
+  const precision = predictedPairs === 0 ? 1 : bothPairs / predictedPairs;
+  const recall = truePairs === 0 ? 1 : bothPairs / truePairs;
+  return {
+    truePairs,
+    predictedPairs,
+    correctPairs: bothPairs,
+    precision: Number(precision.toFixed(4)),
+    recall: Number(recall.toFixed(4)),
+    f1: Number(((2 * precision * recall) / (precision + recall)).toFixed(4)),
+  };
+}
+
+async function main() {
+  const total = envInt('BENCH_ER_RECORDS', 100_000);
+  const batch = envInt('BENCH_ER_BATCH', 1000);
+  log(`generating ${total} records`);
+  const records = generateResolutionRecords(total, 20231124);
+  const truth = new Map<string, number>();
+  for (const r of records)
+    for (const p of r.persons) truth.set(`${r.feed}\u001f${r.key}\u001f${p.pointer}`, p.person);
+
+  const postgres = await startBenchPostgres();
+  const app = await createApiApp(testConfig({ LOG_LEVEL: 'error' }), postgres.url);
+  await app.init();
+  try {
+    const pipeline = app.get(FeedPipeline);
+    const tenths: number[] = [];
+    const started = performance.now();
+    let tenthStart = started;
+    for (let i = 0; i < records.length; i += batch) {
+      const slice = records.slice(i, i + batch);
+      for (const feed of ['population', 'assistance', 'grid'] as const) {
+        const messages = slice
+          .filter((r) => r.feed === feed)
+          .map((r) => ({ value: JSON.stringify(r.versions[0]), key: r.key }));
+        if (messages.length > 0) await pipeline.processBatch(messages, { feed, transport: 'http' });
+      }
+      const done = Math.min(i + batch, records.length);
+      if (done >= ((tenths.length + 1) * records.length) / 10) {
+        const now = performance.now();
+        tenths.push((now - tenthStart) / (records.length / 10));
+        tenthStart = now;
+        log(`${done} records`);
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+
+    const db = app.get(DataSource);
+    const rows = await db.query<{ feed: string; id: string; pointer: string; entity: string }[]>(
+      `SELECT feed, source_record_id AS id, pointer, entity_id AS entity FROM mention
+        WHERE entity_type = 'person' AND active`,
+    );
+    const scored = rows
+      .map((r) => ({
+        truth: truth.get(`${r.feed}\u001f${r.id}\u001f${r.pointer}`),
+        predicted: r.entity,
+      }))
+      .filter((m): m is { truth: number; predicted: string } => m.truth !== undefined);
+    if (process.env.BENCH_ER_EXPLAIN) await explainMisses(db, scored, rows, truth);
+    const [{ persons, reviews }] = await db.query<{ persons: number; reviews: number }[]>(
+      `SELECT (SELECT count(*) FROM person WHERE merged_into IS NULL)::int AS persons,
+              (SELECT count(*) FROM review_task WHERE status = 'open')::int AS reviews`,
+    );
+    console.log(
+      JSON.stringify(
+        {
+          measuredAt: new Date().toISOString(),
+          postgres: postgres.description,
+          records: records.length,
+          personMentions: scored.length,
+          truePersons: new Set(scored.map((m) => m.truth)).size,
+          hubPersons: persons,
+          openReviewTasks: reviews,
+          persons: pairwiseScores(scored),
+          seconds: Number(seconds.toFixed(1)),
+          recordsPerSecond: Math.round(records.length / seconds),
+          // Milliseconds per record in each tenth of the run: flat means blocking holds.
+          msPerRecordByTenth: tenths.map((t) => Number(t.toFixed(3))),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await app.close();
+    await postgres.stop();
+  }
+}
+
+/** Diagnostics (BENCH_ER_EXPLAIN=1): the features of some true persons the hub kept apart. */
+async function explainMisses(
+  db: DataSource,
+  scored: { truth: number; predicted: string }[],
+  rows: { feed: string; id: string; pointer: string; entity: string }[],
+  truth: Map<string, number>,
+) {
+  const clusters = new Map<number, Set<string>>();
+  for (const m of scored)
+    clusters.set(m.truth, (clusters.get(m.truth) ?? new Set()).add(m.predicted));
+  const split = [...clusters].filter(([, c]) => c.size > 1).slice(0, 12);
+  // Which kinds of mention are kept apart from the biggest part of their true person.
+  const byPerson = new Map<number, { key: string; predicted: string }[]>();
+  for (const r of rows) {
+    const t = truth.get(`${r.feed}\u001f${r.id}\u001f${r.pointer}`);
+    if (t !== undefined)
+      byPerson.set(t, [
+        ...(byPerson.get(t) ?? []),
+        { key: `${r.feed}${r.pointer.replace(/\d+/g, 'n')}`, predicted: r.entity },
+      ]);
+  }
+  const kinds = new Map<string, number>();
+  for (const list of byPerson.values()) {
+    const sizes = new Map<string, number>();
+    for (const m of list) sizes.set(m.predicted, (sizes.get(m.predicted) ?? 0) + 1);
+    const main = [...sizes].sort((a, b) => b[1] - a[1])[0][0];
+    for (const m of list) if (m.predicted !== main) kinds.set(m.key, (kinds.get(m.key) ?? 0) + 1);
+  }
+  log(`mentions apart from their person, by kind: ${JSON.stringify(Object.fromEntries(kinds))}`);
+  for (const [person] of split) {
+    const keys = rows.filter(
+      (r) => truth.get(`${r.feed}\u001f${r.id}\u001f${r.pointer}`) === person,
+    );
+    const details = await db.query(
+      `SELECT m.feed, m.pointer, m.entity_id, m.block, m.features - 'nameKey' AS f, m.link->>'rule' AS rule
+         FROM mention m JOIN unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+           ON m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer`,
+      [keys.map((k) => k.feed), keys.map((k) => k.id), keys.map((k) => k.pointer)],
+    );
+    log(`person ${person}:\n${details.map((d: unknown) => `  ${JSON.stringify(d)}`).join('\n')}`);
+  }
+}
+
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

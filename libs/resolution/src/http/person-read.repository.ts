@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export interface PersonSummary {
+  id: string;
+  name: string | null;
+  idNumber: string | null;
+  gender: string | null;
+  birthDate: string | null;
+  status: string;
+  phone: string | null;
+  flags: unknown[];
+  mergedInto: string | null;
+}
+
+const SUMMARY = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date AS "birthDate", p.status,
+                 p.phone, p.flags, p.merged_into AS "mergedInto"`;
+
+/** Read side of resolved persons: golden record, candidate values, mentions, relations. */
+@Injectable()
+export class PersonReadRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async summary(id: string): Promise<PersonSummary | undefined> {
+    const [row] = await this.db.query<PersonSummary[]>(
+      `SELECT ${SUMMARY} FROM person p WHERE p.id = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  /** Every current value stated about the person, with the record and pointer it came from. */
+  candidates(id: string) {
+    return this.db.query<
+      {
+        attribute: string;
+        value: unknown;
+        valid: boolean;
+        feed: string;
+        sourceRecordId: string;
+        pointer: string;
+        observedAt: Date | null;
+      }[]
+    >(
+      `SELECT v.attribute, v.value, v.valid, s.feed, s.source_record_id AS "sourceRecordId", v.pointer,
+              v.observed_at AS "observedAt"
+         FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
+        WHERE v.entity_type = 'person' AND v.entity_id = $1 AND v.ended_at IS NULL
+        ORDER BY v.attribute, s.feed, s.source_record_id, v.pointer`,
+      [id],
+    );
+  }
+
+  mentions(id: string) {
+    return this.db.query<
+      {
+        feed: string;
+        sourceRecordId: string;
+        pointer: string;
+        active: boolean;
+        link: Record<string, unknown> | null;
+        household: string | null;
+      }[]
+    >(
+      `SELECT feed, source_record_id AS "sourceRecordId", pointer, active, link, household
+         FROM mention WHERE entity_type = 'person' AND entity_id = $1
+        ORDER BY feed, source_record_id, pointer`,
+      [id],
+    );
+  }
+
+  /** Current relations from or to the entity, each with the source record asserting it. */
+  relations(id: string) {
+    return this.db.query<
+      {
+        type: string;
+        direction: 'out' | 'in';
+        otherType: string;
+        otherId: string;
+        placeCode: string | null;
+        attributes: Record<string, string>;
+        sourceRecordId: string;
+      }[]
+    >(
+      `SELECT r.relation_type AS type, 'out' AS direction, r.to_type AS "otherType", r.to_id AS "otherId",
+              pl.code AS "placeCode", r.attributes, r.source_record_id AS "sourceRecordId"
+         FROM relation r LEFT JOIN place pl ON r.to_type = 'place' AND pl.id = r.to_id
+        WHERE r.from_type = 'person' AND r.from_id = $1 AND r.valid_to IS NULL
+       UNION ALL
+       SELECT r.relation_type, 'in', r.from_type, r.from_id, NULL, r.attributes, r.source_record_id
+         FROM relation r
+        WHERE r.to_type = 'person' AND r.to_id = $1 AND r.valid_to IS NULL
+        ORDER BY 1, 2, 3, 4`,
+      [id],
+    );
+  }
+
+  /** Persons named in the same police household (户号) as any mention of this person. */
+  householdMembers(households: string[]) {
+    if (households.length === 0) return Promise.resolve([]);
+    return this.db.query<{ household: string; personId: string; relationToHead: string | null }[]>(
+      `SELECT DISTINCT m.household, m.entity_id AS "personId",
+              (SELECT v.value #>> '{}' FROM attribute_value v
+                WHERE v.entity_type = 'person' AND v.entity_id = m.entity_id AND v.attribute = 'relationToHead' AND v.ended_at IS NULL
+                LIMIT 1) AS "relationToHead"
+         FROM mention m
+        WHERE m.household = ANY($1::text[]) AND m.active
+        ORDER BY 1, 2`,
+      [households],
+    );
+  }
+
+  openReviewTasks(id: string) {
+    return this.db.query<Record<string, unknown>[]>(
+      `SELECT id, feed, source_record_id AS "sourceRecordId", pointer, candidates, created_at AS "createdAt"
+         FROM review_task
+        WHERE status = 'open' AND (entity_id = $1 OR candidates @> jsonb_build_array(jsonb_build_object('entityId', $1::text)))
+        ORDER BY created_at, id`,
+      [id],
+    );
+  }
+
+  search(
+    query: { idNumber?: string; name?: string; birthDate?: string; phone?: string },
+    limit: number,
+  ) {
+    const where: string[] = ['p.merged_into IS NULL'];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.idNumber) add('p.id_number = ?', query.idNumber);
+    if (query.name) add('p.name = ?', query.name);
+    if (query.birthDate) add("p.birth_date LIKE ? || '%'", query.birthDate);
+    if (query.phone) add('p.phone = ?', query.phone);
+    params.push(limit);
+    return this.db.query<PersonSummary[]>(
+      `SELECT ${SUMMARY} FROM person p WHERE ${where.join(' AND ')} ORDER BY p.name, p.id LIMIT $${params.length}`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { Response } from 'express';
+import { normalizeIdNumber, normalizeName, normalizePhone } from '@hub/normalize';
+import { PersonReadRepository } from './person-read.repository';
+import { ResolutionService } from './resolution.service';
+
+export class PersonSearchDto {
+  @IsOptional() @IsString() idNumber?: string;
+  @IsOptional() @IsString() name?: string;
+  /** YYYY, YYYY-MM or YYYY-MM-DD; with `name`. */
+  @IsOptional() @Matches(/^\d{4}(-\d{2}(-\d{2})?)?$/) birthDate?: string;
+  @IsOptional() @IsString() phone?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class MentionRefDto {
+  @IsString() feed!: string;
+  @IsString() sourceRecordId!: string;
+  /** JSON Pointer of the mention inside its record ("" for the whole record). */
+  @IsString() pointer!: string;
+}
+
+export class SplitDto {
+  /** The mentions that are another person; they move to a new person together. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => MentionRefDto)
+  mentions!: MentionRefDto[];
+}
+
+@ApiTags('persons')
+@Controller('persons')
+export class PersonsController {
+  constructor(
+    private readonly persons: PersonReadRepository,
+    private readonly resolution: ResolutionService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search persons by ID number, by name (and birth date) or by phone.' })
+  async search(@Query() query: PersonSearchDto) {
+    if (!query.idNumber && !query.name && !query.phone)
+      throw new BadRequestException('give idNumber, name (with or without birthDate) or phone');
+    const persons = await this.persons.search(
+      {
+        idNumber: query.idNumber ? normalizeIdNumber(query.idNumber)?.value : undefined,
+        name: query.name ? (normalizeName(query.name) ?? undefined) : undefined,
+        birthDate: query.birthDate,
+        phone: query.phone ? (normalizePhone(query.phone)?.value ?? query.phone) : undefined,
+      },
+      query.limit ?? 50,
+    );
+    return { persons };
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary:
+      'A person: golden record, every candidate value with its provenance, household, relations to places, events and organizations, conflict flags. A merged person answers 301 to the survivor.',
+  })
+  async findOne(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response) {
+    const person = await this.persons.summary(id);
+    if (!person) throw new NotFoundException(`no person ${id}`);
+    if (person.mergedInto) {
+      res.status(301).location(`../persons/${person.mergedInto}`);
+      return { id, mergedInto: person.mergedInto };
+    }
+    const [candidates, mentions, relations] = await Promise.all([
+      this.persons.candidates(id),
+      this.persons.mentions(id),
+      this.persons.relations(id),
+    ]);
+    const households = [...new Set(mentions.map((m) => m.household).filter((h) => h !== null))];
+    const members = await this.persons.householdMembers(households);
+    return {
+      ...person,
+      candidates: byAttribute(candidates),
+      households: households.map((number) => ({
+        number,
+        members: members
+          .filter((m) => m.household === number)
+          .map(({ personId, relationToHead }) => ({ personId, relationToHead })),
+      })),
+      relations,
+      mentions: mentions.map(({ feed, sourceRecordId, pointer, active }) => ({
+        feed,
+        sourceRecordId,
+        pointer,
+        active,
+      })),
+    };
+  }
+
+  @Get(':id/explain')
+  @ApiOperation({
+    summary:
+      'Why these mentions are one person: per mention the rule, score, evidence and the mention it matched.',
+  })
+  async explain(@Param('id', ParseUUIDPipe) id: string) {
+    const person = await this.persons.summary(id);
+    if (!person) throw new NotFoundException(`no person ${id}`);
+    const [mentions, reviewTasks] = await Promise.all([
+      this.persons.mentions(id),
+      this.persons.openReviewTasks(id),
+    ]);
+    return {
+      id,
+      mergedInto: person.mergedInto,
+      flags: person.flags,
+      mentions: mentions.map(({ household: _, ...m }) => m),
+      reviewTasks,
+    };
+  }
+
+  @Post(':id/split')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Split a wrongly merged person: the given mentions go to a new person; stored as decisions that win over the matcher from now on.',
+  })
+  split(@Param('id', ParseUUIDPipe) id: string, @Body() body: SplitDto) {
+    return this.resolution.split(id, body.mentions);
+  }
+}
+
+function byAttribute<T extends { attribute: string }>(items: T[]) {
+  const out: Record<string, Omit<T, 'attribute'>[]> = {};
+  for (const { attribute, ...rest } of items) (out[attribute] ??= []).push(rest);
+  return out;
+}
