@@ -1,4 +1,4 @@
-export { blockKeys, nameKeyOf, personFeatures } from './person-features';
+export { blockKeys, familyBlock, nameKeyOf, personFeatures } from './person-features';
 export type { MentionValue, PersonFeatures } from './person-features';
 export { DEFAULT_MATCH_THRESHOLDS, oneEditApart, scorePair } from './person-match';
 export type { MatchEvidence, MatchThresholds, PairScore } from './person-match';
@@ -7,5 +7,5 @@ export type { BlockMention, BlockResolution, MentionLink } from './cluster-block
 export { goldenPerson, loadSurvivorshipRules } from './survivorship';
 export type { GoldenPerson, SurvivorshipRules } from './survivorship';
 export { mentionKeyOf, PersonResolver } from './person-resolver';
-export type { PersonResolution, TouchedMention } from './person-resolver';
+export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
 export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';

@@ -32,6 +32,12 @@ export interface PersonFeatures {
   household: string | null;
   /** Police status: normal, deceased, moved_out, missing. */
   status: string | null;
+  /**
+   * The valid ID of the person this one is a family member of in the same record (a
+   * civil-affairs case member of its applicant): household context for a mention that has
+   * little more than a name.
+   */
+  familyOf: string | null;
 }
 
 const DOT = /[·•‧・]/g;
@@ -41,6 +47,8 @@ const DOT = /[·•‧・]/g;
  * - `block`, where the mention is placed: name pinyin and birth year; a mention without any
  *   birth date (an incident participant, a premises manager) goes by name pinyin and phone
  *   instead, or by the name alone when it has no phone either.
+ *   A family member with neither goes by name pinyin and the ID of the person it is family of,
+ *   and is compared with the persons of that one's police household.
  * - `anchorBlock`, where a mention with a valid ID is also a candidate: name pinyin and phone,
  *   so such birthless mentions can find the person they name.
  */
@@ -52,7 +60,13 @@ export function blockKeys(features: PersonFeatures): {
   if (!nameKey) return { block: null, anchorBlock: null };
   const year = birthYear(features);
   return {
-    block: year ? `${nameKey}|${year}` : phone ? `${nameKey}|p${phone}` : `${nameKey}|`,
+    block: year
+      ? `${nameKey}|${year}`
+      : phone
+        ? `${nameKey}|p${phone}`
+        : features.familyOf
+          ? `${nameKey}|f${features.familyOf}`
+          : `${nameKey}|`,
     anchorBlock: idNumber && phone ? `${nameKey}|p${phone}` : null,
   };
 }
@@ -72,7 +86,16 @@ export function nameKeyOf(name: string): string {
     .toLowerCase();
 }
 
-export function personFeatures(values: readonly MentionValue[]): PersonFeatures {
+/** A family-context block (see blockKeys): the name key and the family member's ID. */
+export function familyBlock(block: string): { nameKey: string; familyOf: string } | null {
+  const match = /^(.*)\|f(\d{17}[\dX])$/.exec(block);
+  return match ? { nameKey: match[1], familyOf: match[2] } : null;
+}
+
+export function personFeatures(
+  values: readonly MentionValue[],
+  context: { familyOf?: string | null } = {},
+): PersonFeatures {
   const first = (attribute: string, valid = true): unknown =>
     values.find((v) => v.attribute === attribute && v.valid === valid)?.value;
   const text = (attribute: string): string | null => {
@@ -100,6 +123,7 @@ export function personFeatures(values: readonly MentionValue[]): PersonFeatures 
     division,
     household: text('householdNumber'),
     status: text('status'),
+    familyOf: idNumber ? null : (context.familyOf ?? null),
   };
 }
 

@@ -30,6 +30,20 @@ describe('person features', () => {
     );
   });
 
+  it('put a family member with only a name in the block of the person it is family of', () => {
+    const member = personFeatures([{ attribute: 'name', value: '王建国', valid: true }], {
+      familyOf: ID,
+    });
+    expect(blockKeys(member)).toEqual({ block: `wangjianguo|f${ID}`, anchorBlock: null });
+    // In that household, the same name is the same person.
+    const police = person({
+      name: '王建国',
+      idNumber: '500381195809113110',
+      householdNumber: 'H1',
+    });
+    expect(scorePair({ ...member, household: 'H1' }, police).score).toBeGreaterThanOrEqual(0.75);
+  });
+
   it('take birth date and gender from a valid ID, and the block year from a mistyped one', () => {
     expect(person({ name: '李秀英', idNumber: ID })).toMatchObject({
       birthDate: '1956-03-02',

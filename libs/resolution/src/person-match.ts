@@ -82,7 +82,8 @@ export function scorePair(a: PersonFeatures, b: PersonFeatures): PairScore {
     if (a.phone === b.phone) add('same-phone', 4);
     else add('different-phones', -0.5);
   }
-  if (a.household && b.household && a.household === b.household) add('same-household', 2);
+  // Two members of one household with one name are one person (a family never repeats a name).
+  if (a.household && b.household && a.household === b.household) add('same-household', 4);
 
   if (a.division && b.division) {
     if (a.division.slice(0, 9) === b.division.slice(0, 9) && a.division.length >= 9)

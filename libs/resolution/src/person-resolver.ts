@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { insertPersonLifecycleEvents, lockChangeLog, upsertEntitiesWithEvents } from '@hub/changes';
 import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
-import type { PersonFeatures } from './person-features';
+import { familyBlock, type PersonFeatures } from './person-features';
 import type { MatchThresholds } from './person-match';
 import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
 
@@ -15,6 +15,15 @@ export interface TouchedMention {
   newBlocks: string[];
   /** Its record was cancelled or no longer names it. */
   deactivated: boolean;
+}
+
+/**
+ * New person mentions not written yet: resolution places them, then `insert` writes them once,
+ * already on their entity and with their link (instead of a provisional insert and an update).
+ */
+export interface PendingMentions {
+  mentions: { key: string; entityId: string; features: PersonFeatures; blocks: string[] }[];
+  insert(placed: Map<string, { entityId: string; link: MentionLink | null }>): Promise<void>;
 }
 
 /** What the ingest writes after resolution, in its change-log section of the transaction. */
@@ -72,9 +81,38 @@ export class PersonResolver {
     );
   }
 
+  /**
+   * Family-context blocks (see blockKeys) whose candidates these mentions may be: those of
+   * family members of a person with one of these valid IDs (its police household may just have
+   * become known), and those tied to anyone in one of these police households.
+   */
+  async familyBlocksTouchedBy(
+    manager: EntityManager,
+    idNumbers: string[],
+    households: string[],
+  ): Promise<string[]> {
+    if (idNumbers.length === 0 && households.length === 0) return [];
+    const rows: { block: string }[] = await manager.query(
+      `SELECT DISTINCT f.block FROM mention f
+        WHERE f.active AND f.block IS NOT NULL
+          AND (f.family_of = ANY($1::text[])
+               OR f.family_of IN (SELECT a.id_key FROM mention a
+                                   WHERE a.household = ANY($2::text[]) AND a.id_key IS NOT NULL))`,
+      [idNumbers, households],
+    );
+    return rows.map((r) => r.block).filter((b) => familyBlock(b) !== null);
+  }
+
   /** Call after `lock` and after the touched mentions were written. */
-  async resolve(manager: EntityManager, touched: TouchedMention[]): Promise<PersonResolution> {
-    const blocks = [...new Set(touched.flatMap((t) => [...t.oldBlocks, ...t.newBlocks]))].sort();
+  async resolve(
+    manager: EntityManager,
+    touched: TouchedMention[],
+    alsoBlocks: string[] = [],
+    pending: PendingMentions = { mentions: [], insert: () => Promise.resolve() },
+  ): Promise<PersonResolution> {
+    const blocks = [
+      ...new Set([...touched.flatMap((t) => [...t.oldBlocks, ...t.newBlocks]), ...alsoBlocks]),
+    ].sort();
     const stored: (StoredMention & { block: string })[] = blocks.length
       ? await manager.query(
           `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
@@ -83,16 +121,38 @@ export class PersonResolver {
           [blocks],
         )
       : [];
+    const householdOf = await this.loadFamilyContext(manager, blocks, pending, stored);
+    const pendingKeys = new Set(pending.mentions.map((m) => m.key));
+    for (const m of pending.mentions) {
+      const [feed, source_record_id, pointer] = splitKey(m.key);
+      for (const block of m.blocks)
+        stored.push({
+          feed,
+          source_record_id,
+          pointer,
+          entity_id: m.entityId,
+          features: m.features,
+          link: null,
+          block,
+        });
+    }
     const byBlock = new Map<string, BlockMention[]>();
     const current = new Map<string, StoredMention>();
     for (const row of stored) {
       const key = mentionKeyOf(row.feed, row.source_record_id, row.pointer);
       current.set(key, row);
       const list = byBlock.get(row.block) ?? [];
-      list.push({ key, features: row.features });
+      if (list.some((m) => m.key === key)) continue;
+      // In a family-context block, the family member is taken to be of that household.
+      const household = householdOf.get(row.block);
+      const features =
+        household && !row.features.idNumber ? { ...row.features, household } : row.features;
+      list.push({ key, features });
       byBlock.set(row.block, list);
     }
-    const decisions = await this.decisionsAbout(manager, [...current.keys()]);
+    // Decisions and review tasks concern stored mentions only.
+    const storedKeys = [...current.keys()].filter((k) => !pendingKeys.has(k));
+    const decisions = await this.decisionsAbout(manager, storedKeys);
     const clusters = new Map<string, string>();
     const links = new Map<string, MentionLink>();
     const reviews: {
@@ -120,10 +180,15 @@ export class PersonResolver {
     // Move mentions and record why they are where they are.
     const moves: { key: string; from: string; to: string }[] = [];
     const updates: { key: string; entityId: string; link: MentionLink }[] = [];
+    const placed = new Map<string, { entityId: string; link: MentionLink | null }>();
     for (const [key, cluster] of clusters) {
       const row = current.get(key)!;
       const to = entityOf.get(cluster)!;
       const link = links.get(key)!;
+      if (pendingKeys.has(key)) {
+        placed.set(key, { entityId: to, link });
+        continue;
+      }
       if (to !== row.entity_id) moves.push({ key, from: row.entity_id, to });
       if (to !== row.entity_id || JSON.stringify(link) !== JSON.stringify(row.link))
         updates.push({ key, entityId: to, link });
@@ -143,15 +208,84 @@ export class PersonResolver {
         ],
       );
     }
-    await this.keepReviewTasks(manager, [...current.keys()], reviews, entityOf, clusters);
+    await pending.insert(placed);
+    await this.keepReviewTasks(manager, storedKeys, reviews, entityOf, clusters);
 
     const concerned = new Set<string>([
       ...touched.map((t) => t.entityId),
+      ...[...placed.values()].map((p) => p.entityId),
       ...moves.flatMap((m) => [m.from, m.to]),
       ...[...clusters.values()].map((c) => entityOf.get(c)!),
     ]);
     const deactivated = new Set(touched.filter((t) => t.deactivated).map((t) => t.entityId));
     return this.outcome(manager, [...concerned], moves, deactivated);
+  }
+
+  /**
+   * A family-context block's candidates: the persons with a valid ID in the police household of
+   * the one its mentions are family of, under the same name; stored ones, and new ones of this
+   * batch (not written yet). Returns each such block's household.
+   */
+  private async loadFamilyContext(
+    manager: EntityManager,
+    blocks: string[],
+    pending: PendingMentions,
+    stored: (StoredMention & { block: string })[],
+  ): Promise<Map<string, string>> {
+    const family = blocks.flatMap((block) => {
+      const f = familyBlock(block);
+      return f ? [{ block, ...f }] : [];
+    });
+    const householdOf = new Map<string, string>();
+    if (family.length === 0) return householdOf;
+    const known: { family_of: string; household: string }[] = await manager.query(
+      `SELECT DISTINCT ON (k.family_of) k.family_of, h.household
+         FROM unnest($1::text[]) k(family_of)
+         JOIN mention h ON h.id_key = k.family_of AND h.household IS NOT NULL AND h.active
+        ORDER BY k.family_of, h.observed_at DESC NULLS LAST`,
+      [family.map((f) => f.familyOf)],
+    );
+    const householdOfId = new Map(known.map((k) => [k.family_of, k.household]));
+    for (const m of pending.mentions)
+      if (m.features.idNumber && m.features.household)
+        householdOfId.set(m.features.idNumber, m.features.household);
+    for (const f of family) {
+      const household = householdOfId.get(f.familyOf);
+      if (household) householdOf.set(f.block, household);
+    }
+    const wanted = family.filter((f) => householdOf.has(f.block));
+    if (wanted.length === 0) return householdOf;
+    const rows: (StoredMention & { block: string })[] = await manager.query(
+      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
+         FROM unnest($1::text[], $2::text[], $3::text[]) b(block, name_key, household)
+         JOIN mention m ON m.household = b.household AND m.id_key IS NOT NULL AND m.active
+                       AND starts_with(m.block, b.name_key || '|')`,
+      [
+        wanted.map((f) => f.block),
+        wanted.map((f) => f.nameKey),
+        wanted.map((f) => householdOf.get(f.block)!),
+      ],
+    );
+    stored.push(...rows);
+    for (const f of wanted)
+      for (const m of pending.mentions)
+        if (
+          m.features.idNumber &&
+          m.features.household === householdOf.get(f.block) &&
+          m.features.nameKey === f.nameKey
+        ) {
+          const [feed, source_record_id, pointer] = splitKey(m.key);
+          stored.push({
+            feed,
+            source_record_id,
+            pointer,
+            entity_id: m.entityId,
+            features: m.features,
+            link: null,
+            block: f.block,
+          });
+        }
+    return householdOf;
   }
 
   /** Operators' decisions on any of these mentions; for a pair decided twice, the later one. */

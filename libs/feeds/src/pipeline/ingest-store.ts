@@ -87,7 +87,7 @@ export class IngestStore {
     if (plan.store.length === 0) return;
     const factual = plan.store.filter(carriesFacts);
     const people = await this.preparePersonMentions(manager, plan);
-    const entityIds = await this.resolveMentions(
+    const { ids: entityIds, deferred } = await this.resolveMentions(
       manager,
       factual.map((p) => p.record),
       people.features,
@@ -145,7 +145,26 @@ export class IngestStore {
       ],
     );
     const touched = await this.refreshPersonMentions(manager, people, entityIds);
-    const resolution = await this.persons.resolve(manager, touched);
+    const resolution = await this.persons.resolve(manager, touched, people.familyBlocks, {
+      mentions: deferred.map(({ key }) => ({
+        key,
+        entityId: entityIds.get(key)!,
+        features: people.features.get(key)!.features,
+        blocks: blocksOf(personColumns(people.features.get(key)!)),
+      })),
+      insert: async (placed) => {
+        for (const [key, p] of placed) entityIds.set(key, p.entityId);
+        await this.insertMentions(
+          manager,
+          deferred.map((m) => ({
+            ...m,
+            entityId: entityIds.get(m.key)!,
+            link: placed.get(m.key)?.link ?? null,
+          })),
+          people.features,
+        );
+      },
+    });
     await this.upsertMentionedEntities(
       manager,
       factual.map((p) => p.record),
@@ -166,12 +185,21 @@ export class IngestStore {
     const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
     for (const p of newest.values()) {
       if (!carriesFacts(p)) continue;
-      for (const m of p.record.mapped!.mentions)
-        if (m.entityType === 'person')
-          features.set(mentionKey(p.record, m.pointer), {
-            features: personFeatures(m.values),
-            observedAt: p.record.observedAt.toISOString(),
-          });
+      const { mentions, relations } = p.record.mapped!;
+      for (const m of mentions) {
+        if (m.entityType !== 'person') continue;
+        // The person this one is family of in the same record, when that one has a valid ID.
+        const family = relations.find((r) => r.type === 'family_member_of' && r.fromKey === m.key);
+        const familyOf = mentions
+          .find((o) => o.key === family?.toKey)
+          ?.values.find((v) => v.attribute === 'idNumber' && v.valid)?.value;
+        features.set(mentionKey(p.record, m.pointer), {
+          features: personFeatures(m.values, {
+            familyOf: typeof familyOf === 'string' ? familyOf : null,
+          }),
+          observedAt: p.record.observedAt.toISOString(),
+        });
+      }
     }
     const records = [...newest.values()].map((p) => p.record);
     const before: {
@@ -181,11 +209,12 @@ export class IngestStore {
       entity_id: string;
       block: string | null;
       anchor_block: string | null;
+      household: string | null;
     }[] =
       records.length === 0
         ? []
         : await manager.query(
-            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block
+            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block, m.household
                FROM unnest($1::text[], $2::text[]) k(feed, id)
                JOIN mention m ON m.feed = k.feed AND m.source_record_id = k.id
               WHERE m.entity_type = 'person' AND m.active`,
@@ -196,14 +225,25 @@ export class IngestStore {
     );
     const blocks = new Set<string>();
     const idNumbers = new Set<string>();
-    for (const b of before) for (const block of blocksOf(b)) blocks.add(block);
+    const households = new Set<string>();
+    for (const b of before) {
+      for (const block of blocksOf(b)) blocks.add(block);
+      if (b.household) households.add(b.household);
+    }
     for (const { features: f } of features.values()) {
       for (const block of blocksOf(personColumns({ features: f, observedAt: '' })))
         blocks.add(block);
       if (f.idNumber) idNumbers.add(f.idNumber);
+      if (f.household) households.add(f.household);
     }
+    const familyBlocks = await this.persons.familyBlocksTouchedBy(
+      manager,
+      [...idNumbers],
+      [...households],
+    );
+    for (const block of familyBlocks) blocks.add(block);
     await this.persons.lock(manager, [...blocks], [...idNumbers]);
-    return { features, previous };
+    return { features, previous, familyBlocks };
   }
 
   /**
@@ -241,9 +281,9 @@ export class IngestStore {
       const rows = updates.map((key) => ({ key, ...personColumns(people.features.get(key)!) }));
       await manager.query(
         `UPDATE mention m SET block = u.block, anchor_block = u.anchor_block, id_key = u.id_key, household = u.household,
-                              features = u.features, observed_at = u.observed, active = true
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
-                  u(feed, id, pointer, block, anchor_block, id_key, household, features, observed)
+                              family_of = u.family_of, features = u.features, observed_at = u.observed, active = true
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])
+                  u(feed, id, pointer, block, anchor_block, id_key, household, family_of, features, observed)
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
         [
           ...keyColumns(updates),
@@ -251,6 +291,7 @@ export class IngestStore {
           rows.map((r) => r.anchor_block),
           rows.map((r) => r.idKey),
           rows.map((r) => r.household),
+          rows.map((r) => r.familyOf),
           rows.map((r) => r.features),
           rows.map((r) => r.observedAt),
         ],
@@ -314,8 +355,8 @@ export class IngestStore {
     manager: EntityManager,
     records: PreparedRecord[],
     people: Map<string, { features: PersonFeatures; observedAt: string }>,
-  ): Promise<Map<string, string>> {
-    if (records.length === 0) return new Map();
+  ) {
+    if (records.length === 0) return { ids: new Map<string, string>(), deferred: [] };
     const wanted = new Map<
       string,
       { feed: string; id: string; pointer: string; type: EntityType }
@@ -351,33 +392,58 @@ export class IngestStore {
     );
     const created = [...wanted.entries()].filter(([key]) => !ids.has(key));
     for (const [key] of created) ids.set(key, randomUUID());
-    if (created.length > 0) {
-      // A new person mention starts on a provisional entity id; resolution moves it.
-      const person = created.map(([key]) => {
-        const p = people.get(key);
-        return p ? personColumns(p) : undefined;
-      });
-      await manager.query(
-        `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, block, anchor_block, id_key, household, features, observed_at, active)
-         SELECT *, NOT (features IS NULL AND entity_type = 'person')
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[])
-                  AS u(feed, id, pointer, entity_type, entity_id, block, anchor_block, id_key, household, features, observed)`,
-        [
-          created.map(([, m]) => m.feed),
-          created.map(([, m]) => m.id),
-          created.map(([, m]) => m.pointer),
-          created.map(([, m]) => m.type),
-          created.map(([key]) => ids.get(key)),
-          person.map((p) => p?.block ?? null),
-          person.map((p) => p?.anchor_block ?? null),
-          person.map((p) => p?.idKey ?? null),
-          person.map((p) => p?.household ?? null),
-          person.map((p) => p?.features ?? null),
-          person.map((p) => p?.observedAt ?? null),
-        ],
-      );
-    }
-    return ids;
+    // New person mentions with features are written once resolution has placed them.
+    const deferred = created.filter(([key]) => people.has(key));
+    await this.insertMentions(
+      manager,
+      created
+        .filter(([key]) => !people.has(key))
+        .map(([key, m]) => ({ key, ...m, entityId: ids.get(key)!, link: null })),
+      people,
+    );
+    return { ids, deferred: deferred.map(([key, m]) => ({ key, ...m })) };
+  }
+
+  /** New mention rows; person mentions carry their match features (see personColumns). */
+  private async insertMentions(
+    manager: EntityManager,
+    rows: {
+      key: string;
+      feed: string;
+      id: string;
+      pointer: string;
+      type: EntityType;
+      entityId: string;
+      link: unknown;
+    }[],
+    people: Map<string, { features: PersonFeatures; observedAt: string }>,
+  ) {
+    if (rows.length === 0) return;
+    const person = rows.map(({ key }) => {
+      const p = people.get(key);
+      return p ? personColumns(p) : undefined;
+    });
+    await manager.query(
+      `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed_at, active)
+       SELECT *, NOT (features IS NULL AND entity_type = 'person')
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::timestamptz[])
+                AS u(feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed)`,
+      [
+        rows.map((r) => r.feed),
+        rows.map((r) => r.id),
+        rows.map((r) => r.pointer),
+        rows.map((r) => r.type),
+        rows.map((r) => r.entityId),
+        rows.map((r) => (r.link ? JSON.stringify(r.link) : null)),
+        person.map((p) => p?.block ?? null),
+        person.map((p) => p?.anchor_block ?? null),
+        person.map((p) => p?.idKey ?? null),
+        person.map((p) => p?.household ?? null),
+        person.map((p) => p?.familyOf ?? null),
+        person.map((p) => p?.features ?? null),
+        person.map((p) => p?.observedAt ?? null),
+      ],
+    );
   }
 
   async insertRejects(manager: EntityManager, rejects: RejectedRecord[]): Promise<void> {
@@ -452,6 +518,7 @@ const personColumns = ({
     anchor_block: anchorBlock,
     idKey: features.idNumber,
     household: features.household,
+    familyOf: features.familyOf,
     features: JSON.stringify(features),
     observedAt,
   };

@@ -42,6 +42,11 @@ export class Mention {
   @Column({ type: 'varchar', length: 18, nullable: true })
   idKey!: string | null;
 
+  /** Person mentions: the valid ID of the person this one is family of in its record. */
+  @Index({ where: 'family_of IS NOT NULL' })
+  @Column({ type: 'varchar', length: 18, nullable: true })
+  familyOf!: string | null;
+
   /** Person mentions: the police household number (户号) the mention states. */
   @Index({ where: 'household IS NOT NULL' })
   @Column({ type: 'varchar', length: 32, nullable: true })

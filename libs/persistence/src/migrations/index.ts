@@ -3,7 +3,7 @@ import { SeedChongqingDivisions1795865000000 } from './1795865000000-SeedChongqi
 import { FeedIngest1795867990717 } from './1795867990717-FeedIngest';
 import { FactsOnSourceRecord1795910481968 } from './1795910481968-FactsOnSourceRecord';
 import { ChangeOutbox1795913121450 } from './1795913121450-ChangeOutbox';
-import { EntityResolution1795923618022 } from './1795923618022-EntityResolution';
+import { EntityResolution1795924141441 } from './1795924141441-EntityResolution';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -12,5 +12,5 @@ export const MIGRATIONS = [
   FeedIngest1795867990717,
   FactsOnSourceRecord1795910481968,
   ChangeOutbox1795913121450,
-  EntityResolution1795923618022,
+  EntityResolution1795924141441,
 ];

@@ -1,14 +1,14 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Person resolution: each mention's blocks, ID key, household, match features and link
- * evidence; golden phone, conflict flags and merge tombstones on person; review tasks and
- * operators' decisions. Mentions stored before this migration have no features and stay on the
- * entities they have.
+ * Person resolution: each mention's blocks, ID key, household, family context, match features
+ * and link evidence; golden phone, conflict flags and merge tombstones on person; review tasks
+ * and operators' decisions. Mentions stored before this migration have no features and stay on
+ * the entities they have.
  */
 
-export class EntityResolution1795923618022 implements MigrationInterface {
-  name = 'EntityResolution1795923618022';
+export class EntityResolution1795924141441 implements MigrationInterface {
+  name = 'EntityResolution1795924141441';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -32,6 +32,7 @@ export class EntityResolution1795923618022 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "mention" ADD "block" text`);
     await queryRunner.query(`ALTER TABLE "mention" ADD "anchor_block" text`);
     await queryRunner.query(`ALTER TABLE "mention" ADD "id_key" character varying(18)`);
+    await queryRunner.query(`ALTER TABLE "mention" ADD "family_of" character varying(18)`);
     await queryRunner.query(`ALTER TABLE "mention" ADD "household" character varying(32)`);
     await queryRunner.query(`ALTER TABLE "mention" ADD "features" jsonb`);
     await queryRunner.query(`ALTER TABLE "mention" ADD "observed_at" TIMESTAMP WITH TIME ZONE`);
@@ -50,6 +51,9 @@ export class EntityResolution1795923618022 implements MigrationInterface {
       `CREATE INDEX "IDX_fcd35ef89476c320127d5c4da0" ON "mention" ("id_key") WHERE id_key IS NOT NULL`,
     );
     await queryRunner.query(
+      `CREATE INDEX "IDX_4fd840fa700f86e2e3ede28b7c" ON "mention" ("family_of") WHERE family_of IS NOT NULL`,
+    );
+    await queryRunner.query(
       `CREATE INDEX "IDX_208fb63256f39f0780ebee3e85" ON "mention" ("household") WHERE household IS NOT NULL`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_27c811883af9f3fefe79892f02" ON "person" ("name") `);
@@ -60,6 +64,7 @@ export class EntityResolution1795923618022 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."IDX_ed9d5dea665e5d266ed2c592de"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_27c811883af9f3fefe79892f02"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_208fb63256f39f0780ebee3e85"`);
+    await queryRunner.query(`DROP INDEX "public"."IDX_4fd840fa700f86e2e3ede28b7c"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_fcd35ef89476c320127d5c4da0"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_3b529169170b7f46eb80c0d407"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_89bea603c8b07ad7858c7b35e8"`);
@@ -71,6 +76,7 @@ export class EntityResolution1795923618022 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "observed_at"`);
     await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "features"`);
     await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "household"`);
+    await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "family_of"`);
     await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "id_key"`);
     await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "anchor_block"`);
     await queryRunner.query(`ALTER TABLE "mention" DROP COLUMN "block"`);
