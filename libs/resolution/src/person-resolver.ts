@@ -49,6 +49,13 @@ interface StoredMention {
 
 export const mentionKeyOf = (feed: string, sourceRecordId: string, pointer: string) =>
   `${feed}\u001f${sourceRecordId}\u001f${pointer}`;
+/** JSON with object keys sorted: jsonb hands keys back in its own order. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
 const splitKey = (key: string) => key.split('\u001f') as [string, string, string];
 
 /**
@@ -190,7 +197,7 @@ export class PersonResolver {
         continue;
       }
       if (to !== row.entity_id) moves.push({ key, from: row.entity_id, to });
-      if (to !== row.entity_id || JSON.stringify(link) !== JSON.stringify(row.link))
+      if (to !== row.entity_id || canonicalJson(link) !== canonicalJson(row.link))
         updates.push({ key, entityId: to, link });
     }
     if (updates.length > 0) {
@@ -211,11 +218,11 @@ export class PersonResolver {
     await pending.insert(placed);
     await this.keepReviewTasks(manager, storedKeys, reviews, entityOf, clusters);
 
+    // Persons whose mentions changed, came or went: the others' golden records stand.
     const concerned = new Set<string>([
       ...touched.map((t) => t.entityId),
       ...[...placed.values()].map((p) => p.entityId),
       ...moves.flatMap((m) => [m.from, m.to]),
-      ...[...clusters.values()].map((c) => entityOf.get(c)!),
     ]);
     const deactivated = new Set(touched.filter((t) => t.deactivated).map((t) => t.entityId));
     return this.outcome(manager, [...concerned], moves, deactivated);
