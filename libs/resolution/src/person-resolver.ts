@@ -100,11 +100,16 @@ export class PersonResolver {
   ): Promise<string[]> {
     if (idNumbers.length === 0 && households.length === 0) return [];
     const rows: { block: string }[] = await manager.query(
-      `SELECT DISTINCT f.block FROM mention f
-        WHERE f.active AND f.block IS NOT NULL
-          AND (f.family_of = ANY($1::text[])
-               OR f.family_of IN (SELECT a.id_key FROM mention a
-                                   WHERE a.household = ANY($2::text[]) AND a.id_key IS NOT NULL))`,
+      `WITH ids AS (
+         SELECT unnest($1::text[]) AS id
+         UNION
+         SELECT a.id_key FROM unnest($2::text[]) h(household)
+          CROSS JOIN LATERAL (SELECT id_key FROM mention a
+                               WHERE a.household = h.household AND a.id_key IS NOT NULL) a
+       )
+       SELECT DISTINCT f.block FROM ids
+        CROSS JOIN LATERAL (SELECT block FROM mention f
+                             WHERE f.family_of = ids.id AND f.active AND f.block IS NOT NULL) f`,
       [idNumbers, households],
     );
     return rows.map((r) => r.block).filter((b) => familyBlock(b) !== null);
@@ -246,10 +251,11 @@ export class PersonResolver {
     const householdOf = new Map<string, string>();
     if (family.length === 0) return householdOf;
     const known: { family_of: string; household: string }[] = await manager.query(
-      `SELECT DISTINCT ON (k.family_of) k.family_of, h.household
-         FROM unnest($1::text[]) k(family_of)
-         JOIN mention h ON h.id_key = k.family_of AND h.household IS NOT NULL AND h.active
-        ORDER BY k.family_of, h.observed_at DESC NULLS LAST`,
+      `SELECT k.family_of, h.household
+         FROM (SELECT DISTINCT unnest($1::text[])) k(family_of)
+        CROSS JOIN LATERAL (SELECT household FROM mention h
+                             WHERE h.id_key = k.family_of AND h.household IS NOT NULL AND h.active
+                             ORDER BY h.observed_at DESC NULLS LAST LIMIT 1) h`,
       [family.map((f) => f.familyOf)],
     );
     const householdOfId = new Map(known.map((k) => [k.family_of, k.household]));
@@ -265,8 +271,9 @@ export class PersonResolver {
     const rows: (StoredMention & { block: string })[] = await manager.query(
       `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
          FROM unnest($1::text[], $2::text[], $3::text[]) b(block, name_key, household)
-         JOIN mention m ON m.household = b.household AND m.id_key IS NOT NULL AND m.active
-                       AND starts_with(m.block, b.name_key || '|')`,
+        CROSS JOIN LATERAL (SELECT * FROM mention m
+                             WHERE m.household = b.household AND m.id_key IS NOT NULL AND m.active
+                               AND starts_with(m.block, b.name_key || '|')) m`,
       [
         wanted.map((f) => f.block),
         wanted.map((f) => f.nameKey),
@@ -464,8 +471,10 @@ export class PersonResolver {
     const rows: (GoldenInput & { entity_id: string })[] = await manager.query(
       `SELECT m.entity_id, m.feed, m.source_record_id AS "sourceRecordId", m.pointer,
               to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "observedAt", m.features
-         FROM mention m
-        WHERE m.entity_type = 'person' AND m.entity_id = ANY($1::uuid[]) AND m.active AND m.features IS NOT NULL`,
+         FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) e
+        CROSS JOIN LATERAL (SELECT * FROM mention m
+                             WHERE m.entity_type = 'person' AND m.entity_id = e.id
+                               AND m.active AND m.features IS NOT NULL) m`,
       [entityIds],
     );
     const inputs = new Map<string, GoldenInput[]>();

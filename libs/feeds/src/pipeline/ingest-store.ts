@@ -215,9 +215,10 @@ export class IngestStore {
         ? []
         : await manager.query(
             `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block, m.household
-               FROM unnest($1::text[], $2::text[]) k(feed, id)
-               JOIN mention m ON m.feed = k.feed AND m.source_record_id = k.id
-              WHERE m.entity_type = 'person' AND m.active`,
+               FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
+              CROSS JOIN LATERAL (SELECT * FROM mention m
+                                   WHERE m.feed = k.feed AND m.source_record_id = k.id
+                                     AND m.entity_type = 'person' AND m.active) m`,
             [records.map((r) => r.feed), records.map((r) => r.sourceRecordId)],
           );
     const previous = new Map(
