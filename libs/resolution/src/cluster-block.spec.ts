@@ -1,27 +1,13 @@
 import fc from 'fast-check';
 import { clusterBlock, type BlockMention } from './cluster-block';
-import { personFeatures, type MentionValue } from './person-features';
 import { DEFAULT_MATCH_THRESHOLDS } from './person-match';
+import { featuresOf } from './test-features';
 
 const mention = (
   key: string,
   values: Record<string, unknown>,
   invalid: Record<string, unknown> = {},
-): BlockMention => ({
-  key,
-  features: personFeatures([
-    ...Object.entries(values).map(([attribute, value]): MentionValue => ({
-      attribute,
-      value,
-      valid: true,
-    })),
-    ...Object.entries(invalid).map(([attribute, value]): MentionValue => ({
-      attribute,
-      value,
-      valid: false,
-    })),
-  ]),
-});
+): BlockMention => ({ key, features: featuresOf(values, invalid) });
 
 const township = { divisionCode: '500116005' };
 // Twins share surname, birth date, household and phone; their IDs tell them apart.

@@ -1,21 +1,10 @@
-import { blockKeys, personFeatures, type MentionValue } from './person-features';
+import { blockKeys, personFeatures } from './person-features';
 
 const blockKey = (f: Parameters<typeof blockKeys>[0]) => blockKeys(f).block;
 import { oneEditApart, scorePair } from './person-match';
+import { featuresOf } from './test-features';
 
-const person = (values: Record<string, unknown>, invalid: Record<string, unknown> = {}) =>
-  personFeatures([
-    ...Object.entries(values).map(([attribute, value]): MentionValue => ({
-      attribute,
-      value,
-      valid: true,
-    })),
-    ...Object.entries(invalid).map(([attribute, value]): MentionValue => ({
-      attribute,
-      value,
-      valid: false,
-    })),
-  ]);
+const person = featuresOf;
 
 const ID = '500381195603022029';
 

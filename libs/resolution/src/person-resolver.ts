@@ -49,6 +49,23 @@ interface StoredMention {
 
 export const mentionKeyOf = (feed: string, sourceRecordId: string, pointer: string) =>
   `${feed}\u001f${sourceRecordId}\u001f${pointer}`;
+/** A new mention of the batch as if stored, in one of its blocks. */
+function pendingRow(
+  m: PendingMentions['mentions'][number],
+  block: string,
+): StoredMention & { block: string } {
+  const [feed, source_record_id, pointer] = splitKey(m.key);
+  return {
+    feed,
+    source_record_id,
+    pointer,
+    entity_id: m.entityId,
+    features: m.features,
+    link: null,
+    block,
+  };
+}
+
 /** JSON with object keys sorted: jsonb hands keys back in its own order. */
 const canonicalJson = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
@@ -135,19 +152,8 @@ export class PersonResolver {
       : [];
     const householdOf = await this.loadFamilyContext(manager, blocks, pending, stored);
     const pendingKeys = new Set(pending.mentions.map((m) => m.key));
-    for (const m of pending.mentions) {
-      const [feed, source_record_id, pointer] = splitKey(m.key);
-      for (const block of m.blocks)
-        stored.push({
-          feed,
-          source_record_id,
-          pointer,
-          entity_id: m.entityId,
-          features: m.features,
-          link: null,
-          block,
-        });
-    }
+    for (const m of pending.mentions)
+      for (const block of m.blocks) stored.push(pendingRow(m, block));
     const byBlock = new Map<string, BlockMention[]>();
     const current = new Map<string, StoredMention>();
     for (const row of stored) {
@@ -287,18 +293,8 @@ export class PersonResolver {
           m.features.idNumber &&
           m.features.household === householdOf.get(f.block) &&
           m.features.nameKey === f.nameKey
-        ) {
-          const [feed, source_record_id, pointer] = splitKey(m.key);
-          stored.push({
-            feed,
-            source_record_id,
-            pointer,
-            entity_id: m.entityId,
-            features: m.features,
-            link: null,
-            block: f.block,
-          });
-        }
+        )
+          stored.push(pendingRow(m, f.block));
     return householdOf;
   }
 
