@@ -25,6 +25,9 @@ export async function createApiApp(
     limit: config.ingest.pushMaxBytes,
   });
   app.useLogger(app.get(Logger));
+  // Logs buffered during start-up are otherwise written only by listen(); an app that is only
+  // init()ed (the tests) would keep every later log, unhandled errors included, in the buffer.
+  app.flushLogs();
   app.setGlobalPrefix('v1', {
     exclude: ['health', 'ready', 'metrics'].map((path) => ({ path, method: RequestMethod.GET })),
   });
