@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { cloudEventJson, type ChangeEventRow } from '@hub/changes';
 import { CHANGES_TOPIC } from '@hub/config';
-import { FeedCatalog } from '@hub/feeds';
 import { PRODUCER_CONFIG } from '@hub/kafka';
 import { normalizeIdNumber } from '@hub/normalize';
 import { dataSourceOptions, runMigrationsLocked } from '@hub/persistence';
-import { ingestTopics } from '../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
+import { benchKafka } from './bench-kafka';
 
 export interface ChangeLatency {
   /** Department records produced per second, steadily, across the three feeds. */
@@ -42,18 +40,7 @@ export async function measureChangeLatency(
 ): Promise<ChangeLatency> {
   const prefix = `lat-${randomUUID().slice(0, 8)}.`;
   const changes = `${prefix}${CHANGES_TOPIC}`;
-  const kafka = new Kafka({
-    clientId: 'bench',
-    brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = [...ingestTopics(FeedCatalog.withExtraDirs([], prefix)), changes];
-  await admin.createTopics({
-    topics: topics.map((topic) => ({ topic, numPartitions: 6 })),
-    waitForLeaders: true,
-  });
+  const { kafka, admin, topics } = await benchKafka(brokers, prefix, 6);
   const database = await createRunDatabase(serverUrl);
   const ds = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
   await runMigrationsLocked(ds);

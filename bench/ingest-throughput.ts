@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { CHANGES_TOPIC } from '@hub/config';
-import { FeedCatalog } from '@hub/feeds';
 import { PRODUCER_CONFIG } from '@hub/kafka';
 import { dataSourceOptions, runMigrationsLocked } from '@hub/persistence';
-import { ingestTopics } from '../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
+import { benchKafka } from './bench-kafka';
 import { treeCpuSeconds } from './process-cpu';
 
 export interface IngestThroughput {
@@ -61,22 +59,7 @@ export async function measureIngest(
   const storedExpected = expected.accepted + expected.stale;
   const prefix = `bench-${randomUUID().slice(0, 8)}.`;
 
-  const kafka = new Kafka({
-    clientId: 'bench',
-    brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  // The feed topics, their dead-letter topics and the change-event topic the relay publishes to.
-  const topics = [
-    ...ingestTopics(FeedCatalog.withExtraDirs([], prefix)),
-    `${prefix}${CHANGES_TOPIC}`,
-  ];
-  await admin.createTopics({
-    topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
-    waitForLeaders: true,
-  });
+  const { kafka, admin, topics } = await benchKafka(brokers, prefix, partitions);
   log(`producing ${stream.messages.length} messages`);
   const producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();

@@ -150,7 +150,7 @@ export class IngestStore {
         key,
         entityId: entityIds.get(key)!,
         features: people.features.get(key)!.features,
-        blocks: blocksOf(personColumns(people.features.get(key)!)),
+        blocks: blocksOfFeatures(people.features.get(key)!.features),
       })),
       insert: async (placed) => {
         for (const [key, p] of placed) entityIds.set(key, p.entityId);
@@ -232,8 +232,7 @@ export class IngestStore {
       if (b.household) households.add(b.household);
     }
     for (const { features: f } of features.values()) {
-      for (const block of blocksOf(personColumns({ features: f, observedAt: '' })))
-        blocks.add(block);
+      for (const block of blocksOfFeatures(f)) blocks.add(block);
       if (f.idNumber) idNumbers.add(f.idNumber);
       if (f.household) households.add(f.household);
     }
@@ -264,7 +263,7 @@ export class IngestStore {
         key,
         entityId: entityIds.get(key)!,
         oldBlocks: old ? blocksOf(old) : [],
-        newBlocks: blocksOf(personColumns(current)),
+        newBlocks: blocksOfFeatures(current.features),
         deactivated: false,
       });
       if (old) updates.push(key);
@@ -499,6 +498,12 @@ const mentionKey = (record: PreparedRecord, pointer: string) =>
 
 const blocksOf = (m: { block: string | null; anchor_block: string | null }): string[] =>
   [m.block, m.anchor_block].filter((b) => b !== null);
+
+/** The blocks a person mention with these features goes in (see blockKeys). */
+const blocksOfFeatures = (features: PersonFeatures): string[] => {
+  const { block, anchorBlock } = blockKeys(features);
+  return blocksOf({ block, anchor_block: anchorBlock });
+};
 
 const keyColumns = (keys: string[]): string[][] => {
   const parts = keys.map((k) => k.split('\u001f'));
