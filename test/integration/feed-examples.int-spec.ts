@@ -95,7 +95,11 @@ describe('feed examples through Kafka into the unified model', () => {
       ethnicity: '01',
       birthDate: '1956-03-02',
       residentType: 'registered',
-      hukouAddress: { divisionCode: '500116005', detail: '东门路12号3栋2单元501' },
+      hukouAddress: {
+        divisionCode: '500116005',
+        detail: '东门路12号3栋2单元501',
+        standard: '东门路12号3栋2单元501室',
+      },
       householdNumber: '500116005000231',
       relationToHead: '02',
       phone: '13823456789',
@@ -113,16 +117,26 @@ describe('feed examples through Kafka into the unified model', () => {
     const relations = await db.query(
       `SELECT r.relation_type, p.code FROM relation r JOIN place p ON p.id = r.to_id
         WHERE r.from_id = $1 AND r.valid_to IS NULL
-          AND r.source_record_id = (SELECT id FROM source_record WHERE feed = 'population' AND source_record_id = $2)`,
+          AND r.source_record_id = (SELECT id FROM source_record WHERE feed = 'population' AND source_record_id = $2)
+        ORDER BY r.position`,
       [rows[0].entity_id, ids.population],
     );
-    expect(relations).toEqual([{ relation_type: 'registered_in', code: '500116005' }]);
+    // The division (registered_in) and the standard address inside it (registered_at).
+    expect(relations).toEqual([
+      { relation_type: 'registered_in', code: '500116005' },
+      { relation_type: 'registered_at', code: null },
+    ]);
   });
 
   it('maps the civil-affairs case: the case, its applicant and each member at their own pointers', async () => {
     const rows = await valuesOf('assistance', ids.assistance);
     expect(new Set(rows.map((r) => r.pointer))).toEqual(
-      new Set(['/payload', '/payload/applicant', '/payload/members/0']),
+      new Set([
+        '/payload',
+        '/payload/applicant',
+        '/payload/applicant/address',
+        '/payload/members/0',
+      ]),
     );
     expect(pick(rows, '/payload')).toMatchObject({
       caseNumber: 'JJ-DB-2021-0319',
@@ -138,7 +152,11 @@ describe('feed examples through Kafka into the unified model', () => {
       gender: '2',
       birthDate: '1956-03-02',
       phone: '13823456789',
-      residenceAddress: { divisionCode: '500116005', detail: '东门路12号3-2-501' },
+      residenceAddress: {
+        divisionCode: '500116005',
+        detail: '东门路12号3-2-501',
+        standard: '东门路12号3栋2单元501室',
+      },
     });
     expect(pick(rows, '/payload/members/0')).toMatchObject({
       name: '王建国',
@@ -216,5 +234,31 @@ describe('feed examples through Kafka into the unified model', () => {
       phone: '13823456789',
       flags: [],
     });
+  });
+
+  it('resolves the police 户籍 address, the civil-affairs address and the grid residence to one standard-address place', async () => {
+    const mentions = await db.query<{ entity_id: string; entity_type: string }[]>(
+      `SELECT DISTINCT m.entity_id, m.entity_type FROM mention m
+        WHERE (m.feed, m.source_record_id, m.pointer) IN
+              (('population', $1, '/HJDZ_QHNXXDZ'), ('assistance', $2, '/payload/applicant/address'),
+               ('grid', $3, '/居住地址'))`,
+      [ids.population, ids.assistance, ids.grid],
+    );
+    expect(mentions).toEqual([{ entity_id: expect.any(String), entity_type: 'place' }]);
+    const [place] = await db.query(
+      `SELECT level, name, division_code, address FROM place WHERE id = $1`,
+      [mentions[0].entity_id],
+    );
+    expect(place).toEqual({
+      level: 'address',
+      name: '东门路12号3栋2单元501室',
+      division_code: '500116005',
+      address: { road: '东门路', number: '12', building: '3', unit: '2', room: '501', rest: '' },
+    });
+    const relations = await db.query<{ relation_type: string }[]>(
+      `SELECT DISTINCT relation_type FROM relation WHERE to_id = $1 AND valid_to IS NULL ORDER BY 1`,
+      [mentions[0].entity_id],
+    );
+    expect(relations.map((r) => r.relation_type)).toEqual(['lives_at', 'registered_at']);
   });
 });

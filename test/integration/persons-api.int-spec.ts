@@ -6,6 +6,7 @@ import { feedExamples } from '../support/feed-examples';
 import { readChangeFeed } from '../support/http-client';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
+import { uscc } from '../generators/identifiers';
 
 const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
 const LI_XIUYING = '500381195603022029';
@@ -41,6 +42,59 @@ describe('persons API', () => {
     户主姓名: '',
   } as Record<string, unknown>;
   delete gridLina['身份证号'];
+
+  // One social organization, seen by civil affairs (registration, operator of a meal point) and
+  // by the grid worker (its premises), with the name written differently each time.
+  const orgCode = uscc('5', '2', '500116', '00004412');
+  const caEnvelope = (recordId: string, recordType: string, payload: Record<string, unknown>) => ({
+    recordId,
+    recordType,
+    version: 1,
+    updatedAt: '2023-09-01T10:00:00+08:00',
+    operation: 'upsert',
+    payload,
+  });
+  const socialOrg = caEnvelope('CA-SZ-2023-000077', 'social_org', {
+    uscc: orgCode,
+    name: '江津区东门社区邻里互助服务中心',
+    orgType: '社会服务机构',
+    legalRepresentative: { name: '李秀英', idCard: LI_XIUYING },
+    address: '江津区鼎山街道东门路12号',
+    registeredAt: '2019-04-01',
+    status: 'REGISTERED',
+  });
+  const mealPoint = caEnvelope('CA-YL-2023-000078', 'care_facility', {
+    facilityId: 'YL-500116-00078',
+    name: '鼎山街道东门社区助餐点',
+    type: '助餐点',
+    address: '东门路１２号',
+    beds: 0,
+    operatorUscc: orgCode,
+    divisionCode: '500116005002',
+  });
+  const premises = {
+    ...grid.value,
+    记录编号: 'WG-500116005002-03-20230901-0101',
+    记录类型: '场所',
+    场所名称: '东门社区邻里互助服务中心',
+    场所类型: '九小场所',
+    地址: '鼎山街道东门路12号',
+    统一社会信用代码: orgCode,
+    负责人: '李秀英',
+    负责人电话: '13823456789',
+  } as Record<string, unknown>;
+  for (const field of [
+    '姓名',
+    '身份证号',
+    '性别',
+    '出生年月',
+    '手机号',
+    '居住地址',
+    '人员类别',
+    '与户主关系',
+    '户主姓名',
+  ])
+    delete premises[field];
 
   const push = (feed: string, records: unknown[]) =>
     http()
@@ -222,5 +276,164 @@ describe('persons API', () => {
     await push('grid', [{ ...grid.value, 采集时间: '2023/9/2 10:00' }]);
     const after = await http().get(`/v1/persons/${id}`).expect(200);
     expect(after.body.mentions).toHaveLength(2);
+  });
+
+  describe('places and organizations', () => {
+    beforeAll(async () => {
+      const pushed = [
+        await push('assistance', [socialOrg, mealPoint]),
+        await push('grid', [premises]),
+      ];
+      expect(pushed.map((p) => p.accepted)).toEqual([2, 1]);
+    });
+
+    it('finds one organization by its code, named by all three records, with its relations', async () => {
+      const { body: found } = await http()
+        .get('/v1/organizations')
+        .query({ uscc: orgCode })
+        .expect(200);
+      expect(found.organizations).toHaveLength(1);
+      const { id } = found.organizations[0];
+      const { body } = await http().get(`/v1/organizations/${id}`).expect(200);
+      expect(body).toMatchObject({ id, uscc: orgCode, orgType: '社会服务机构' });
+      expect(
+        body.mentions.map((m: { feed: string; pointer: string }) => `${m.feed}${m.pointer}`).sort(),
+      ).toEqual(['assistance/payload', 'assistance/payload/operatorUscc', 'grid/统一社会信用代码']);
+      expect(Object.keys(body.candidates).sort()).toEqual([
+        'address',
+        'name',
+        'orgType',
+        'registeredAt',
+        'status',
+        'uscc',
+      ]);
+      const relations = body.relations.map(
+        (r: { type: string; direction: string; otherType: string }) =>
+          `${r.direction} ${r.type} ${r.otherType}`,
+      );
+      expect(relations.sort()).toEqual([
+        'in represents person',
+        'out located_at place',
+        'out operates object',
+        'out operates object',
+      ]);
+    });
+
+    it('resolves the organization’s seat, the meal point and the premises to one standard-address place', async () => {
+      const { body: found } = await http()
+        .get('/v1/places')
+        .query({ address: '东门路12号', division: '500116005' })
+        .expect(200);
+      expect(found.places).toHaveLength(1);
+      const place = found.places[0];
+      expect(place).toMatchObject({
+        level: 'address',
+        name: '东门路12号',
+        divisionCode: '500116005',
+      });
+      const { body } = await http().get(`/v1/places/${place.id}`).expect(200);
+      const located = body.relations
+        .filter(
+          (r: { type: string; direction: string }) =>
+            r.direction === 'in' && r.type === 'located_at',
+        )
+        .map((r: { otherType: string }) => r.otherType)
+        .sort();
+      expect(located).toEqual(['object', 'object', 'organization']);
+    });
+
+    it('gives the flat of 李秀英 from her police 户籍 address, with who lives and is registered there', async () => {
+      const person = await personOf(LI_XIUYING);
+      const { body: found } = await http()
+        .get('/v1/places')
+        .query({ address: '江津区鼎山街道东门路12号3-2-501' })
+        .expect(200);
+      expect(found.places).toHaveLength(1);
+      const { body } = await http().get(`/v1/places/${found.places[0].id}`).expect(200);
+      expect(body.name).toBe('东门路12号3栋2单元501室');
+      const people = body.relations
+        .filter((r: { otherId: string }) => r.otherId === person)
+        .map((r: { type: string }) => r.type);
+      expect(new Set(people)).toEqual(new Set(['lives_at', 'registered_at']));
+      await http().get('/v1/places').query({ address: '东门路12号' }).expect(400);
+    });
+  });
+
+  it('sends relation.added and relation.ended events as a resident moves and the record is cancelled', async () => {
+    const resident = {
+      ...grid.value,
+      记录编号: 'WG-500116005002-03-20230901-0202',
+      姓名: '赵志强',
+      出生年月: '1970.05',
+      手机号: '13700000001',
+      人员类别: '',
+      与户主关系: '户主',
+      户主姓名: '赵志强',
+    } as Record<string, unknown>;
+    delete resident['身份证号'];
+    const versions = [
+      { ...resident, 采集时间: '2023/9/1 9:30', 居住地址: '鼎山街道东门路15号1栋1单元101室' },
+      { ...resident, 采集时间: '2023/9/2 9:30', 居住地址: '鼎山街道东门路15号2-1-202' },
+      { ...resident, 采集时间: '2023/9/3 9:30', 居住地址: '鼎山街道东门路15号2-1-202', 作废: '是' },
+    ];
+    const { next } = await readChangeFeed(api, '0');
+    const placeOf = async (address: string) =>
+      (await http().get('/v1/places').query({ address }).expect(200)).body.places[0]?.id as string;
+    const relationEvents = async (after: string) =>
+      (await readChangeFeed(api, after)).events
+        .filter((e) => e.type.includes('.relation.'))
+        .map((e) => {
+          const data = e.data as { relation: string; to: { id: string } };
+          return { type: e.type, subject: e.subject, relation: data.relation, to: data.to.id };
+        });
+
+    await push('grid', [versions[0]]);
+    const first = await placeOf('鼎山街道东门路15号1栋1单元101室');
+    const added = await relationEvents(next);
+    const person = added.find((e) => e.relation === 'lives_at')!.subject;
+    expect(added).toEqual(
+      expect.arrayContaining([
+        {
+          type: 'cn.gov.hub.person.relation.added',
+          subject: person,
+          relation: 'lives_at',
+          to: first,
+        },
+        {
+          type: 'cn.gov.hub.person.relation.added',
+          subject: person,
+          relation: 'lives_in',
+          to: expect.any(String),
+        },
+      ]),
+    );
+    const { next: afterFirst } = await readChangeFeed(api, next);
+
+    await push('grid', [versions[1]]);
+    const second = await placeOf('鼎山街道东门路15号2栋1单元202室');
+    expect(second).not.toBe(first);
+    // Only the residence changed: the division relation goes on untouched.
+    expect(await relationEvents(afterFirst)).toEqual([
+      {
+        type: 'cn.gov.hub.person.relation.ended',
+        subject: person,
+        relation: 'lives_at',
+        to: first,
+      },
+      {
+        type: 'cn.gov.hub.person.relation.added',
+        subject: person,
+        relation: 'lives_at',
+        to: second,
+      },
+    ]);
+    const { next: afterSecond } = await readChangeFeed(api, afterFirst);
+
+    await push('grid', [versions[2]]);
+    const ended = await relationEvents(afterSecond);
+    expect(ended.map((e) => `${e.type} ${e.relation}`).sort()).toEqual([
+      'cn.gov.hub.person.relation.ended lives_at',
+      'cn.gov.hub.person.relation.ended lives_in',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import type { EntityType } from '@hub/model';
 export type GoldenColumns = Record<string, unknown>;
 
 /** Golden columns of each entity table the ingest writes, with their SQL types. */
-export const ENTITY_COLUMNS: Record<Exclude<EntityType, 'place'>, Record<string, string>> = {
+export const ENTITY_COLUMNS: Record<EntityType, Record<string, string>> = {
   person: {
     name: 'text',
     id_number: 'text',
@@ -18,7 +18,14 @@ export const ENTITY_COLUMNS: Record<Exclude<EntityType, 'place'>, Record<string,
   event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
   object: { object_type: 'text', name: 'text' },
   organization: { uscc: 'text', name: 'text', org_type: 'text', division_code: 'text' },
+  place: { level: 'text', name: 'text', division_code: 'text', address: 'jsonb' },
 };
+
+/**
+ * Entity types whose several mentions each say part of the entity (an operator named by its
+ * code alone, then by its full record): a null from one mention keeps the value another gave.
+ */
+const KEEPS_KNOWN_VALUES: ReadonlySet<EntityType> = new Set(['organization', 'place']);
 
 /** A status that ends the entity's life in the model: its change is an `ended` event. */
 const ENDED_STATUSES: Partial<Record<EntityType, string[]>> = {
@@ -48,11 +55,13 @@ const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => 
  */
 export async function upsertEntitiesWithEvents(
   manager: EntityManager,
-  type: Exclude<EntityType, 'place'>,
+  type: EntityType,
   rows: { id: string; columns: GoldenColumns }[],
 ): Promise<void> {
   const columns = Object.entries(ENTITY_COLUMNS[type]);
   const names = columns.map(([c]) => c);
+  const incoming = (c: string) =>
+    KEEPS_KNOWN_VALUES.has(type) ? `coalesce(EXCLUDED.${c}, t.${c})` : `EXCLUDED.${c}`;
   const attrs = (alias: string) =>
     `jsonb_build_object(${names.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
   const ended = ENDED_STATUSES[type];
@@ -72,9 +81,9 @@ export async function upsertEntitiesWithEvents(
      ), c AS (
        INSERT INTO ${type} AS t (id, ${names.join(', ')}, change_seq)
        SELECT id, ${names.join(', ')}, 1 FROM input
-       ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+       ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = ${incoming(c)}`).join(', ')},
                                       updated_at = now(), change_seq = t.change_seq + 1
-        WHERE (${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map((c) => `EXCLUDED.${c}`).join(', ')})
+        WHERE (${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map(incoming).join(', ')})
        RETURNING t.id, t.change_seq, ${attrs('t')} AS attrs
      )
      INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)

@@ -13,3 +13,5 @@ export {
   upsertEntitiesWithEvents,
 } from './entity-changes';
 export type { GoldenColumns, LifecycleChange } from './entity-changes';
+export { diffRelations, insertRelationEvents } from './relation-changes';
+export type { RelationChange, ResolvedRelation } from './relation-changes';

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
-import { DivisionIndex } from '@hub/normalize';
-import { CHONGQING, readProvinceDivisions } from '@hub/places';
+import { DIVISION_INDEX_PROVIDER } from '@hub/places';
 import { PERSON_RESOLVER_PROVIDER } from '@hub/resolution';
 import { FeedCatalog } from './feed-catalog';
 import { FeedPushController } from './http/feed-push.controller';
 import { RejectsController } from './http/rejects.controller';
 import { IngestMetrics } from './ingest-metrics';
 import { MetricsController } from './metrics.controller';
-import { DIVISION_INDEX, FeedPipeline, INGEST_LIMITS } from './pipeline/feed-pipeline';
+import { FeedPipeline, INGEST_LIMITS } from './pipeline/feed-pipeline';
 import { IngestStore } from './pipeline/ingest-store';
 import { RejectReplayer } from './reject-replayer';
 import { RejectRepository } from './reject.repository';
@@ -19,10 +18,7 @@ const providers = [
     inject: [HUB_CONFIG],
     useFactory: (config: HubConfig) => FeedCatalog.forConfig(config),
   },
-  {
-    provide: DIVISION_INDEX,
-    useFactory: async () => new DivisionIndex(await readProvinceDivisions(CHONGQING)),
-  },
+  DIVISION_INDEX_PROVIDER,
   {
     provide: INGEST_LIMITS,
     inject: [HUB_CONFIG],

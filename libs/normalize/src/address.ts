@@ -10,11 +10,12 @@ export interface SplitAddress {
 
 /**
  * Split a free-text address into the division its leading part names (province, city, county,
- * township, village or community, each optional) and the detail after it.
+ * township, village or community, each optional) and the detail after it. With `parentCode`,
+ * only divisions below that one count (the detail beside a division code field).
  */
-export function splitAddress(raw: string, index: DivisionIndex): SplitAddress {
+export function splitAddress(raw: string, index: DivisionIndex, parentCode?: string): SplitAddress {
   const text = toHalfWidth(raw).replace(/\s+/g, ' ').trim();
-  const match = index.matchPrefix(text);
+  const match = index.matchPrefix(text, 0, parentCode);
   if (!match) return { divisionCode: null, detail: text };
   return { divisionCode: match.division.code, detail: text.slice(match.end).trim() };
 }

@@ -22,3 +22,5 @@ export type { NormalizedPhone } from './phone';
 export { splitTags } from './tags';
 export { normalizeUscc, usccCheckCharacter } from './uscc';
 export type { NormalizedUscc } from './uscc';
+export { formatStandardAddress, standardAddress } from './standard-address';
+export type { StandardAddress } from './standard-address';

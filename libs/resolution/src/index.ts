@@ -9,3 +9,11 @@ export type { GoldenPerson, SurvivorshipRules } from './survivorship';
 export { mentionKeyOf, PersonResolver } from './person-resolver';
 export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
 export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';
+export {
+  entityKeyOf,
+  keyedEntityId,
+  organizationKey,
+  placeKeyedMentions,
+  placeKey,
+} from './keyed-entities';
+export type { EntityKey, KeyedPlacement } from './keyed-entities';

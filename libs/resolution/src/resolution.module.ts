@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
+import { DIVISION_INDEX_PROVIDER } from '@hub/places';
+import { EntityReadRepository } from './http/entity-read.repository';
 import { PersonReadRepository } from './http/person-read.repository';
 import { PersonsController } from './http/persons.controller';
+import { PlacesOrganizationsController } from './http/places-organizations.controller';
 import { ResolutionLinksController } from './http/resolution-links.controller';
 import { ResolutionService } from './http/resolution.service';
 import { ReviewTasksController } from './http/review-tasks.controller';
@@ -15,9 +18,20 @@ export const PERSON_RESOLVER_PROVIDER = {
   useFactory: (config: HubConfig) => new PersonResolver(config.matching, loadSurvivorshipRules()),
 };
 
-/** The persons API: golden records, search, explain, review tasks, splits, resolution links. */
+/** The resolved-entities API: persons (search, explain, review, split), places, organizations, links. */
 @Module({
-  controllers: [PersonsController, ReviewTasksController, ResolutionLinksController],
-  providers: [PERSON_RESOLVER_PROVIDER, PersonReadRepository, ResolutionService],
+  controllers: [
+    PersonsController,
+    PlacesOrganizationsController,
+    ReviewTasksController,
+    ResolutionLinksController,
+  ],
+  providers: [
+    PERSON_RESOLVER_PROVIDER,
+    DIVISION_INDEX_PROVIDER,
+    EntityReadRepository,
+    PersonReadRepository,
+    ResolutionService,
+  ],
 })
 export class ResolutionModule {}

@@ -1,6 +1,7 @@
 import {
   codeTable,
   DivisionIndex,
+  formatStandardAddress,
   InvalidDateError,
   normalizeIdNumber,
   normalizeName,
@@ -9,6 +10,7 @@ import {
   parseInstant,
   parsePartialDate,
   splitAddress,
+  standardAddress,
   splitTags,
   toHalfWidth,
 } from '@hub/normalize';
@@ -77,18 +79,28 @@ const NORMALIZERS: Record<NormalizerName, Normalizer> = {
   },
   address: (raw, divisions, divisionRaw) => {
     if (!blank(divisionRaw)) {
-      const divisionCode = divisions.resolve(text(divisionRaw));
+      const given = divisions.resolve(text(divisionRaw));
       const detail = blank(raw) ? '' : text(raw);
-      return {
-        value: { divisionCode: divisionCode ?? text(divisionRaw), detail },
-        valid: divisionCode !== null,
-      };
+      if (given === null) return { value: addressValue(text(divisionRaw), detail), valid: false };
+      // The detail may go on naming divisions below the given one (500116 + 鼎山街道东门路…).
+      const split = splitAddress(detail, divisions, given);
+      return { value: addressValue(split.divisionCode ?? given, split.detail), valid: true };
     }
     if (blank(raw)) return null;
     const split = splitAddress(String(raw), divisions);
-    return { value: split, valid: true };
+    return { value: addressValue(split.divisionCode, split.detail), valid: true };
   },
 };
+
+/**
+ * An address value: its division, the detail as written (cleaned) and, when there is a detail,
+ * its standard form (东门路12号3-2-501 → 东门路12号3栋2单元501室) by which places are resolved.
+ */
+function addressValue(divisionCode: string | null, detail: string) {
+  return detail === ''
+    ? { divisionCode, detail }
+    : { divisionCode, detail, standard: formatStandardAddress(standardAddress(detail)) };
+}
 
 /**
  * Applies one attribute rule of a mapping to a raw value. Returns null when the source says

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DivisionIndex } from '@hub/normalize';
+import { DIVISION_INDEX } from '@hub/places';
 import { FeedCatalog } from '../feed-catalog';
 import { IngestMetrics } from '../ingest-metrics';
 import { decideOutcomes, RecordOutcome } from './decide-outcomes';
@@ -9,7 +10,6 @@ import type { InboundMessage } from './inbound-message';
 import { IngestStore } from './ingest-store';
 import { prepareRecord, PreparedRecord, RejectedRecord } from './prepare-record';
 
-export const DIVISION_INDEX = Symbol('DIVISION_INDEX');
 export const INGEST_LIMITS = Symbol('INGEST_LIMITS');
 
 export interface IngestLimits {

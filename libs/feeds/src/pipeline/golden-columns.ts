@@ -11,9 +11,10 @@ function divisionOf(value: unknown): string | null {
 }
 
 /**
- * The entity-table columns a mention's own values fill in, for the entity types not resolved
- * yet (events, objects, organizations): such an entity is what its one mention last said.
- * Persons come from survivorship over all their mentions (libs/resolution).
+ * The entity-table columns a mention's own values fill in: an event or object is what its one
+ * mention last said; an organization gathers what each of its keyed mentions says; a keyed
+ * place's columns come from its key. Persons come from survivorship over all their mentions
+ * (libs/resolution).
  */
 export function goldenColumns(mention: MappedMention): GoldenColumns {
   const valid = (attribute: string): unknown =>
@@ -43,11 +44,20 @@ export function goldenColumns(mention: MappedMention): GoldenColumns {
     }),
     organization: () => ({
       uscc: str('uscc'),
-      name: str('name') ?? '',
+      name: str('name'),
       org_type: str('orgType'),
       division_code: divisionOf(valid('address')),
     }),
-    place: () => ({ level: 'address', name: str('name') ?? '' }),
+    // A place with no division to key it in: what its one mention wrote.
+    place: () => {
+      const address = valid('address') as { detail?: string; standard?: string } | undefined;
+      return {
+        level: 'address',
+        name: address?.standard ?? address?.detail ?? '',
+        division_code: divisionOf(address),
+        address: null,
+      };
+    },
   };
   return byType[mention.entityType]();
 }

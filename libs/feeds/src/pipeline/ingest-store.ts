@@ -4,9 +4,11 @@ import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
 import {
   blockKeys,
+  KeyedPlacement,
   mentionKeyOf,
   PersonFeatures,
   personFeatures,
+  placeKeyedMentions,
   PersonResolution,
   PersonResolver,
   TouchedMention,
@@ -14,11 +16,16 @@ import {
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
 import {
   ENTITY_COLUMNS,
+  diffRelations,
   GoldenColumns,
+  insertRelationEvents,
   lockChangeLog,
+  RelationChange,
+  ResolvedRelation,
   upsertEntitiesWithEvents,
 } from '@hub/changes';
 import { goldenColumns } from './golden-columns';
+import type { MappedValue } from '../mapping/mapped-record';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
 
 /*
@@ -83,11 +90,19 @@ export class IngestStore {
   }
 
   async apply(manager: EntityManager, plan: IngestPlan): Promise<void> {
-    if (plan.supersede.length > 0) await this.endFacts(manager, plan.supersede);
+    const endedRelations =
+      plan.supersede.length > 0
+        ? await this.endFacts(manager, plan.supersede)
+        : new Map<string, SourceRelationFact[]>();
     if (plan.store.length === 0) return;
     const factual = plan.store.filter(carriesFacts);
     const people = await this.preparePersonMentions(manager, plan);
-    const { ids: entityIds, deferred } = await this.resolveMentions(
+    const {
+      ids: entityIds,
+      deferred,
+      keyed,
+      movedFrom,
+    } = await this.resolveMentions(
       manager,
       factual.map((p) => p.record),
       people.features,
@@ -169,8 +184,103 @@ export class IngestStore {
       manager,
       factual.map((p) => p.record),
       entityIds,
+      keyed,
       resolution,
     );
+    await this.recordRelationChanges(manager, plan, endedRelations, movedFrom);
+  }
+
+  /**
+   * A `relation.added` / `relation.ended` event for each relation that a record's newest version
+   * in the batch states and its previous version did not, or the reverse (a cancellation ends
+   * them all). Ends are compared as entities after this batch's resolution, except a place or
+   * organization a mention left in this batch: the previous version's relation went there.
+   */
+  private async recordRelationChanges(
+    manager: EntityManager,
+    plan: IngestPlan,
+    endedRelations: Map<string, SourceRelationFact[]>,
+    movedFrom: Map<string, string>,
+  ) {
+    const records = [...newestVersions(plan).values()]
+      .map((p) => ({
+        record: p.record,
+        before: endedRelations.get(recordKey(p.record.feed, p.record.sourceRecordId)) ?? [],
+        after: carriesFacts(p) ? relationsOf(p.record) : [],
+      }))
+      .filter((r) => r.before.length > 0 || r.after.length > 0);
+    if (records.length === 0) return;
+    const rows: {
+      feed: string;
+      source_record_id: string;
+      pointer: string;
+      entity_type: EntityType;
+      entity_id: string;
+    }[] = await manager.query(
+      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_type, m.entity_id
+           FROM unnest($1::text[], $2::text[]) k(feed, id)
+          CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.feed = k.feed AND m.source_record_id = k.id) m`,
+      [records.map((r) => r.record.feed), records.map((r) => r.record.sourceRecordId)],
+    );
+    const entities = new Map(
+      rows.map((m) => [
+        mentionKeyOf(m.feed, m.source_record_id, m.pointer),
+        { type: m.entity_type, id: m.entity_id },
+      ]),
+    );
+    const codes = [
+      ...new Set(
+        records.flatMap((r) =>
+          [...r.before, ...r.after].flatMap((x) => (x.toPlace ? [x.toPlace] : [])),
+        ),
+      ),
+    ];
+    const divisions = new Map(
+      codes.length === 0
+        ? []
+        : (
+            await manager.query<{ code: string; id: string }[]>(
+              `SELECT code, id FROM place WHERE code = ANY($1::text[])`,
+              [codes],
+            )
+          ).map((d) => [d.code, d.id]),
+    );
+    const changes: RelationChange[] = [];
+    for (const { record, before, after } of records) {
+      const resolve = (relation: SourceRelationFact, previous: boolean): ResolvedRelation[] => {
+        const from = entities.get(mentionKey(record, relation.from));
+        if (!from) return [];
+        if (relation.toPlace)
+          return [
+            {
+              type: relation.type,
+              from,
+              to: {
+                type: 'place',
+                id: divisions.get(relation.toPlace) ?? null,
+                code: relation.toPlace,
+              },
+              attributes: relation.attributes,
+            },
+          ];
+        const toKey = mentionKey(record, relation.to!);
+        const to = entities.get(toKey);
+        if (!to) return [];
+        const id = (previous && movedFrom.get(toKey)) || to.id;
+        return [
+          { type: relation.type, from, to: { type: to.type, id }, attributes: relation.attributes },
+        ];
+      };
+      const source = { feed: record.feed, sourceRecordId: record.sourceRecordId };
+      for (const change of diffRelations(
+        before.flatMap((r) => resolve(r, true)),
+        after.flatMap((r) => resolve(r, false)),
+      ))
+        changes.push({ ...change, source });
+    }
+    if (changes.length === 0) return;
+    await lockChangeLog(manager);
+    await insertRelationEvents(manager, changes);
   }
 
   /**
@@ -179,9 +289,7 @@ export class IngestStore {
    * and ID number concerned, before any of those mentions is written.
    */
   private async preparePersonMentions(manager: EntityManager, plan: IngestPlan) {
-    const newest = new Map<string, IngestPlan['store'][number]>();
-    for (const p of plan.store)
-      if (p.status !== 'stale') newest.set(recordKey(p.record.feed, p.record.sourceRecordId), p);
+    const newest = newestVersions(plan);
     const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
     for (const p of newest.values()) {
       if (!carriesFacts(p)) continue;
@@ -309,13 +417,26 @@ export class IngestStore {
 
   /**
    * Ends what the given versions contributed: their values and relations end with their source
-   * record's superseded_at. The source records stay as history.
+   * record's superseded_at. The source records stay as history. Returns the relations they
+   * stated, by record.
    */
   private async endFacts(manager: EntityManager, sourceRecordIds: string[]) {
-    await manager.query(
-      `UPDATE source_record SET superseded_at = now() WHERE id = ANY($1::bigint[])`,
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [ended]: [
+      { feed: string; source_record_id: string; relations: SourceRelationFact[] | null }[],
+      number,
+    ] = await manager.query(
+      `UPDATE source_record SET superseded_at = now() WHERE id = ANY($1::bigint[])
+       RETURNING feed, source_record_id, relations`,
       [sourceRecordIds],
     );
+    const relations = new Map<string, SourceRelationFact[]>();
+    for (const e of ended)
+      relations.set(recordKey(e.feed, e.source_record_id), [
+        ...(relations.get(recordKey(e.feed, e.source_record_id)) ?? []),
+        ...(e.relations ?? []),
+      ]);
+    return relations;
   }
 
   /**
@@ -327,16 +448,25 @@ export class IngestStore {
     manager: EntityManager,
     records: PreparedRecord[],
     entityIds: Map<string, string>,
+    keyed: Map<string, KeyedPlacement>,
     persons: PersonResolution,
   ) {
     const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
     for (const record of records)
-      for (const mention of record.mapped!.mentions)
-        if (mention.entityType !== 'person')
-          entities.set(entityIds.get(mentionKey(record, mention.pointer))!, {
-            type: mention.entityType,
-            columns: goldenColumns(mention),
-          });
+      for (const mention of record.mapped!.mentions) {
+        if (mention.entityType === 'person') continue;
+        const key = mentionKey(record, mention.pointer);
+        const placement = keyed.get(key);
+        if (placement && !placement.written) continue;
+        const id = entityIds.get(key)!;
+        // Several mentions of one keyed entity in a batch: later ones win, except with nulls.
+        const before = placement ? entities.get(id)?.columns : undefined;
+        const own = { ...goldenColumns(mention), ...placement?.columns };
+        entities.set(id, {
+          type: mention.entityType,
+          columns: before ? { ...before, ...withoutNulls(own) } : own,
+        });
+      }
     if (entities.size > 0) await lockChangeLog(manager);
     for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
@@ -350,16 +480,23 @@ export class IngestStore {
     await this.persons.write(manager, persons);
   }
 
-  /** Entity id of every mention: the one it already has, or a new one. */
+  /**
+   * Entity id of every mention: a keyed place or organization goes to the entity of its key
+   * (moving there when its record changed the key); any other mention keeps the entity it has,
+   * or gets a new one. New person mentions are placed by resolution later.
+   */
   private async resolveMentions(
     manager: EntityManager,
     records: PreparedRecord[],
     people: Map<string, { features: PersonFeatures; observedAt: string }>,
   ) {
-    if (records.length === 0) return { ids: new Map<string, string>(), deferred: [] };
+    const keyed = new Map<string, KeyedPlacement>();
+    const movedFrom = new Map<string, string>();
+    if (records.length === 0)
+      return { ids: new Map<string, string>(), deferred: [], keyed, movedFrom };
     const wanted = new Map<
       string,
-      { feed: string; id: string; pointer: string; type: EntityType }
+      { feed: string; id: string; pointer: string; type: EntityType; values: MappedValue[] }
     >();
     for (const record of records) {
       for (const m of record.mapped!.mentions) {
@@ -368,6 +505,7 @@ export class IngestStore {
           id: record.sourceRecordId,
           pointer: m.pointer,
           type: m.entityType,
+          values: m.values,
         });
       }
     }
@@ -390,8 +528,25 @@ export class IngestStore {
         e.entity_id,
       ]),
     );
+    for (const [key, placement] of await placeKeyedMentions(
+      manager,
+      [...wanted.entries()].map(([key, m]) => ({ key, entityType: m.type, values: m.values })),
+    ))
+      keyed.set(key, placement);
+    const moved = [...keyed.entries()].filter(
+      ([key, p]) => ids.has(key) && ids.get(key) !== p.entityId,
+    );
+    for (const [key] of moved) movedFrom.set(key, ids.get(key)!);
+    if (moved.length > 0)
+      await manager.query(
+        `UPDATE mention m SET entity_id = u.entity_id
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[]) u(feed, id, pointer, entity_id)
+          WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+        [...keyColumns(moved.map(([key]) => key)), moved.map(([, p]) => p.entityId)],
+      );
     const created = [...wanted.entries()].filter(([key]) => !ids.has(key));
-    for (const [key] of created) ids.set(key, randomUUID());
+    for (const [key, p] of keyed) ids.set(key, p.entityId);
+    for (const [key] of created) if (!ids.has(key)) ids.set(key, randomUUID());
     // New person mentions with features are written once resolution has placed them.
     const deferred = created.filter(([key]) => people.has(key));
     await this.insertMentions(
@@ -401,7 +556,7 @@ export class IngestStore {
         .map(([key, m]) => ({ key, ...m, entityId: ids.get(key)!, link: null })),
       people,
     );
-    return { ids, deferred: deferred.map(([key, m]) => ({ key, ...m })) };
+    return { ids, deferred: deferred.map(([key, m]) => ({ key, ...m })), keyed, movedFrom };
   }
 
   /** New mention rows; person mentions carry their match features (see personColumns). */
@@ -466,6 +621,14 @@ export class IngestStore {
   }
 }
 
+/** The newest stored, not stale, version of each record in the batch. */
+function newestVersions(plan: IngestPlan): Map<string, IngestPlan['store'][number]> {
+  const newest = new Map<string, IngestPlan['store'][number]>();
+  for (const p of plan.store)
+    if (p.status !== 'stale') newest.set(recordKey(p.record.feed, p.record.sourceRecordId), p);
+  return newest;
+}
+
 /** Stale versions are history only; cancellations and unmapped versions state no facts. */
 const carriesFacts = (p: IngestPlan['store'][number]): boolean =>
   p.status !== 'stale' && p.record.mapped !== undefined;
@@ -504,6 +667,9 @@ const blocksOfFeatures = (features: PersonFeatures): string[] => {
   const { block, anchorBlock } = blockKeys(features);
   return blocksOf({ block, anchor_block: anchorBlock });
 };
+
+const withoutNulls = (columns: GoldenColumns): GoldenColumns =>
+  Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== null && v !== undefined));
 
 const keyColumns = (keys: string[]): string[][] => {
   const parts = keys.map((k) => k.split('\u001f'));

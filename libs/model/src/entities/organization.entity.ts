@@ -9,8 +9,9 @@ export class Organization extends ModelEntity {
   @Column({ type: 'varchar', length: 18, nullable: true })
   uscc!: string | null;
 
-  @Column({ type: 'varchar', length: 256 })
-  name!: string;
+  /** Null while the organization is known only by a code (a facility's operator). */
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  name!: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   orgType!: string | null;

@@ -31,6 +31,15 @@ export class Place extends ModelEntity {
   @Column({ type: 'uuid', nullable: true })
   parentId!: string | null;
 
+  /** Standard addresses: the division the address is keyed in (township for road addresses). */
+  @Index()
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  divisionCode!: string | null;
+
+  /** Standard addresses: road, number, building, unit, room and the rest (StandardAddress). */
+  @Column({ type: 'jsonb', nullable: true })
+  address!: Record<string, unknown> | null;
+
   @ManyToOne(() => Place, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'parent_id' })
   parent?: Place | null;

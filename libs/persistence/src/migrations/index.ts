@@ -4,6 +4,7 @@ import { FeedIngest1795867990717 } from './1795867990717-FeedIngest';
 import { FactsOnSourceRecord1795910481968 } from './1795910481968-FactsOnSourceRecord';
 import { ChangeOutbox1795913121450 } from './1795913121450-ChangeOutbox';
 import { EntityResolution1795924141441 } from './1795924141441-EntityResolution';
+import { KeyedPlacesAndOrganizations1795942739202 } from './1795942739202-KeyedPlacesAndOrganizations';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   FactsOnSourceRecord1795910481968,
   ChangeOutbox1795913121450,
   EntityResolution1795924141441,
+  KeyedPlacesAndOrganizations1795942739202,
 ];

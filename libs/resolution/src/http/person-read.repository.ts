@@ -17,7 +17,7 @@ export interface PersonSummary {
 const SUMMARY = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date AS "birthDate", p.status,
                  p.phone, p.flags, p.merged_into AS "mergedInto"`;
 
-/** Read side of resolved persons: golden record, candidate values, mentions, relations. */
+/** Read side of resolved persons: golden record, households, review tasks, search (see EntityReadRepository). */
 @Injectable()
 export class PersonReadRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -28,72 +28,6 @@ export class PersonReadRepository {
       [id],
     );
     return row;
-  }
-
-  /** Every current value stated about the person, with the record and pointer it came from. */
-  candidates(id: string) {
-    return this.db.query<
-      {
-        attribute: string;
-        value: unknown;
-        valid: boolean;
-        feed: string;
-        sourceRecordId: string;
-        pointer: string;
-        observedAt: Date | null;
-      }[]
-    >(
-      `SELECT v.attribute, v.value, v.valid, s.feed, s.source_record_id AS "sourceRecordId", v.pointer,
-              v.observed_at AS "observedAt"
-         FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
-        WHERE v.entity_type = 'person' AND v.entity_id = $1 AND v.ended_at IS NULL
-        ORDER BY v.attribute, s.feed, s.source_record_id, v.pointer`,
-      [id],
-    );
-  }
-
-  mentions(id: string) {
-    return this.db.query<
-      {
-        feed: string;
-        sourceRecordId: string;
-        pointer: string;
-        active: boolean;
-        link: Record<string, unknown> | null;
-        household: string | null;
-      }[]
-    >(
-      `SELECT feed, source_record_id AS "sourceRecordId", pointer, active, link, household
-         FROM mention WHERE entity_type = 'person' AND entity_id = $1
-        ORDER BY feed, source_record_id, pointer`,
-      [id],
-    );
-  }
-
-  /** Current relations from or to the entity, each with the source record asserting it. */
-  relations(id: string) {
-    return this.db.query<
-      {
-        type: string;
-        direction: 'out' | 'in';
-        otherType: string;
-        otherId: string;
-        placeCode: string | null;
-        attributes: Record<string, string>;
-        sourceRecordId: string;
-      }[]
-    >(
-      `SELECT r.relation_type AS type, 'out' AS direction, r.to_type AS "otherType", r.to_id AS "otherId",
-              pl.code AS "placeCode", r.attributes, r.source_record_id AS "sourceRecordId"
-         FROM relation r LEFT JOIN place pl ON r.to_type = 'place' AND pl.id = r.to_id
-        WHERE r.from_type = 'person' AND r.from_id = $1 AND r.valid_to IS NULL
-       UNION ALL
-       SELECT r.relation_type, 'in', r.from_type, r.from_id, NULL, r.attributes, r.source_record_id
-         FROM relation r
-        WHERE r.to_type = 'person' AND r.to_id = $1 AND r.valid_to IS NULL
-        ORDER BY 1, 2, 3, 4`,
-      [id],
-    );
   }
 
   /** Persons named in the same police household (户号) as any mention of this person. */

@@ -26,6 +26,7 @@ import {
 } from 'class-validator';
 import type { Response } from 'express';
 import { normalizeIdNumber, normalizeName, normalizePhone } from '@hub/normalize';
+import { EntityReadRepository } from './entity-read.repository';
 import { PersonReadRepository } from './person-read.repository';
 import { ResolutionService } from './resolution.service';
 
@@ -59,6 +60,7 @@ export class SplitDto {
 export class PersonsController {
   constructor(
     private readonly persons: PersonReadRepository,
+    private readonly entities: EntityReadRepository,
     private readonly resolution: ResolutionService,
   ) {}
 
@@ -92,9 +94,9 @@ export class PersonsController {
       return { id, mergedInto: person.mergedInto };
     }
     const [candidates, mentions, relations] = await Promise.all([
-      this.persons.candidates(id),
-      this.persons.mentions(id),
-      this.persons.relations(id),
+      this.entities.candidates('person', id),
+      this.entities.mentions('person', id),
+      this.entities.relations('person', id),
     ]);
     const households = [...new Set(mentions.map((m) => m.household).filter((h) => h !== null))];
     const members = await this.persons.householdMembers(households);
@@ -126,7 +128,7 @@ export class PersonsController {
     const person = await this.persons.summary(id);
     if (!person) throw new NotFoundException(`no person ${id}`);
     const [mentions, reviewTasks] = await Promise.all([
-      this.persons.mentions(id),
+      this.entities.mentions('person', id),
       this.persons.openReviewTasks(id),
     ]);
     return {
@@ -149,7 +151,7 @@ export class PersonsController {
   }
 }
 
-function byAttribute<T extends { attribute: string }>(items: T[]) {
+export function byAttribute<T extends { attribute: string }>(items: T[]) {
   const out: Record<string, Omit<T, 'attribute'>[]> = {};
   for (const { attribute, ...rest } of items) (out[attribute] ??= []).push(rest);
   return out;

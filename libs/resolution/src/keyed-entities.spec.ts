@@ -1,0 +1,72 @@
+import { organizationKey, placeKey } from './keyed-entities';
+
+const address = (divisionCode: string | null, detail: string) => [
+  { attribute: 'address', value: { divisionCode, detail }, valid: true },
+];
+
+describe('placeKey', () => {
+  const keyed = (divisionCode: string, detail: string) => {
+    const key = placeKey(address(divisionCode, detail));
+    if (key?.kind !== 'keyed') throw new Error(`not keyed: ${JSON.stringify(key)}`);
+    return key;
+  };
+
+  it('gives the issue’s three spellings of one flat one place, whichever division depth is named', () => {
+    const a = keyed('500116005', '东门路12号3栋2单元501室');
+    const b = keyed('500116005002', '东门路12号3-2-501');
+    const c = keyed('500116005', '东门路１２号3幢2单元501');
+    expect(new Set([a.id, b.id, c.id]).size).toBe(1);
+    expect(a.columns).toMatchObject({
+      level: 'address',
+      name: '东门路12号3栋2单元501室',
+      division_code: '500116005',
+    });
+  });
+
+  it('keeps the same road number in two townships apart', () => {
+    expect(keyed('500116005', '东门路12号').id).not.toBe(keyed('500116001', '东门路12号').id);
+  });
+
+  it('keys a village-group address in its village: 3组41号 recurs in every village', () => {
+    const one = keyed('500116100201', '3组41号');
+    const other = keyed('500116100202', '3组41号');
+    expect(one.id).not.toBe(other.id);
+    expect(one.columns).toMatchObject({ division_code: '500116100201' });
+  });
+
+  it('sends a division-only address to the division and leaves an unplaced one unkeyed', () => {
+    expect(placeKey(address('500116005', ''))).toEqual({ kind: 'division', code: '500116005' });
+    expect(placeKey(address(null, '东门路12号'))).toBeNull();
+  });
+});
+
+describe('organizationKey', () => {
+  const org = (values: Record<string, unknown>) =>
+    organizationKey(
+      Object.entries(values).map(([attribute, value]) => ({ attribute, value, valid: true })),
+    );
+
+  it('keys by social credit code, whatever the name', () => {
+    expect(org({ uscc: '91500116MA5U7XQ12K', name: '鼎山便民超市' })).toEqual(
+      org({ uscc: '91500116MA5U7XQ12K' }),
+    );
+  });
+
+  it('keys by name inside the county without a valid code', () => {
+    const here = org({
+      name: '江津区 鼎山便民超市',
+      address: { divisionCode: '500116005002', detail: '' },
+    });
+    const there = org({
+      name: '江津区鼎山便民超市',
+      address: { divisionCode: '500116001', detail: 'x' },
+    });
+    expect(here).toEqual(there);
+    expect(
+      org({ name: '鼎山便民超市', address: { divisionCode: '500115001', detail: '' } }),
+    ).not.toEqual(
+      org({ name: '鼎山便民超市', address: { divisionCode: '500116001', detail: '' } }),
+    );
+    expect(org({ name: '鼎山便民超市' })).toBeNull();
+  });
+});

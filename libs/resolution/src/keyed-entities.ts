@@ -1,0 +1,137 @@
+import type { EntityManager } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  formatStandardAddress,
+  standardAddress,
+  toHalfWidth,
+  type StandardAddress,
+} from '@hub/normalize';
+import type { MentionValue } from './person-features';
+
+/**
+ * Places and organizations are resolved by a key, not by scoring: a standard address inside its
+ * division, a social credit code, or an organization's name inside its county. A keyed entity's
+ * id is a name-based UUID of its key, so every ingest process gives a key the same entity
+ * without a lookup or a lock, and a mention whose record changes its address simply moves.
+ */
+export type EntityKey =
+  /** The entity the hub keeps for this key: id derived from it. */
+  | { kind: 'keyed'; key: string; id: string; columns: Record<string, unknown> }
+  /** An address that names only a division: the seeded division place of that code. */
+  | { kind: 'division'; code: string };
+
+// Fixed namespace of the hub's key-derived ids (a random v4, generated once).
+const HUB_KEY_NAMESPACE = '6f2b8c3e-4d0a-4a8e-9c1b-2f7d5e8a9b10';
+
+export const keyedEntityId = (key: string): string => uuidv5(key, HUB_KEY_NAMESPACE);
+
+const valueOf = (values: readonly MentionValue[], attribute: string): unknown =>
+  values.find((v) => v.attribute === attribute && v.valid)?.value;
+
+interface AddressValue {
+  divisionCode: string | null;
+  detail: string;
+}
+
+const isAddress = (v: unknown): v is AddressValue =>
+  typeof v === 'object' && v !== null && 'detail' in v;
+
+/**
+ * The division an address is keyed in. A road address is keyed in its township (the nine-digit
+ * prefix): roads are named per township, and one source writes the community where another
+ * writes only the township. A village-group address (3组41号) needs its village.
+ */
+function keyDivision(code: string, parts: StandardAddress): string {
+  const byRoad = parts.road !== null && !/[组社]$/.test(parts.road);
+  return byRoad && code.length > 9 ? code.slice(0, 9) : code;
+}
+
+/** The key of a place mention (its `address` value), or null when it has no usable address. */
+export function placeKey(values: readonly MentionValue[]): EntityKey | null {
+  const address = valueOf(values, 'address');
+  if (!isAddress(address) || !address.divisionCode) return null;
+  if (address.detail === '') return { kind: 'division', code: address.divisionCode };
+  const parts = standardAddress(address.detail);
+  const division = keyDivision(address.divisionCode, parts);
+  const standard = formatStandardAddress(parts);
+  const key = `place|${division}|${standard}`;
+  return {
+    kind: 'keyed',
+    key,
+    id: keyedEntityId(key),
+    columns: { level: 'address', name: standard, division_code: division, address: parts },
+  };
+}
+
+/** An organization's name as a key: half-width (brackets too), no spaces. */
+const organizationName = (name: string) => toHalfWidth(name).replace(/\s+/g, '');
+
+/**
+ * The key of an organization mention: its valid social credit code; else its name inside the
+ * county of its address (enterprise names are registered unique per county). Null when the
+ * mention gives neither, and it stays an entity of its own.
+ */
+export function organizationKey(values: readonly MentionValue[]): EntityKey | null {
+  const uscc = valueOf(values, 'uscc');
+  const name = valueOf(values, 'name');
+  const address = valueOf(values, 'address');
+  const key =
+    typeof uscc === 'string'
+      ? `org|uscc|${uscc}`
+      : typeof name === 'string' && isAddress(address) && address.divisionCode
+        ? `org|name|${address.divisionCode.slice(0, 6)}|${organizationName(name)}`
+        : null;
+  return key === null ? null : { kind: 'keyed', key, id: keyedEntityId(key), columns: {} };
+}
+
+/** The key of a mention of an entity type resolved by key; null for the other types. */
+export function entityKeyOf(entityType: string, values: readonly MentionValue[]): EntityKey | null {
+  if (entityType === 'place') return placeKey(values);
+  if (entityType === 'organization') return organizationKey(values);
+  return null;
+}
+
+/** Where a keyed mention belongs: the entity id, and whether the hub writes that entity. */
+export interface KeyedPlacement {
+  entityId: string;
+  /** False for a seeded division place: the division catalog owns it. */
+  written: boolean;
+  /** Golden columns the key itself gives (a standard address), else empty. */
+  columns: Record<string, unknown>;
+}
+
+/**
+ * Places each mention that has a key (by mention key). A division-only address goes to the
+ * seeded division place of its code; a code that is not seeded leaves the mention unkeyed.
+ */
+export async function placeKeyedMentions(
+  manager: EntityManager,
+  mentions: { key: string; entityType: string; values: readonly MentionValue[] }[],
+): Promise<Map<string, KeyedPlacement>> {
+  const keys = new Map<string, EntityKey>();
+  for (const m of mentions) {
+    const key = entityKeyOf(m.entityType, m.values);
+    if (key) keys.set(m.key, key);
+  }
+  const codes = [
+    ...new Set([...keys.values()].flatMap((k) => (k.kind === 'division' ? [k.code] : []))),
+  ];
+  const divisions = new Map<string, string>(
+    codes.length === 0
+      ? []
+      : (
+          await manager.query<{ code: string; id: string }[]>(
+            `SELECT code, id FROM place WHERE code = ANY($1::text[])`,
+            [codes],
+          )
+        ).map((r) => [r.code, r.id]),
+  );
+  const placed = new Map<string, KeyedPlacement>();
+  for (const [mention, key] of keys) {
+    if (key.kind === 'keyed')
+      placed.set(mention, { entityId: key.id, written: true, columns: key.columns });
+    else if (divisions.has(key.code))
+      placed.set(mention, { entityId: divisions.get(key.code)!, written: false, columns: {} });
+  }
+  return placed;
+}
