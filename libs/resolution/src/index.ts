@@ -10,6 +10,7 @@ export { mentionKeyOf, PersonResolver } from './person-resolver';
 export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
 export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';
 export {
+  divisionPlaceIds,
   entityKeyOf,
   keyedEntityId,
   organizationKey,

@@ -116,16 +116,7 @@ export async function placeKeyedMentions(
   const codes = [
     ...new Set([...keys.values()].flatMap((k) => (k.kind === 'division' ? [k.code] : []))),
   ];
-  const divisions = new Map<string, string>(
-    codes.length === 0
-      ? []
-      : (
-          await manager.query<{ code: string; id: string }[]>(
-            `SELECT code, id FROM place WHERE code = ANY($1::text[])`,
-            [codes],
-          )
-        ).map((r) => [r.code, r.id]),
-  );
+  const divisions = await divisionPlaceIds(manager, codes);
   const placed = new Map<string, KeyedPlacement>();
   for (const [mention, key] of keys) {
     if (key.kind === 'keyed')
@@ -134,4 +125,17 @@ export async function placeKeyedMentions(
       placed.set(mention, { entityId: divisions.get(key.code)!, written: false, columns: {} });
   }
   return placed;
+}
+
+/** The seeded division places of these codes, by code (codes not seeded are absent). */
+export async function divisionPlaceIds(
+  manager: EntityManager,
+  codes: string[],
+): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await manager.query<{ code: string; id: string }[]>(
+    `SELECT code, id FROM place WHERE code = ANY($1::text[])`,
+    [codes],
+  );
+  return new Map(rows.map((r) => [r.code, r.id]));
 }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
 import {
   blockKeys,
+  divisionPlaceIds,
   KeyedPlacement,
   mentionKeyOf,
   PersonFeatures,
@@ -235,16 +236,7 @@ export class IngestStore {
         ),
       ),
     ];
-    const divisions = new Map(
-      codes.length === 0
-        ? []
-        : (
-            await manager.query<{ code: string; id: string }[]>(
-              `SELECT code, id FROM place WHERE code = ANY($1::text[])`,
-              [codes],
-            )
-          ).map((d) => [d.code, d.id]),
-    );
+    const divisions = await divisionPlaceIds(manager, codes);
     const changes: RelationChange[] = [];
     for (const { record, before, after } of records) {
       const resolve = (relation: SourceRelationFact, previous: boolean): ResolvedRelation[] => {

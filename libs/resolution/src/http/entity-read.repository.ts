@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { EntityType } from '@hub/model';
+import { divisionPlaceIds } from '../keyed-entities';
 
 export interface EntityRelation {
   type: string;
@@ -114,9 +115,6 @@ export class EntityReadRepository {
   }
 
   async divisionPlaceId(code: string): Promise<string | undefined> {
-    const [row] = await this.db.query<{ id: string }[]>(`SELECT id FROM place WHERE code = $1`, [
-      code,
-    ]);
-    return row?.id;
+    return (await divisionPlaceIds(this.db.manager, [code])).get(code);
   }
 }

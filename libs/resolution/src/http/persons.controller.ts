@@ -110,12 +110,7 @@ export class PersonsController {
           .map(({ personId, relationToHead }) => ({ personId, relationToHead })),
       })),
       relations,
-      mentions: mentions.map(({ feed, sourceRecordId, pointer, active }) => ({
-        feed,
-        sourceRecordId,
-        pointer,
-        active,
-      })),
+      mentions: mentions.map(mentionSummary),
     };
   }
 
@@ -150,6 +145,19 @@ export class PersonsController {
     return this.resolution.split(id, body.mentions);
   }
 }
+
+/** A mention as the entity endpoints list it: where it is, and whether it still speaks. */
+export const mentionSummary = ({
+  feed,
+  sourceRecordId,
+  pointer,
+  active,
+}: {
+  feed: string;
+  sourceRecordId: string;
+  pointer: string;
+  active: boolean;
+}) => ({ feed, sourceRecordId, pointer, active });
 
 export function byAttribute<T extends { attribute: string }>(items: T[]) {
   const out: Record<string, Omit<T, 'attribute'>[]> = {};

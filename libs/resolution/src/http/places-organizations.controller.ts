@@ -14,7 +14,7 @@ import { DivisionIndex, normalizeUscc, splitAddress, toHalfWidth } from '@hub/no
 import { DIVISION_INDEX } from '@hub/places';
 import { keyedEntityId, organizationKey, placeKey } from '../keyed-entities';
 import { EntityReadRepository } from './entity-read.repository';
-import { byAttribute } from './persons.controller';
+import { byAttribute, mentionSummary } from './persons.controller';
 
 export class PlaceLookupDto {
   /** The address as a department writes it, e.g. 鼎山街道东门路12号3-2-501. */
@@ -114,12 +114,7 @@ export class PlacesOrganizationsController {
     return {
       candidates: byAttribute(candidates),
       relations,
-      mentions: mentions.map(({ feed, sourceRecordId, pointer, active }) => ({
-        feed,
-        sourceRecordId,
-        pointer,
-        active,
-      })),
+      mentions: mentions.map(mentionSummary),
     };
   }
 }
