@@ -53,7 +53,9 @@ export async function startBenchPostgres(): Promise<{
     url: database.url,
     description: postgres.description,
     stop: async () => {
-      await database.drop();
+      // BENCH_KEEP_DATABASE=1 (with BENCH_DATABASE_URL) keeps the run's data for EXPLAIN.
+      if (process.env.BENCH_KEEP_DATABASE) process.stderr.write(`[bench] kept ${database.url}\n`);
+      else await database.drop();
       await postgres.stop();
     },
   };

@@ -13,9 +13,12 @@
  * consumer calls it, batches of BENCH_ER_BATCH) into PostgreSQL; `npm run bench` measures the
  * same pipeline end to end through Kafka.
  *   BENCH_ER_RECORDS=200000 npm run bench:er
+ * BENCH_ER_PROFILE=1 adds the time spent in each SQL statement (by its first words) beside the
+ * whole time in the pipeline: the rest is the ingest's own CPU.
  */
 import '../test/support/register-paths';
 import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { FeedPipeline } from '@hub/feeds';
 import { createApiApp } from '../apps/api/src/api-app';
 import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/feed-messages';
@@ -65,6 +68,29 @@ export function pairwiseScores(mentions: { truth: number; predicted: string }[])
   };
 }
 
+/** Wall time per SQL statement, keyed by its first words (BENCH_ER_PROFILE=1). */
+function profileQueries() {
+  const totals = new Map<string, { ms: number; calls: number }>();
+  const query = PostgresQueryRunner.prototype.query;
+  PostgresQueryRunner.prototype.query = async function (this: PostgresQueryRunner, ...args) {
+    const started = performance.now();
+    try {
+      return await query.apply(this, args);
+    } finally {
+      const key = args[0].replace(/\s+/g, ' ').trim().slice(0, 90);
+      const t = totals.get(key) ?? { ms: 0, calls: 0 };
+      t.ms += performance.now() - started;
+      t.calls += 1;
+      totals.set(key, t);
+    }
+  } as typeof query;
+  return () =>
+    [...totals]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 25)
+      .map(([sql, t]) => ({ sql, ms: Math.round(t.ms), calls: t.calls }));
+}
+
 async function main() {
   const total = envInt('BENCH_ER_RECORDS', 100_000);
   const batch = envInt('BENCH_ER_BATCH', 1000);
@@ -79,6 +105,7 @@ async function main() {
   await app.init();
   try {
     const pipeline = app.get(FeedPipeline);
+    const sqlProfile = process.env.BENCH_ER_PROFILE ? profileQueries() : undefined;
     const tenths: number[] = [];
     const started = performance.now();
     let tenthStart = started;
@@ -99,6 +126,7 @@ async function main() {
       }
     }
     const seconds = (performance.now() - started) / 1000;
+    if (sqlProfile) log(`SQL time by statement: ${JSON.stringify(sqlProfile(), null, 1)}`);
 
     const db = app.get(DataSource);
     const rows = await db.query<{ feed: string; id: string; pointer: string; entity: string }[]>(

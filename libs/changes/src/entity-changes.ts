@@ -131,7 +131,7 @@ export async function insertPersonLifecycleEvents(
      ), bumped AS (
        UPDATE person t SET change_seq = t.change_seq + 1, updated_at = now(),
                            merged_into = coalesce(i.merged_into, t.merged_into)
-         FROM input i WHERE t.id = i.id
+         FROM input i WHERE t.id = i.id AND t.id = ANY($1::uuid[])
        RETURNING t.id, t.change_seq, i.kind, i.data
      )
      INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)

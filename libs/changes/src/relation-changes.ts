@@ -61,7 +61,7 @@ export async function insertRelationEvents(
          SELECT id, count(*) AS c FROM input GROUP BY id
        ), bumped AS (
          UPDATE ${type} t SET change_seq = t.change_seq + counts.c, updated_at = now()
-           FROM counts WHERE t.id = counts.id
+           FROM counts WHERE t.id = counts.id AND t.id = ANY($1::uuid[])
          RETURNING t.id, t.change_seq AS last, counts.c
        )
        INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)

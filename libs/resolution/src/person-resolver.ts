@@ -110,6 +110,8 @@ export class PersonResolver {
    * family members of a person with one of these valid IDs (its police household may just have
    * become known), and those tied to anyone in one of these police households.
    */
+  // The LATERAL probes here end in OFFSET 0: without it the planner flattens a probe into a
+  // join and may hash the whole mention table, a scan per batch that grows with the model.
   async familyBlocksTouchedBy(
     manager: EntityManager,
     idNumbers: string[],
@@ -122,11 +124,11 @@ export class PersonResolver {
          UNION
          SELECT a.id_key FROM unnest($2::text[]) h(household)
           CROSS JOIN LATERAL (SELECT id_key FROM mention a
-                               WHERE a.household = h.household AND a.id_key IS NOT NULL) a
+                               WHERE a.household = h.household AND a.id_key IS NOT NULL OFFSET 0) a
        )
        SELECT DISTINCT f.block FROM ids
         CROSS JOIN LATERAL (SELECT block FROM mention f
-                             WHERE f.family_of = ids.id AND f.active AND f.block IS NOT NULL) f`,
+                             WHERE f.family_of = ids.id AND f.active AND f.block IS NOT NULL OFFSET 0) f`,
       [idNumbers, households],
     );
     return rows.map((r) => r.block).filter((b) => familyBlock(b) !== null);
@@ -279,7 +281,7 @@ export class PersonResolver {
          FROM unnest($1::text[], $2::text[], $3::text[]) b(block, name_key, household)
         CROSS JOIN LATERAL (SELECT * FROM mention m
                              WHERE m.household = b.household AND m.id_key IS NOT NULL AND m.active
-                               AND starts_with(m.block, b.name_key || '|')) m`,
+                               AND starts_with(m.block, b.name_key || '|') OFFSET 0) m`,
       [
         wanted.map((f) => f.block),
         wanted.map((f) => f.nameKey),
@@ -470,7 +472,7 @@ export class PersonResolver {
          FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) e
         CROSS JOIN LATERAL (SELECT * FROM mention m
                              WHERE m.entity_type = 'person' AND m.entity_id = e.id
-                               AND m.active AND m.features IS NOT NULL) m`,
+                               AND m.active AND m.features IS NOT NULL OFFSET 0) m`,
       [entityIds],
     );
     const inputs = new Map<string, GoldenInput[]>();

@@ -30,10 +30,11 @@ import type { MappedValue } from '../mapping/mapped-record';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
 
 /*
- * Lookups of a batch's keys are written as LATERAL … LIMIT 1 probes: a plain join with the
- * unnested keys lets the planner hash the whole (often not yet analyzed) table, which costs a
- * scan of it per batch and slows ingest as the model grows; the probes cost one index lookup per
- * key whatever the table size.
+ * Lookups of a batch's keys are written as LATERAL … LIMIT 1 (or OFFSET 0) probes: a plain join
+ * with the unnested keys lets the planner hash the whole (often not yet analyzed) table, which
+ * costs a scan of it per batch and slows ingest as the model grows; the probes cost one index
+ * lookup per key whatever the table size. A LATERAL without LIMIT or OFFSET is flattened into
+ * such a join.
  */
 
 /**
@@ -220,7 +221,7 @@ export class IngestStore {
     }[] = await manager.query(
       `SELECT m.feed, m.source_record_id, m.pointer, m.entity_type, m.entity_id
            FROM unnest($1::text[], $2::text[]) k(feed, id)
-          CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.feed = k.feed AND m.source_record_id = k.id) m`,
+          CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.feed = k.feed AND m.source_record_id = k.id OFFSET 0) m`,
       [records.map((r) => r.record.feed), records.map((r) => r.record.sourceRecordId)],
     );
     const entities = new Map(
@@ -318,7 +319,7 @@ export class IngestStore {
                FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
               CROSS JOIN LATERAL (SELECT * FROM mention m
                                    WHERE m.feed = k.feed AND m.source_record_id = k.id
-                                     AND m.entity_type = 'person' AND m.active) m`,
+                                     AND m.entity_type = 'person' AND m.active OFFSET 0) m`,
             [records.map((r) => r.feed), records.map((r) => r.sourceRecordId)],
           );
     const previous = new Map(
