@@ -1,4 +1,13 @@
-export { blockKeys, familyBlock, nameKeyOf, personFeatures } from './person-features';
+export {
+  blockKeys,
+  familyBlock,
+  nameKeyOf,
+  personFeatures,
+  placeBlock,
+  placeBlocksOf,
+} from './person-features';
+export { personContext } from './record-context';
+export type { RecordShape } from './record-context';
 export type { MentionValue, PersonFeatures } from './person-features';
 export { DEFAULT_MATCH_THRESHOLDS, oneEditApart, scorePair } from './person-match';
 export type { MatchEvidence, MatchThresholds, PairScore } from './person-match';

@@ -38,6 +38,12 @@ export interface PersonFeatures {
    * little more than a name.
    */
   familyOf: string | null;
+  /**
+   * Standard-address places (ids) the record ties the mention to: where it lives or is
+   * registered, the house it owns; for a family member, those of the person it is listed with.
+   * Absent on features stored before places were resolved.
+   */
+  places?: string[];
 }
 
 const DOT = /[·•‧・]/g;
@@ -48,7 +54,9 @@ const DOT = /[·•‧・]/g;
  *   birth date (an incident participant, a premises manager) goes by name pinyin and phone
  *   instead, or by the name alone when it has no phone either.
  *   A family member with neither goes by name pinyin and the ID of the person it is family of,
- *   and is compared with the persons of that one's police household.
+ *   and is compared with the persons of that one's police household. Any other goes by name
+ *   pinyin and the address its record ties it to (a house owner given by name only), and is
+ *   compared with the persons with a valid ID tied to that address (see placeBlock).
  * - `anchorBlock`, where a mention with a valid ID is also a candidate: name pinyin and phone,
  *   so such birthless mentions can find the person they name.
  */
@@ -66,7 +74,9 @@ export function blockKeys(features: PersonFeatures): {
         ? `${nameKey}|p${phone}`
         : features.familyOf
           ? `${nameKey}|f${features.familyOf}`
-          : `${nameKey}|`,
+          : features.places?.length
+            ? `${nameKey}|a${features.places[0]}`
+            : `${nameKey}|`,
     anchorBlock: idNumber && phone ? `${nameKey}|p${phone}` : null,
   };
 }
@@ -92,9 +102,21 @@ export function familyBlock(block: string): { nameKey: string; familyOf: string 
   return match ? { nameKey: match[1], familyOf: match[2] } : null;
 }
 
+/** A place-context block (see blockKeys): the name key and the address's place id. */
+export function placeBlock(block: string): { nameKey: string; place: string } | null {
+  const match = /^(.*)\|a([0-9a-f-]{36})$/.exec(block);
+  return match ? { nameKey: match[1], place: match[2] } : null;
+}
+
+/** The place-context blocks where a mention with a valid ID is a candidate. */
+export function placeBlocksOf(features: PersonFeatures): string[] {
+  if (!features.idNumber || !features.nameKey) return [];
+  return (features.places ?? []).map((place) => `${features.nameKey}|a${place}`);
+}
+
 export function personFeatures(
   values: readonly MentionValue[],
-  context: { familyOf?: string | null } = {},
+  context: { familyOf?: string | null; places?: string[] } = {},
 ): PersonFeatures {
   const first = (attribute: string, valid = true): unknown =>
     values.find((v) => v.attribute === attribute && v.valid === valid)?.value;
@@ -124,6 +146,7 @@ export function personFeatures(
     household: text('householdNumber'),
     status: text('status'),
     familyOf: idNumber ? null : (context.familyOf ?? null),
+    places: [...new Set(context.places ?? [])].sort(),
   };
 }
 

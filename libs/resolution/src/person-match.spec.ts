@@ -1,4 +1,6 @@
-import { blockKeys, personFeatures } from './person-features';
+import { blockKeys, personFeatures, placeBlock, placeBlocksOf } from './person-features';
+import { keyedEntityId } from './keyed-entities';
+import { personContext } from './record-context';
 
 const blockKey = (f: Parameters<typeof blockKeys>[0]) => blockKeys(f).block;
 import { oneEditApart, scorePair } from './person-match';
@@ -31,6 +33,49 @@ describe('person features', () => {
       householdNumber: 'H1',
     });
     expect(scorePair({ ...member, household: 'H1' }, police).score).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('put a house owner given by name only in the block of the flat, beside the persons tied to it', () => {
+    const flat = keyedEntityId('place|500116005|东门路12号3栋2单元501室');
+    const address = { divisionCode: '500116005', detail: '东门路12号3-2-501' };
+    const house = {
+      mentions: [
+        { key: 'house', entityType: 'object', values: [] },
+        {
+          key: 'owner',
+          entityType: 'person',
+          values: [{ attribute: 'name', value: '李秀英', valid: true }],
+        },
+        {
+          key: 'site',
+          entityType: 'place',
+          values: [{ attribute: 'address', value: address, valid: true }],
+        },
+      ],
+      relations: [
+        { type: 'owns', fromKey: 'owner', toKey: 'house' },
+        { type: 'located_at', fromKey: 'house', toKey: 'site' },
+      ],
+    };
+    const context = personContext(house, 'owner');
+    expect(context).toEqual({ familyOf: null, places: [flat] });
+    const owner = personFeatures(house.mentions[1].values, context);
+    expect(blockKeys(owner).block).toBe(`lixiuying|a${flat}`);
+    expect(placeBlock(`lixiuying|a${flat}`)).toEqual({ nameKey: 'lixiuying', place: flat });
+    // The police resident registered at that flat is a candidate there, and the flat is evidence.
+    const police = personFeatures(
+      [
+        { attribute: 'name', value: '李秀英', valid: true },
+        { attribute: 'idNumber', value: ID, valid: true },
+      ],
+      { places: [flat] },
+    );
+    expect(placeBlocksOf(police)).toEqual([`lixiuying|a${flat}`]);
+    expect(scorePair(owner, police).evidence.map((e) => e.rule)).toEqual([
+      'same-name',
+      'same-address',
+    ]);
+    expect(scorePair(owner, police).score).toBeGreaterThanOrEqual(0.75);
   });
 
   it('take birth date and gender from a valid ID, and the block year from a mistyped one', () => {

@@ -84,6 +84,8 @@ export function scorePair(a: PersonFeatures, b: PersonFeatures): PairScore {
   }
   // Two members of one household with one name are one person (a family never repeats a name).
   if (a.household && b.household && a.household === b.household) add('same-household', 4);
+  // Likewise two people of one name tied to one flat (living, registered, owning it).
+  if (a.places?.some((p) => b.places?.includes(p))) add('same-address', 4);
 
   if (a.division && b.division) {
     if (a.division.slice(0, 9) === b.division.slice(0, 9) && a.division.length >= 9)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { insertPersonLifecycleEvents, lockChangeLog, upsertEntitiesWithEvents } from '@hub/changes';
 import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
-import { familyBlock, type PersonFeatures } from './person-features';
+import { familyBlock, placeBlock, type PersonFeatures } from './person-features';
 import type { MatchThresholds } from './person-match';
 import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
 
@@ -108,7 +108,8 @@ export class PersonResolver {
   /**
    * Family-context blocks (see blockKeys) whose candidates these mentions may be: those of
    * family members of a person with one of these valid IDs (its police household may just have
-   * become known), and those tied to anyone in one of these police households.
+   * become known), those tied to anyone in one of these police households, and those of family
+   * members under one of these names tied to one of these addresses.
    */
   // The LATERAL probes here end in OFFSET 0: without it the planner flattens a probe into a
   // join and may hash the whole mention table, a scan per batch that grows with the model.
@@ -116,8 +117,9 @@ export class PersonResolver {
     manager: EntityManager,
     idNumbers: string[],
     households: string[],
+    placed: { nameKey: string; place: string }[] = [],
   ): Promise<string[]> {
-    if (idNumbers.length === 0 && households.length === 0) return [];
+    if (idNumbers.length === 0 && households.length === 0 && placed.length === 0) return [];
     const rows: { block: string }[] = await manager.query(
       `WITH ids AS (
          SELECT unnest($1::text[]) AS id
@@ -126,10 +128,15 @@ export class PersonResolver {
           CROSS JOIN LATERAL (SELECT id_key FROM mention a
                                WHERE a.household = h.household AND a.id_key IS NOT NULL OFFSET 0) a
        )
-       SELECT DISTINCT f.block FROM ids
+       SELECT f.block FROM ids
         CROSS JOIN LATERAL (SELECT block FROM mention f
-                             WHERE f.family_of = ids.id AND f.active AND f.block IS NOT NULL OFFSET 0) f`,
-      [idNumbers, households],
+                             WHERE f.family_of = ids.id AND f.active AND f.block IS NOT NULL OFFSET 0) f
+       UNION
+       SELECT f.block FROM unnest($3::text[], $4::uuid[]) k(name_key, place)
+        CROSS JOIN LATERAL (SELECT block FROM mention f
+                             WHERE f.places @> ARRAY[k.place] AND f.family_of IS NOT NULL AND f.active
+                               AND starts_with(f.block, k.name_key || '|f') OFFSET 0) f`,
+      [idNumbers, households, placed.map((p) => p.nameKey), placed.map((p) => p.place)],
     );
     return rows.map((r) => r.block).filter((b) => familyBlock(b) !== null);
   }
@@ -153,6 +160,7 @@ export class PersonResolver {
         )
       : [];
     const householdOf = await this.loadFamilyContext(manager, blocks, pending, stored);
+    await this.loadPlaceContext(manager, blocks, stored);
     const pendingKeys = new Set(pending.mentions.map((m) => m.key));
     for (const m of pending.mentions)
       for (const block of m.blocks) stored.push(pendingRow(m, block));
@@ -242,6 +250,38 @@ export class PersonResolver {
   }
 
   /**
+   * A place-context block's candidates: the stored persons with a valid ID, under the same name,
+   * tied to that address. Those of this batch are in it already (see placeBlocksOf).
+   */
+  private async loadPlaceContext(
+    manager: EntityManager,
+    blocks: string[],
+    stored: (StoredMention & { block: string })[],
+  ): Promise<void> {
+    const place = blocks.flatMap((block) => {
+      const p = placeBlock(block);
+      return p ? [{ block, ...p }] : [];
+    });
+    stored.push(...(await this.tiedToPlaces(manager, place)));
+  }
+
+  /** Stored mentions with a valid ID under this name tied to this place, as rows of `block`. */
+  private async tiedToPlaces(
+    manager: EntityManager,
+    wanted: { block: string; nameKey: string; place: string }[],
+  ): Promise<(StoredMention & { block: string })[]> {
+    if (wanted.length === 0) return [];
+    return manager.query(
+      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
+         FROM unnest($1::text[], $2::text[], $3::uuid[]) b(block, name_key, place)
+        CROSS JOIN LATERAL (SELECT * FROM mention m
+                             WHERE m.places @> ARRAY[b.place] AND m.id_key IS NOT NULL AND m.active
+                               AND starts_with(m.block, b.name_key || '|') OFFSET 0) m`,
+      [wanted.map((p) => p.block), wanted.map((p) => p.nameKey), wanted.map((p) => p.place)],
+    );
+  }
+
+  /**
    * A family-context block's candidates: the persons with a valid ID in the police household of
    * the one its mentions are family of, under the same name; stored ones, and new ones of this
    * batch (not written yet). Returns each such block's household.
@@ -258,6 +298,38 @@ export class PersonResolver {
     });
     const householdOf = new Map<string, string>();
     if (family.length === 0) return householdOf;
+    // Also the persons tied to the addresses the family members' records give (the person they
+    // are listed with may have no police household, e.g. floating population).
+    const memberPlaces = new Map<string, Set<string>>();
+    const addPlaces = (block: string, places: string[] | undefined) => {
+      for (const place of places ?? [])
+        memberPlaces.set(block, (memberPlaces.get(block) ?? new Set()).add(place));
+    };
+    const familyBlocks = new Set(family.map((f) => f.block));
+    for (const row of stored)
+      if (familyBlocks.has(row.block)) addPlaces(row.block, row.features.places);
+    for (const m of pending.mentions)
+      for (const block of m.blocks)
+        if (familyBlocks.has(block)) addPlaces(block, m.features.places);
+    const byPlace = await this.tiedToPlaces(
+      manager,
+      family.flatMap((f) =>
+        [...(memberPlaces.get(f.block) ?? [])].map((place) => ({
+          block: f.block,
+          nameKey: f.nameKey,
+          place,
+        })),
+      ),
+    );
+    for (const m of pending.mentions)
+      if (m.features.idNumber && m.features.places?.length)
+        for (const f of family)
+          if (
+            m.features.nameKey === f.nameKey &&
+            m.features.places.some((p) => memberPlaces.get(f.block)?.has(p))
+          )
+            byPlace.push(pendingRow(m, f.block));
+    stored.push(...byPlace);
     const known: { family_of: string; household: string }[] = await manager.query(
       `SELECT k.family_of, h.household
          FROM (SELECT DISTINCT unnest($1::text[])) k(family_of)

@@ -8,7 +8,9 @@ import {
   KeyedPlacement,
   mentionKeyOf,
   PersonFeatures,
+  personContext,
   personFeatures,
+  placeBlocksOf,
   placeKeyedMentions,
   PersonResolution,
   PersonResolver,
@@ -182,6 +184,8 @@ export class IngestStore {
         );
       },
     });
+    // Read before the change log is locked: the lock is held from there to the commit.
+    const relationChanges = await this.relationChanges(manager, plan, endedRelations, movedFrom);
     await this.upsertMentionedEntities(
       manager,
       factual.map((p) => p.record),
@@ -189,21 +193,24 @@ export class IngestStore {
       keyed,
       resolution,
     );
-    await this.recordRelationChanges(manager, plan, endedRelations, movedFrom);
+    if (relationChanges.length > 0) {
+      await lockChangeLog(manager);
+      await insertRelationEvents(manager, relationChanges);
+    }
   }
 
   /**
-   * A `relation.added` / `relation.ended` event for each relation that a record's newest version
+   * The `relation.added` / `relation.ended` events due for each relation that a record's newest version
    * in the batch states and its previous version did not, or the reverse (a cancellation ends
    * them all). Ends are compared as entities after this batch's resolution, except a place or
    * organization a mention left in this batch: the previous version's relation went there.
    */
-  private async recordRelationChanges(
+  private async relationChanges(
     manager: EntityManager,
     plan: IngestPlan,
     endedRelations: Map<string, SourceRelationFact[]>,
     movedFrom: Map<string, string>,
-  ) {
+  ): Promise<RelationChange[]> {
     const records = [...newestVersions(plan).values()]
       .map((p) => ({
         record: p.record,
@@ -211,7 +218,7 @@ export class IngestStore {
         after: carriesFacts(p) ? relationsOf(p.record) : [],
       }))
       .filter((r) => r.before.length > 0 || r.after.length > 0);
-    if (records.length === 0) return;
+    if (records.length === 0) return [];
     const rows: {
       feed: string;
       source_record_id: string;
@@ -271,9 +278,7 @@ export class IngestStore {
       ))
         changes.push({ ...change, source });
     }
-    if (changes.length === 0) return;
-    await lockChangeLog(manager);
-    await insertRelationEvents(manager, changes);
+    return changes;
   }
 
   /**
@@ -286,18 +291,10 @@ export class IngestStore {
     const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
     for (const p of newest.values()) {
       if (!carriesFacts(p)) continue;
-      const { mentions, relations } = p.record.mapped!;
-      for (const m of mentions) {
+      for (const m of p.record.mapped!.mentions) {
         if (m.entityType !== 'person') continue;
-        // The person this one is family of in the same record, when that one has a valid ID.
-        const family = relations.find((r) => r.type === 'family_member_of' && r.fromKey === m.key);
-        const familyOf = mentions
-          .find((o) => o.key === family?.toKey)
-          ?.values.find((v) => v.attribute === 'idNumber' && v.valid)?.value;
         features.set(mentionKey(p.record, m.pointer), {
-          features: personFeatures(m.values, {
-            familyOf: typeof familyOf === 'string' ? familyOf : null,
-          }),
+          features: personFeatures(m.values, personContext(p.record.mapped!, m.key)),
           observedAt: p.record.observedAt.toISOString(),
         });
       }
@@ -311,11 +308,14 @@ export class IngestStore {
       block: string | null;
       anchor_block: string | null;
       household: string | null;
+      id_key: string | null;
+      places: string[] | null;
     }[] =
       records.length === 0
         ? []
         : await manager.query(
-            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block, m.household
+            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block, m.household,
+                    m.id_key, m.places
                FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
               CROSS JOIN LATERAL (SELECT * FROM mention m
                                    WHERE m.feed = k.feed AND m.source_record_id = k.id
@@ -328,19 +328,27 @@ export class IngestStore {
     const blocks = new Set<string>();
     const idNumbers = new Set<string>();
     const households = new Set<string>();
+    // Names and addresses of persons with a valid ID, now or before: family members tied to them.
+    const placed = new Map<string, { nameKey: string; place: string }>();
+    const addPlaced = (nameKey: string, places: string[] | null | undefined) => {
+      for (const place of places ?? []) placed.set(`${nameKey}|${place}`, { nameKey, place });
+    };
     for (const b of before) {
       for (const block of blocksOf(b)) blocks.add(block);
       if (b.household) households.add(b.household);
+      if (b.id_key && b.block) addPlaced(b.block.split('|')[0], b.places);
     }
     for (const { features: f } of features.values()) {
       for (const block of blocksOfFeatures(f)) blocks.add(block);
       if (f.idNumber) idNumbers.add(f.idNumber);
       if (f.household) households.add(f.household);
+      if (f.idNumber && f.nameKey) addPlaced(f.nameKey, f.places);
     }
     const familyBlocks = await this.persons.familyBlocksTouchedBy(
       manager,
       [...idNumbers],
       [...households],
+      [...placed.values()],
     );
     for (const block of familyBlocks) blocks.add(block);
     await this.persons.lock(manager, [...blocks], [...idNumbers]);
@@ -382,9 +390,10 @@ export class IngestStore {
       const rows = updates.map((key) => ({ key, ...personColumns(people.features.get(key)!) }));
       await manager.query(
         `UPDATE mention m SET block = u.block, anchor_block = u.anchor_block, id_key = u.id_key, household = u.household,
-                              family_of = u.family_of, features = u.features, observed_at = u.observed, active = true
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])
-                  u(feed, id, pointer, block, anchor_block, id_key, household, family_of, features, observed)
+                              family_of = u.family_of, features = u.features, observed_at = u.observed, active = true,
+                              places = string_to_array(u.places, ',')::uuid[]
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[])
+                  u(feed, id, pointer, block, anchor_block, id_key, household, family_of, features, observed, places)
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
         [
           ...keyColumns(updates),
@@ -395,12 +404,13 @@ export class IngestStore {
           rows.map((r) => r.familyOf),
           rows.map((r) => r.features),
           rows.map((r) => r.observedAt),
+          rows.map((r) => r.places),
         ],
       );
     }
     if (gone.length > 0)
       await manager.query(
-        `UPDATE mention m SET active = false, block = NULL, anchor_block = NULL
+        `UPDATE mention m SET active = false, block = NULL, anchor_block = NULL, places = NULL
            FROM unnest($1::text[], $2::text[], $3::text[]) u(feed, id, pointer)
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
         keyColumns(gone.map(([key]) => key)),
@@ -572,10 +582,11 @@ export class IngestStore {
       return p ? personColumns(p) : undefined;
     });
     await manager.query(
-      `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed_at, active)
-       SELECT *, NOT (features IS NULL AND entity_type = 'person')
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::timestamptz[])
-                AS u(feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed)`,
+      `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed_at, places, active)
+       SELECT feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed,
+              string_to_array(places, ',')::uuid[], NOT (features IS NULL AND entity_type = 'person')
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::timestamptz[], $14::text[])
+                AS u(feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed, places)`,
       [
         rows.map((r) => r.feed),
         rows.map((r) => r.id),
@@ -590,6 +601,7 @@ export class IngestStore {
         person.map((p) => p?.familyOf ?? null),
         person.map((p) => p?.features ?? null),
         person.map((p) => p?.observedAt ?? null),
+        person.map((p) => p?.places ?? null),
       ],
     );
   }
@@ -652,13 +664,21 @@ const relationsOf = (record: PreparedRecord): SourceRelationFact[] => {
 const mentionKey = (record: PreparedRecord, pointer: string) =>
   mentionKeyOf(record.feed, record.sourceRecordId, pointer);
 
-const blocksOf = (m: { block: string | null; anchor_block: string | null }): string[] =>
-  [m.block, m.anchor_block].filter((b) => b !== null);
+/** The blocks a stored person mention is in (its place-context blocks: see placeBlocksOf). */
+const blocksOf = (m: {
+  block: string | null;
+  anchor_block: string | null;
+  id_key?: string | null;
+  places?: string[] | null;
+}): string[] => [
+  ...[m.block, m.anchor_block].filter((b) => b !== null),
+  ...(m.id_key && m.block ? (m.places ?? []).map((p) => `${m.block!.split('|')[0]}|a${p}`) : []),
+];
 
-/** The blocks a person mention with these features goes in (see blockKeys). */
+/** The blocks a person mention with these features goes in (see blockKeys, placeBlocksOf). */
 const blocksOfFeatures = (features: PersonFeatures): string[] => {
   const { block, anchorBlock } = blockKeys(features);
-  return blocksOf({ block, anchor_block: anchorBlock });
+  return [...blocksOf({ block, anchor_block: anchorBlock }), ...placeBlocksOf(features)];
 };
 
 const withoutNulls = (columns: GoldenColumns): GoldenColumns =>
@@ -686,5 +706,7 @@ const personColumns = ({
     familyOf: features.familyOf,
     features: JSON.stringify(features),
     observedAt,
+    // Comma-joined: unnest cannot carry ragged arrays.
+    places: features.places?.length ? features.places.join(',') : null,
   };
 };

@@ -8,6 +8,7 @@ import type { EntityType } from '../entity-type';
  */
 @Entity('mention')
 @Index(['entityType', 'entityId'])
+@Index('IDX_mention_places', { synchronize: false })
 export class Mention {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   feed!: string;
@@ -51,6 +52,13 @@ export class Mention {
   @Index({ where: 'household IS NOT NULL' })
   @Column({ type: 'varchar', length: 32, nullable: true })
   household!: string | null;
+
+  /**
+   * Person mentions: the standard-address places their record ties them to (PersonFeatures
+   * places), null when none. GIN-indexed by migration (TypeORM declares no GIN index).
+   */
+  @Column({ type: 'uuid', array: true, nullable: true })
+  places!: string[] | null;
 
   /** Person mentions: what the matcher and survivorship use (PersonFeatures), from the current version. */
   @Column({ type: 'jsonb', nullable: true })

@@ -5,6 +5,7 @@ import { FactsOnSourceRecord1795910481968 } from './1795910481968-FactsOnSourceR
 import { ChangeOutbox1795913121450 } from './1795913121450-ChangeOutbox';
 import { EntityResolution1795924141441 } from './1795924141441-EntityResolution';
 import { KeyedPlacesAndOrganizations1795942739202 } from './1795942739202-KeyedPlacesAndOrganizations';
+import { MentionPlaces1795944784080 } from './1795944784080-MentionPlaces';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ChangeOutbox1795913121450,
   EntityResolution1795924141441,
   KeyedPlacesAndOrganizations1795942739202,
+  MentionPlaces1795944784080,
 ];
