@@ -113,6 +113,8 @@ export class PersonResolver {
    */
   // The LATERAL probes here end in OFFSET 0: without it the planner flattens a probe into a
   // join and may hash the whole mention table, a scan per batch that grows with the model.
+  // Probes by place keep their other conditions outside the fence: inside, the planner ANDs
+  // the GIN lookup with a partial index (family_of, id_key) that it then reads whole per probe.
   async familyBlocksTouchedBy(
     manager: EntityManager,
     idNumbers: string[],
@@ -133,9 +135,9 @@ export class PersonResolver {
                              WHERE f.family_of = ids.id AND f.active AND f.block IS NOT NULL OFFSET 0) f
        UNION
        SELECT f.block FROM unnest($3::text[], $4::uuid[]) k(name_key, place)
-        CROSS JOIN LATERAL (SELECT block FROM mention f
-                             WHERE f.places @> ARRAY[k.place] AND f.family_of IS NOT NULL AND f.active
-                               AND starts_with(f.block, k.name_key || '|f') OFFSET 0) f`,
+        CROSS JOIN LATERAL (SELECT block, active FROM mention f
+                             WHERE f.places @> ARRAY[k.place] OFFSET 0) f
+        WHERE f.active AND starts_with(f.block, k.name_key || '|f')`,
       [idNumbers, households, placed.map((p) => p.nameKey), placed.map((p) => p.place)],
     );
     return rows.map((r) => r.block).filter((b) => familyBlock(b) !== null);
@@ -274,9 +276,8 @@ export class PersonResolver {
     return manager.query(
       `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
          FROM unnest($1::text[], $2::text[], $3::uuid[]) b(block, name_key, place)
-        CROSS JOIN LATERAL (SELECT * FROM mention m
-                             WHERE m.places @> ARRAY[b.place] AND m.id_key IS NOT NULL AND m.active
-                               AND starts_with(m.block, b.name_key || '|') OFFSET 0) m`,
+        CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.places @> ARRAY[b.place] OFFSET 0) m
+        WHERE m.id_key IS NOT NULL AND m.active AND starts_with(m.block, b.name_key || '|')`,
       [wanted.map((p) => p.block), wanted.map((p) => p.nameKey), wanted.map((p) => p.place)],
     );
   }
