@@ -336,7 +336,7 @@ export class IngestStore {
     for (const b of before) {
       for (const block of blocksOf(b)) blocks.add(block);
       if (b.household) households.add(b.household);
-      if (b.id_key && b.block) addPlaced(b.block.split('|')[0], b.places);
+      if (b.id_key && b.block) addPlaced(nameKeyOfBlock(b.block), b.places);
     }
     for (const { features: f } of features.values()) {
       for (const block of blocksOfFeatures(f)) blocks.add(block);
@@ -434,11 +434,10 @@ export class IngestStore {
       [sourceRecordIds],
     );
     const relations = new Map<string, SourceRelationFact[]>();
-    for (const e of ended)
-      relations.set(recordKey(e.feed, e.source_record_id), [
-        ...(relations.get(recordKey(e.feed, e.source_record_id)) ?? []),
-        ...(e.relations ?? []),
-      ]);
+    for (const e of ended) {
+      const key = recordKey(e.feed, e.source_record_id);
+      relations.set(key, [...(relations.get(key) ?? []), ...(e.relations ?? [])]);
+    }
     return relations;
   }
 
@@ -493,10 +492,14 @@ export class IngestStore {
     records: PreparedRecord[],
     people: Map<string, { features: PersonFeatures; observedAt: string }>,
   ) {
-    const keyed = new Map<string, KeyedPlacement>();
     const movedFrom = new Map<string, string>();
     if (records.length === 0)
-      return { ids: new Map<string, string>(), deferred: [], keyed, movedFrom };
+      return {
+        ids: new Map<string, string>(),
+        deferred: [],
+        keyed: new Map<string, KeyedPlacement>(),
+        movedFrom,
+      };
     const wanted = new Map<
       string,
       { feed: string; id: string; pointer: string; type: EntityType; values: MappedValue[] }
@@ -531,11 +534,10 @@ export class IngestStore {
         e.entity_id,
       ]),
     );
-    for (const [key, placement] of await placeKeyedMentions(
+    const keyed = await placeKeyedMentions(
       manager,
       [...wanted.entries()].map(([key, m]) => ({ key, entityType: m.type, values: m.values })),
-    ))
-      keyed.set(key, placement);
+    );
     const moved = [...keyed.entries()].filter(
       ([key, p]) => ids.has(key) && ids.get(key) !== p.entityId,
     );
@@ -664,6 +666,9 @@ const relationsOf = (record: PreparedRecord): SourceRelationFact[] => {
 const mentionKey = (record: PreparedRecord, pointer: string) =>
   mentionKeyOf(record.feed, record.sourceRecordId, pointer);
 
+/** Every block starts with the mention's name key (see blockKeys). */
+const nameKeyOfBlock = (block: string) => block.slice(0, block.indexOf('|'));
+
 /** The blocks a stored person mention is in (its place-context blocks: see placeBlocksOf). */
 const blocksOf = (m: {
   block: string | null;
@@ -672,7 +677,7 @@ const blocksOf = (m: {
   places?: string[] | null;
 }): string[] => [
   ...[m.block, m.anchor_block].filter((b) => b !== null),
-  ...(m.id_key && m.block ? (m.places ?? []).map((p) => `${m.block!.split('|')[0]}|a${p}`) : []),
+  ...(m.id_key && m.block ? (m.places ?? []).map((p) => `${nameKeyOfBlock(m.block!)}|a${p}`) : []),
 ];
 
 /** The blocks a person mention with these features goes in (see blockKeys, placeBlocksOf). */
