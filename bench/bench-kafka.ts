@@ -29,3 +29,11 @@ export async function benchKafka(
   });
   return { kafka, admin, topics };
 }
+
+/** The hub's own settings (HUB_…) in the benchmark's environment, passed on to the processes it starts. */
+export const hubSettingsFromEnvironment = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[0].startsWith('HUB_') && e[1] !== undefined,
+    ),
+  );

@@ -9,7 +9,7 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
-import { benchKafka } from './bench-kafka';
+import { benchKafka, hubSettingsFromEnvironment } from './bench-kafka';
 
 export interface ChangeLatency {
   /** Department records produced per second, steadily, across the three feeds. */
@@ -103,6 +103,7 @@ export async function measureChangeLatency(
     KAFKA_GROUP_ID: `lat-${randomUUID()}`,
     KAFKA_TOPIC_PARTITIONS: '0',
     LOG_LEVEL: 'error',
+    ...hubSettingsFromEnvironment(),
   };
   let ingest = AppProcess.start('ingest', { ...env, INGEST_HTTP_PORT: String(await freePort()) });
   const producer = kafka.producer(PRODUCER_CONFIG);

@@ -9,7 +9,7 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
-import { benchKafka } from './bench-kafka';
+import { benchKafka, hubSettingsFromEnvironment } from './bench-kafka';
 import { treeCpuSeconds } from './process-cpu';
 
 export interface IngestThroughput {
@@ -110,6 +110,7 @@ export async function measureIngest(
       KAFKA_TOPIC_PARTITIONS: '0',
       INGEST_HTTP_PORT: String(httpPort),
       LOG_LEVEL: 'error',
+      ...hubSettingsFromEnvironment(),
     },
     // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest
     process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),

@@ -2,7 +2,10 @@
  * `npm run bench`: measures on this machine, in one run, and prints one JSON object.
  * Never part of `npm test`. Sizes can be lowered for a quick look:
  *   BENCH_MESSAGES=50000 BENCH_ROWS=50000 BENCH_INGEST_RECORDS=20000 npm run bench
- * The ingest figure runs the built ingest process (`npm run build` first).
+ * The ingest figure runs the built ingest process (`npm run build` first); HUB_… settings in
+ * the environment are passed on to it.
+ * BENCH_PARTS picks parts of the run for a quick look at one figure (default: all of them):
+ *   BENCH_PARTS=changes npm run bench
  */
 import { cpus } from 'node:os';
 import { startBenchServices } from './bench-services';
@@ -14,34 +17,48 @@ import { KAFKA_VERSION } from '../scripts/kafka-broker';
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PARTS = ['ceilings', 'ingest', 'changes'] as const;
+const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(','));
+const run = <T>(part: (typeof PARTS)[number], measure: () => Promise<T>) =>
+  parts.has(part) ? measure() : Promise.resolve(undefined);
 
 async function main() {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const services = await startBenchServices(log);
   try {
-    log('ceiling: raw kafkajs consume');
-    const kafkaConsume = await measureKafkaConsume(services.kafkaBrokers, {
-      messages: envInt('BENCH_MESSAGES', 200_000),
+    const ceilings = await run('ceilings', async () => {
+      log('ceiling: raw kafkajs consume');
+      const kafkaConsume = await measureKafkaConsume(services.kafkaBrokers, {
+        messages: envInt('BENCH_MESSAGES', 200_000),
+      });
+      log('ceiling: raw PostgreSQL batched write');
+      const postgresWrite = await measurePostgresWrite(services.databaseUrl, {
+        rows: envInt('BENCH_ROWS', 200_000),
+      });
+      return { kafkaConsume, postgresWrite };
     });
-    log('ceiling: raw PostgreSQL batched write');
-    const postgresWrite = await measurePostgresWrite(services.databaseUrl, {
-      rows: envInt('BENCH_ROWS', 200_000),
+    const ingest = await run('ingest', async () => {
+      log('end-to-end ingest of the mixed stream (built ingest process)');
+      const measured = await measureIngest(services.databaseUrl, services.kafkaBrokers, {
+        records: envInt('BENCH_INGEST_RECORDS', 460_000),
+        postgresPid: services.postgresPid,
+        log,
+      });
+      log(`ingest: ${JSON.stringify(measured)}`);
+      return measured;
     });
-    log('end-to-end ingest of the mixed stream (built ingest process)');
-    const ingest = await measureIngest(services.databaseUrl, services.kafkaBrokers, {
-      records: envInt('BENCH_INGEST_RECORDS', 460_000),
-      postgresPid: services.postgresPid,
-      log,
+    const changeEvents = await run('changes', () => {
+      log('change events: latency at a steady rate, relay throughput');
+      return measureChangeLatency(services.databaseUrl, services.kafkaBrokers, {
+        rate: envInt('BENCH_CHANGES_RATE', 1000),
+        seconds: envInt('BENCH_CHANGES_SECONDS', 30),
+        log,
+      });
     });
-    log(`ingest: ${JSON.stringify(ingest)}`);
-    log('change events: latency at a steady rate, relay throughput');
-    const changeEvents = await measureChangeLatency(services.databaseUrl, services.kafkaBrokers, {
-      rate: envInt('BENCH_CHANGES_RATE', 1000),
-      seconds: envInt('BENCH_CHANGES_SECONDS', 30),
-      log,
-    });
-    const slowerCeiling = Math.min(kafkaConsume.messagesPerSecond, postgresWrite.rowsPerSecond);
+    const slowerCeiling =
+      ceilings &&
+      Math.min(ceilings.kafkaConsume.messagesPerSecond, ceilings.postgresWrite.rowsPerSecond);
     const result = {
       measuredAt: new Date().toISOString(),
       machine: {
@@ -51,10 +68,11 @@ async function main() {
         kafka: KAFKA_VERSION,
       },
       postgres: services.postgres,
-      ceilings: { kafkaConsume, postgresWrite },
-      ingest: {
+      ceilings,
+      ingest: ingest && {
         ...ingest,
-        shareOfSlowerCeiling: Number((ingest.recordsPerSecond / slowerCeiling).toFixed(3)),
+        shareOfSlowerCeiling:
+          slowerCeiling && Number((ingest.recordsPerSecond / slowerCeiling).toFixed(3)),
       },
       changeEvents,
       benchProcessPeakRssMb: Math.round(peakRss / 2 ** 20),

@@ -12,6 +12,7 @@ describe('the built ingest process', () => {
   const db = new Client({ connectionString: config.database.url });
   let ingest: AppProcess;
   let probePort: number;
+  const groupId = `e2e-ingest-${randomUUID()}`;
 
   beforeAll(async () => {
     await db.connect();
@@ -19,7 +20,7 @@ describe('the built ingest process', () => {
     ingest = AppProcess.start('ingest', {
       DATABASE_URL: config.database.url!,
       KAFKA_BROKERS: config.kafka!.brokers.join(','),
-      KAFKA_GROUP_ID: `e2e-ingest-${randomUUID()}`,
+      KAFKA_GROUP_ID: groupId,
       INGEST_HTTP_PORT: String(probePort),
     });
     await ingest.waitForOutput(/ingest consuming/);
@@ -49,18 +50,45 @@ describe('the built ingest process', () => {
       async () =>
         (
           await db.query(
-            'SELECT version, status, payload FROM source_record WHERE source_record_id = $1',
+            'SELECT version, status, payload, partition, "offset" FROM source_record WHERE source_record_id = $1',
             [recordId],
           )
         ).rows[0] as
-          { version: string; status: string; payload: Record<string, string> } | undefined,
+          | {
+              version: string;
+              status: string;
+              payload: Record<string, string>;
+              partition: number;
+              offset: string;
+            }
+          | undefined,
       { what: recordId },
     );
-    expect(row).toEqual({
+    expect(row).toMatchObject({
       version: '2023/8/24 9:30',
       status: 'accepted',
       payload: expect.objectContaining({ 姓名: '李秀英 ' }),
     });
+    // Once the record is durable its offset is committed: a restart does not read it again.
+    const admin = createKafka(config.kafka!).admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const [{ partitions }] = await admin.fetchOffsets({
+            groupId,
+            topics: ['grid.records.v1'],
+          });
+          const committed = partitions.find((p) => p.partition === row.partition)?.offset;
+          return committed !== undefined && BigInt(committed) > BigInt(row.offset)
+            ? true
+            : undefined;
+        },
+        { what: `committed offset past ${row.partition}:${row.offset}` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
     const metrics = await (await fetch(`http://127.0.0.1:${probePort}/metrics`)).text();
     expect(metrics).toMatch(/hub_records_total\{feed="grid",outcome="stored"\} [1-9]/);
     expect(metrics).toMatch(/hub_consumer_lag\{topic="grid.records.v1",partition="\d"\} \d+/);

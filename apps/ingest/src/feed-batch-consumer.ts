@@ -1,11 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { IHeaders } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { FeedPipeline, IngestMetrics, RejectedRecord } from '@hub/feeds';
+import { HUB_CONFIG, type HubConfig } from '@hub/config';
+import { FeedPipeline, InboundMessage, IngestMetrics, RejectedRecord } from '@hub/feeds';
 import type { BatchContext } from '@hub/kafka';
-
-/** Largest number of messages written in one transaction (kafkajs batches can be bigger). */
-const CHUNK = 1000;
+import { BatchGatherer } from './batch-gatherer';
 
 export const dlqTopic = (topic: string) => `${topic}.dlq`;
 
@@ -21,27 +20,40 @@ function dlqHeaders(reject: RejectedRecord): IHeaders {
 }
 
 /**
- * The ingest side of the pipeline: a Kafka batch goes through FeedPipeline in transactions of
- * up to CHUNK messages; rejects (already kept in PostgreSQL) go to `<topic>.dlq` with their
- * reason and coordinates; only then does the transport commit the offsets.
+ * The ingest side of the pipeline: a Kafka batch goes through FeedPipeline in chunks, gathered
+ * with the chunks of other partitions into transactions of up to `transactionRecords` messages
+ * (see BatchGatherer); rejects (already kept in PostgreSQL) go to `<topic>.dlq` with their
+ * reason and coordinates; only then does the transport commit the offsets. A partition hands
+ * over its next chunk only once the previous one is durable, so its order is kept.
  */
 @Injectable()
 export class FeedBatchConsumer {
+  private readonly chunk: number;
+  private readonly gatherer: BatchGatherer<InboundMessage, RejectedRecord[]>;
+
   constructor(
-    private readonly pipeline: FeedPipeline,
+    pipeline: FeedPipeline,
     private readonly metrics: IngestMetrics,
     private readonly log: PinoLogger,
-  ) {}
+    @Inject(HUB_CONFIG) config: HubConfig,
+  ) {
+    this.chunk = config.ingest.transactionRecords;
+    this.gatherer = new BatchGatherer(
+      async (messages) => (await pipeline.processBatch(messages, { transport: 'kafka' })).rejects,
+      (rejects, start, end) => rejects.filter((r) => r.index >= start && r.index < end),
+      { maxItems: this.chunk, concurrency: config.ingest.concurrentTransactions },
+    );
+  }
 
   async handle(context: BatchContext): Promise<void> {
     const { batch, producer } = context;
-    for (let start = 0; start < batch.messages.length; start += CHUNK) {
-      const messages = batch.messages.slice(start, start + CHUNK).map((m) => ({
+    for (let start = 0; start < batch.messages.length; start += this.chunk) {
+      const messages = batch.messages.slice(start, start + this.chunk).map((m) => ({
         value: m.value,
         key: m.key?.toString('utf8') ?? null,
         coordinates: { topic: batch.topic, partition: batch.partition, offset: m.offset },
       }));
-      const { rejects } = await this.pipeline.processBatch(messages, { transport: 'kafka' });
+      const rejects = await this.gatherer.submit(messages);
       if (rejects.length > 0) {
         await producer.send({
           topic: dlqTopic(batch.topic),

@@ -35,6 +35,9 @@ export async function createIngestApp(
           },
           producer: PRODUCER_CONFIG,
           subscribe: { fromBeginning: true },
+          // Every partition of a fetch is handed over at once, to be gathered into shared
+          // transactions (see FeedBatchConsumer): more than a process is normally assigned.
+          run: { partitionsConsumedConcurrently: 32 },
           // Use the configured ids as they are (Nest appends "-server" by default).
           postfixId: '',
         },

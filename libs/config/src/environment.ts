@@ -105,6 +105,21 @@ export class Environment {
   HUB_PUSH_MAX_BYTES = 16 * 1_048_576;
 
   /**
+   * Largest number of department records the ingest writes in one transaction: the Kafka
+   * batches of several partitions are gathered into one transaction up to this size.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_INGEST_TRANSACTION_RECORDS = 1000;
+
+  /** Ingest transactions one ingest process runs at once (more processes scale further). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_INGEST_CONCURRENT_TRANSACTIONS = 2;
+
+  /**
    * Extra feed folders, comma-separated, each with `schemas/feeds/*.schema.json` and
    * `mappings/*.json`: how a new department is added without a new build.
    */

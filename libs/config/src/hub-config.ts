@@ -43,6 +43,10 @@ export interface HubConfig {
     pushMaxBytes: number;
     feedDirs: string[];
     topicPrefix: string;
+    /** Kafka batches are gathered into transactions of up to this many records. */
+    transactionRecords: number;
+    /** Ingest transactions run at once in one process. */
+    concurrentTransactions: number;
   };
   /** Person matching thresholds: link at or above `upper`, review between the two. */
   matching: { upper: number; lower: number };
@@ -114,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       maxMessageBytes: parsed.HUB_MAX_MESSAGE_BYTES,
       pushMaxBytes: parsed.HUB_PUSH_MAX_BYTES,
       topicPrefix: parsed.KAFKA_TOPIC_PREFIX,
+      transactionRecords: parsed.HUB_INGEST_TRANSACTION_RECORDS,
+      concurrentTransactions: parsed.HUB_INGEST_CONCURRENT_TRANSACTIONS,
       feedDirs: (parsed.HUB_FEED_DIRS ?? '')
         .split(',')
         .map((d) => d.trim())

@@ -43,7 +43,8 @@ export class BatchKafkaServer extends ServerKafka {
         await handler({ batch, producer: this.producer!, heartbeat: () => payload.heartbeat() });
         // Only now is the batch durable in PostgreSQL: mark and commit its offsets.
         payload.resolveOffset(batch.lastOffset());
-        await payload.commitOffsetsIfNecessary();
+        // Without autoCommit, kafkajs commits only the offsets it is given.
+        await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
         await payload.heartbeat();
       },
     });
