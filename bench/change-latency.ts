@@ -105,7 +105,12 @@ export async function measureChangeLatency(
     LOG_LEVEL: 'error',
     ...hubSettingsFromEnvironment(),
   };
-  let ingest = AppProcess.start('ingest', { ...env, INGEST_HTTP_PORT: String(await freePort()) });
+  let ingest = AppProcess.start(
+    'ingest',
+    { ...env, INGEST_HTTP_PORT: String(await freePort()) },
+    // as in ingest-throughput: BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+    process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
+  );
   const producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
   const send = (slice: typeof messages) =>

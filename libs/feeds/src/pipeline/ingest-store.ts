@@ -113,7 +113,8 @@ export class IngestStore {
     );
     // One JSON document for the whole batch, with each payload spliced in as the text that
     // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
-    // which together cost more CPU than the rest of the insert.
+    // which together cost more CPU than the rest of the insert. Parsed once as jsonb and taken
+    // apart with -> / ->>: json_to_recordset re-parses every nested value, half as fast again.
     const rows = plan.store.map((p) => {
       const facts = carriesFacts(p);
       const row = JSON.stringify({
@@ -134,9 +135,10 @@ export class IngestStore {
     });
     const stored: { id: string }[] = await manager.query(
       `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts, relations)
-       SELECT feed, id, version, version_key, payload, status, topic, part, off, CASE WHEN superseded THEN now() END, observed, facts, relations
-         FROM ROWS FROM (json_to_recordset($1::json) AS (feed text, id text, version text, version_key text, payload jsonb, status text, topic text, part int, off bigint, superseded bool, observed timestamptz, facts jsonb, relations jsonb))
-              WITH ORDINALITY AS r(feed, id, version, version_key, payload, status, topic, part, off, superseded, observed, facts, relations, n)
+       SELECT r->>'feed', r->>'id', r->>'version', r->>'version_key', r->'payload', r->>'status', r->>'topic',
+              (r->>'part')::int, (r->>'off')::bigint, CASE WHEN (r->>'superseded')::bool THEN now() END,
+              (r->>'observed')::timestamptz, nullif(r->'facts', 'null'), nullif(r->'relations', 'null')
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS rows(r, n)
         ORDER BY n
        RETURNING id`,
       [`[${rows.join(',')}]`],
