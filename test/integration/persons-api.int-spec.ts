@@ -153,6 +153,18 @@ describe('persons API', () => {
     expect(body.households).toEqual([
       { number: '500116005000231', members: [{ personId: id, relationToHead: '02' }] },
     ]);
+    // Her civil-affairs case is a family too: its member 王建国 is her husband (夫 → 10 配偶),
+    // and his own record shows the same family.
+    const husband = await personOf('500381195809113110');
+    const family = {
+      source: { feed: 'assistance', sourceRecordId: assistance.key },
+      headId: id,
+      members: [{ personId: husband, relationToHead: '10' }],
+    };
+    expect(body.families).toEqual([family]);
+    expect((await http().get(`/v1/persons/${husband}`).expect(200)).body.families).toEqual([
+      family,
+    ]);
     expect(body.relations).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

@@ -7,8 +7,10 @@ export function testConfig(overrides: Record<string, string> = {}): HubConfig {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     HUB_MIGRATE_ON_START: 'true',
-    // In-process ingest apps share the test database; the relay is tested on its own.
+    // In-process ingest apps share the test database; the relay and the webhook dispatcher are
+    // tested on their own.
     HUB_CHANGE_RELAY: 'false',
+    HUB_WEBHOOKS: 'false',
     ...overrides,
   });
 }

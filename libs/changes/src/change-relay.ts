@@ -12,6 +12,7 @@ import { HUB_CONFIG, requireKafka, type HubConfig } from '@hub/config';
 import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
 import { ChangeLogRepository } from './change-log.repository';
 import { cloudEventJson } from './cloud-event';
+import { WakeablePause } from './wakeable-pause';
 
 /** Session advisory lock held by the one publishing relay (two-key space, see lockChangeLog). */
 const LEASE_KEY = [0x6875625f, 2] as const;
@@ -35,7 +36,7 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private lease?: QueryRunner;
   private stopping = false;
   private running?: Promise<void>;
-  private wake?: () => void;
+  private readonly pause = new WakeablePause();
 
   constructor(
     @Inject(HUB_CONFIG) config: HubConfig,
@@ -58,7 +59,7 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     await this.running;
     await this.releaseLease();
     if (this.producerConnected) await this.producer.disconnect();
@@ -74,14 +75,14 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         this.lease ??= await this.acquireLease();
         if (!this.lease) {
-          await this.pause(RETRY_MS);
+          await this.pause.sleep(RETRY_MS);
           continue;
         }
-        if ((await this.publishOnce(this.lease)) === 0) await this.pause(IDLE_MS);
+        if ((await this.publishOnce(this.lease)) === 0) await this.pause.sleep(IDLE_MS);
       } catch (error) {
         this.log.warn(`change relay: ${error instanceof Error ? error.message : String(error)}`);
         if (this.lease && !(await this.alive(this.lease))) await this.releaseLease();
-        await this.pause(RETRY_MS);
+        await this.pause.sleep(RETRY_MS);
       }
     }
   }
@@ -149,15 +150,5 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
     } catch {
       // the connection (or the pool, at shutdown) is gone, and the lock with it
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

@@ -3,11 +3,16 @@ import { ChangeFeed } from './change-feed';
 import { ChangeRelay } from './change-relay';
 import { ChangeLogRepository } from './change-log.repository';
 import { ChangesController } from './changes.controller';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhooksController } from './webhooks.controller';
 
-/** Change events of the unified model for subscribers: the HTTP change feed over the outbox. */
+/**
+ * Change events of the unified model for subscribers without Kafka: the HTTP change feed over
+ * the outbox, and webhook subscriptions.
+ */
 @Module({
-  controllers: [ChangesController],
-  providers: [ChangeLogRepository, ChangeFeed],
+  controllers: [ChangesController, WebhooksController],
+  providers: [ChangeLogRepository, ChangeFeed, WebhookDispatcher],
   exports: [ChangeLogRepository],
 })
 export class ChangesModule {}

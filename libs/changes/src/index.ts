@@ -1,6 +1,7 @@
 export { ChangeRelayModule, ChangesModule } from './changes.module';
 export { ChangeRelay } from './change-relay';
 export { ChangeFeed } from './change-feed';
+export { WebhookDispatcher, webhookBackoffMs, webhookSignature } from './webhook-dispatcher';
 export { ChangeLogRepository } from './change-log.repository';
 export type { ChangePageQuery } from './change-log.repository';
 export { cloudEventJson, HUB_EVENT_SOURCE, toCloudEvent } from './cloud-event';

@@ -138,6 +138,23 @@ export class Environment {
   @IsBoolean()
   HUB_CHANGE_RELAY = true;
 
+  /** Deliver change events to webhook subscriptions from this API process (row locks share them out). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  HUB_WEBHOOKS = true;
+
+  /** A webhook subscription is dead after this many failed deliveries in a row. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_WEBHOOK_MAX_FAILURES = 8;
+
+  /** Wait after a webhook's first failure; doubled after each further one, up to 5 minutes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_WEBHOOK_BACKOFF_MS = 1000;
+
   /** Person matching: a candidate scoring at least this is linked (0..1). */
   @Type(() => Number)
   @Min(0)

@@ -55,6 +55,12 @@ export interface HubConfig {
     relay: boolean;
     /** `hub.changes.v1`, behind the topic prefix. */
     topic: string;
+    /** Whether this API process delivers change events to webhook subscriptions. */
+    webhooks: boolean;
+    /** Failed deliveries in a row after which a webhook subscription is dead. */
+    webhookMaxFailures: number;
+    /** Wait after a webhook's first failure, doubled after each further one (up to 5 min). */
+    webhookBackoffMs: number;
   };
 }
 
@@ -128,6 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     matching: { upper: parsed.HUB_MATCH_UPPER, lower: parsed.HUB_MATCH_LOWER },
     changes: {
       relay: parsed.HUB_CHANGE_RELAY,
+      webhooks: parsed.HUB_WEBHOOKS,
+      webhookMaxFailures: parsed.HUB_WEBHOOK_MAX_FAILURES,
+      webhookBackoffMs: parsed.HUB_WEBHOOK_BACKOFF_MS,
       topic: `${parsed.KAFKA_TOPIC_PREFIX}${CHANGES_TOPIC}`,
     },
   };

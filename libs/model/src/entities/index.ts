@@ -13,6 +13,7 @@ import { ResolutionDecision } from './resolution-decision.entity';
 import { ReviewTask } from './review-task.entity';
 import { Relation } from './relation.entity';
 import { SourceRecord } from './source-record.entity';
+import { WebhookSubscription } from './webhook-subscription.entity';
 
 export {
   AttributeValue,
@@ -30,7 +31,9 @@ export {
   ResolutionDecision,
   ReviewTask,
   SourceRecord,
+  WebhookSubscription,
 };
+export type { WebhookStatus } from './webhook-subscription.entity';
 export type { ReviewTaskStatus } from './review-task.entity';
 export { REJECT_REASONS } from './reject.entity';
 export type { RejectReason, RejectStatus } from './reject.entity';
@@ -59,4 +62,5 @@ export const MODEL_ENTITIES = [
   ChangeRelayCursor,
   ReviewTask,
   ResolutionDecision,
+  WebhookSubscription,
 ];

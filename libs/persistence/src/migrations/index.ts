@@ -6,6 +6,7 @@ import { ChangeOutbox1795913121450 } from './1795913121450-ChangeOutbox';
 import { EntityResolution1795924141441 } from './1795924141441-EntityResolution';
 import { KeyedPlacesAndOrganizations1795942739202 } from './1795942739202-KeyedPlacesAndOrganizations';
 import { MentionPlaces1795944784080 } from './1795944784080-MentionPlaces';
+import { WebhookSubscriptions1795955112683 } from './1795955112683-WebhookSubscriptions';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EntityResolution1795924141441,
   KeyedPlacesAndOrganizations1795942739202,
   MentionPlaces1795944784080,
+  WebhookSubscriptions1795955112683,
 ];

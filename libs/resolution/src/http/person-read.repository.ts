@@ -45,6 +45,47 @@ export class PersonReadRepository {
     );
   }
 
+  /**
+   * Families stated by current records (a civil-affairs case: its members are
+   * `family_member_of` the applicant) that the person is in: the head each record names, and
+   * each member with its relation to the head (GB/T 4761 code) as that record states it.
+   */
+  families(id: string) {
+    return this.db.query<
+      {
+        feed: string;
+        sourceRecordId: string;
+        headId: string;
+        memberId: string;
+        relationToHead: string | null;
+      }[]
+    >(
+      `WITH families AS (
+         SELECT DISTINCT s.id, CASE WHEN r.rel->>'from' = em.pointer THEN r.rel->>'to' ELSE em.pointer END AS head
+           FROM mention em
+           JOIN feed_record_head h ON h.feed = em.feed AND h.source_record_id = em.source_record_id
+           JOIN source_record s ON s.id = h.current_id AND s.superseded_at IS NULL
+          CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
+          WHERE em.entity_type = 'person' AND em.entity_id = $1 AND em.active
+            AND r.rel->>'type' = 'family_member_of' AND em.pointer IN (r.rel->>'from', r.rel->>'to')
+       )
+       SELECT s.feed, s.source_record_id AS "sourceRecordId", hm.entity_id AS "headId",
+              mm.entity_id AS "memberId",
+              (SELECT f.fact->>'value' FROM jsonb_array_elements(s.facts) f(fact)
+                WHERE f.fact->>'pointer' = mm.pointer
+                  AND f.fact->>'attribute' IN ('relationToHead', 'relationToApplicant')
+                LIMIT 1) AS "relationToHead"
+         FROM families fam
+         JOIN source_record s ON s.id = fam.id
+        CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
+         JOIN mention hm ON hm.feed = s.feed AND hm.source_record_id = s.source_record_id AND hm.pointer = fam.head
+         JOIN mention mm ON mm.feed = s.feed AND mm.source_record_id = s.source_record_id AND mm.pointer = r.rel->>'from'
+        WHERE r.rel->>'type' = 'family_member_of' AND r.rel->>'to' = fam.head
+        ORDER BY 1, 2, mm.pointer`,
+      [id],
+    );
+  }
+
   openReviewTasks(id: string) {
     return this.db.query<Record<string, unknown>[]>(
       `SELECT id, feed, source_record_id AS "sourceRecordId", pointer, candidates, created_at AS "createdAt"

@@ -99,7 +99,10 @@ export class PersonsController {
       this.entities.relations('person', id),
     ]);
     const households = [...new Set(mentions.map((m) => m.household).filter((h) => h !== null))];
-    const members = await this.persons.householdMembers(households);
+    const [members, families] = await Promise.all([
+      this.persons.householdMembers(households),
+      this.persons.families(id),
+    ]);
     return {
       ...person,
       candidates: byAttribute(candidates),
@@ -109,6 +112,7 @@ export class PersonsController {
           .filter((m) => m.household === number)
           .map(({ personId, relationToHead }) => ({ personId, relationToHead })),
       })),
+      families: groupFamilies(families),
       relations,
       mentions: mentions.map(mentionSummary),
     };
@@ -163,4 +167,24 @@ export function byAttribute<T extends { attribute: string }>(items: T[]) {
   const out: Record<string, Omit<T, 'attribute'>[]> = {};
   for (const { attribute, ...rest } of items) (out[attribute] ??= []).push(rest);
   return out;
+}
+
+/** One entry per record stating a family: its head and members with their relation to it. */
+function groupFamilies(rows: Awaited<ReturnType<PersonReadRepository['families']>>): {
+  source: { feed: string; sourceRecordId: string };
+  headId: string;
+  members: { personId: string; relationToHead: string | null }[];
+}[] {
+  const byRecord = new Map<string, ReturnType<typeof groupFamilies>[number]>();
+  for (const row of rows) {
+    const key = `${row.feed}\u001f${row.sourceRecordId}`;
+    if (!byRecord.has(key))
+      byRecord.set(key, {
+        source: { feed: row.feed, sourceRecordId: row.sourceRecordId },
+        headId: row.headId,
+        members: [],
+      });
+    byRecord.get(key)!.members.push({ personId: row.memberId, relationToHead: row.relationToHead });
+  }
+  return [...byRecord.values()];
 }
