@@ -199,6 +199,39 @@ async function explainMisses(
     for (const m of list) if (m.predicted !== main) kinds.set(m.key, (kinds.get(m.key) ?? 0) + 1);
   }
   log(`mentions apart from their person, by kind: ${JSON.stringify(Object.fromEntries(kinds))}`);
+  // Precision: the hub persons holding mentions of several residents, by wrong pairs.
+  const byPredicted = new Map<string, { key: string; truth: number }[]>();
+  for (const r of rows) {
+    const t = truth.get(`${r.feed}\u001f${r.id}\u001f${r.pointer}`);
+    if (t !== undefined)
+      byPredicted.set(r.entity, [
+        ...(byPredicted.get(r.entity) ?? []),
+        { key: `${r.feed}\u001f${r.id}\u001f${r.pointer}`, truth: t },
+      ]);
+  }
+  const impure = [...byPredicted]
+    .map(([entity, list]) => {
+      const sizes = new Map<number, number>();
+      for (const m of list) sizes.set(m.truth, (sizes.get(m.truth) ?? 0) + 1);
+      const all = (list.length * (list.length - 1)) / 2;
+      const right = [...sizes.values()].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
+      return { entity, mentions: list.length, residents: sizes.size, wrongPairs: all - right };
+    })
+    .filter((c) => c.residents > 1)
+    .sort((a, b) => b.wrongPairs - a.wrongPairs);
+  log(
+    `hub persons holding several residents: ${impure.length}, wrong pairs ${impure.reduce((s, c) => s + c.wrongPairs, 0)}; worst: ${JSON.stringify(impure.slice(0, 8))}`,
+  );
+  for (const c of impure.slice(0, 3)) {
+    const details = await db.query(
+      `SELECT m.feed, m.pointer, m.block, m.features - 'nameKey' AS f, m.link->>'rule' AS rule, m.link->>'score' AS score
+         FROM mention m WHERE m.entity_type = 'person' AND m.entity_id = $1 AND m.active LIMIT 12`,
+      [c.entity],
+    );
+    log(
+      `hub person ${c.entity}:\n${details.map((d: unknown) => `  ${JSON.stringify(d)}`).join('\n')}`,
+    );
+  }
   for (const [person] of split) {
     const keys = rows.filter(
       (r) => truth.get(`${r.feed}\u001f${r.id}\u001f${r.pointer}`) === person,

@@ -427,6 +427,7 @@ export class FeedMessageFactory {
   readonly households: Household[] = [];
   private readonly residents: Resident[] = [];
   private readonly elderly: Resident[] = [];
+  private readonly issuedIds = new Set<string>();
   /** Each person has one police record (RKBM) at most. */
   private readonly withPoliceRecord = new WeakSet<Resident>();
   private nextUnregistered = 0;
@@ -496,6 +497,27 @@ export class FeedMessageFactory {
     return `1${this.pick(['3', '5', '7', '8', '9'])}${this.faker.string.numeric(9)}`;
   }
 
+  /**
+   * Citizen IDs are unique: a drawn sequence already issued for that area and birth date moves
+   * to the next free one of the same parity, without drawing again (so a seeded stream without
+   * collisions stays as it was). A million residents in one county collide otherwise.
+   */
+  private uniqueCitizenId(
+    area: string,
+    birthDate: string,
+    sequence: number,
+    gender: '1' | '2',
+  ): string {
+    for (let step = 0; step < 500; step++) {
+      const id = citizenId(area, birthDate, sequence + 2 * step, gender);
+      if (!this.issuedIds.has(id)) {
+        this.issuedIds.add(id);
+        return id;
+      }
+    }
+    throw new Error(`no ID sequence left for area ${area}, born ${birthDate}`);
+  }
+
   private newResident(
     household: Household,
     gender: '1' | '2',
@@ -519,7 +541,7 @@ export class FeedMessageFactory {
     const resident: Resident = {
       id: this.residents.length,
       name,
-      idNumber: citizenId(area, birthDate, this.int(0, 999), gender),
+      idNumber: this.uniqueCitizenId(area, birthDate, this.int(0, 999), gender),
       gender,
       birthDate,
       ethnicity: minority ? minority[2] : this.chance(0.97) ? '01' : this.pick(['15', '03', '09']),
