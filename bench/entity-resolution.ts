@@ -200,19 +200,13 @@ async function explainMisses(
   }
   log(`mentions apart from their person, by kind: ${JSON.stringify(Object.fromEntries(kinds))}`);
   // Precision: the hub persons holding mentions of several residents, by wrong pairs.
-  const byPredicted = new Map<string, { key: string; truth: number }[]>();
-  for (const r of rows) {
-    const t = truth.get(`${r.feed}\u001f${r.id}\u001f${r.pointer}`);
-    if (t !== undefined)
-      byPredicted.set(r.entity, [
-        ...(byPredicted.get(r.entity) ?? []),
-        { key: `${r.feed}\u001f${r.id}\u001f${r.pointer}`, truth: t },
-      ]);
-  }
+  const byPredicted = new Map<string, number[]>();
+  for (const m of scored)
+    byPredicted.set(m.predicted, [...(byPredicted.get(m.predicted) ?? []), m.truth]);
   const impure = [...byPredicted]
     .map(([entity, list]) => {
       const sizes = new Map<number, number>();
-      for (const m of list) sizes.set(m.truth, (sizes.get(m.truth) ?? 0) + 1);
+      for (const t of list) sizes.set(t, (sizes.get(t) ?? 0) + 1);
       const all = (list.length * (list.length - 1)) / 2;
       const right = [...sizes.values()].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
       return { entity, mentions: list.length, residents: sizes.size, wrongPairs: all - right };

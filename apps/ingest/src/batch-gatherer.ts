@@ -1,16 +1,16 @@
 /**
- * Gathers work handed over concurrently into fewer, larger calls of `run`:
- * what is submitted together is shared out among at most `concurrency` calls of up to `maxItems`
- * items each (a submission is never split), and what is submitted while they run goes into the
- * next ones. Each submitter gets back the part of the result for its own items.
+ * Gathers work handed over concurrently into fewer, larger calls of `run`: what is submitted
+ * together is shared out among at most `concurrency` calls of up to `maxItems` items each (a
+ * submission is never split), and what is submitted while they run goes into the next ones.
+ * Each submitter gets back the part of the result for its own items.
  *
  * Why: kafkajs hands over one batch per partition, several at once. At a steady rate those
  * batches are small, and a transaction costs about the same two dozen round trips and lock
  * waits whatever its size, so one transaction per partition batch spends most of its time on
  * overhead and in lock waits on the other partitions' transactions. Gathered, the batches of a
- * fetch share one transaction. Nothing waits on a timer: a lone submission runs in the next turn of the
- * event loop, and the gathering grows with the load. Hand-written because it is a dozen lines of the hub's own
- * scheduling, not a general queue.
+ * fetch share one transaction. Nothing waits on a timer: a lone submission runs in the next
+ * turn of the event loop, and the gathering grows with the load. Hand-written because it is a
+ * dozen lines of the hub's own scheduling, not a general queue.
  */
 export class BatchGatherer<Item, Result> {
   private pending: {

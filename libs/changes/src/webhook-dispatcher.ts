@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { ChangeLogRepository } from './change-log.repository';
 import { cloudEventJson } from './cloud-event';
@@ -88,11 +88,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
    * whether one was due.
    */
   async deliverOne(): Promise<boolean> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const [due] = (await runner.query(
+    return this.db.transaction(async (manager) => {
+      const [due] = await manager.query<DueSubscription[]>(
         `SELECT id, url, secret, types, division, position::text AS position, failures
            FROM webhook_subscription
           WHERE status = 'active' AND next_attempt_at <= now()
@@ -100,23 +97,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           ORDER BY next_attempt_at
           LIMIT 1
             FOR UPDATE SKIP LOCKED`,
-      )) as DueSubscription[];
-      if (!due) {
-        await runner.commitTransaction();
-        return false;
-      }
-      await this.deliver(runner, due);
-      await runner.commitTransaction();
-      return true;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+      );
+      if (due) await this.deliver(manager, due);
+      return due !== undefined;
+    });
   }
 
-  private async deliver(runner: QueryRunner, sub: DueSubscription): Promise<void> {
+  private async deliver(manager: EntityManager, sub: DueSubscription): Promise<void> {
     const { rows, next } = await this.changeLog.page(
       {
         after: sub.position,
@@ -124,12 +111,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         division: sub.division ?? undefined,
         limit: BATCH,
       },
-      runner,
+      manager,
     );
     // Nothing passed the filters: only the cursor moves.
     const failure = rows.length === 0 ? null : await this.post(sub, rows.map(cloudEventJson));
     if (failure === null) {
-      await runner.query(
+      await manager.query(
         `UPDATE webhook_subscription
             SET position = $2, failures = 0, last_error = NULL, next_attempt_at = now(), updated_at = now()
           WHERE id = $1`,
@@ -139,7 +126,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     }
     const failures = sub.failures + 1;
     const dead = failures >= this.config.changes.webhookMaxFailures;
-    await runner.query(
+    await manager.query(
       `UPDATE webhook_subscription
           SET failures = $2, last_error = $3, status = $4,
               next_attempt_at = now() + make_interval(secs => $5::double precision / 1000), updated_at = now()

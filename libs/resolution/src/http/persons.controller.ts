@@ -169,13 +169,15 @@ export function byAttribute<T extends { attribute: string }>(items: T[]) {
   return out;
 }
 
-/** One entry per record stating a family: its head and members with their relation to it. */
-function groupFamilies(rows: Awaited<ReturnType<PersonReadRepository['families']>>): {
+/** A family as one record states it: its head, and its members with their relation to it. */
+interface Family {
   source: { feed: string; sourceRecordId: string };
   headId: string;
   members: { personId: string; relationToHead: string | null }[];
-}[] {
-  const byRecord = new Map<string, ReturnType<typeof groupFamilies>[number]>();
+}
+
+function groupFamilies(rows: Awaited<ReturnType<PersonReadRepository['families']>>): Family[] {
+  const byRecord = new Map<string, Family>();
   for (const row of rows) {
     const key = `${row.feed}\u001f${row.sourceRecordId}`;
     if (!byRecord.has(key))
