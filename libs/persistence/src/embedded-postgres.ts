@@ -17,7 +17,7 @@ export interface EmbeddedPostgresOptions {
 }
 
 /**
- * Settings for a server taking the full ingest stream (deploy/postgres/hub.conf says the same).
+ * Settings for a server taking the full ingest stream (deploy/docker-compose.yml passes the same).
  * PostgreSQL's defaults (128 MB shared buffers, 1 GB of WAL between checkpoints) make every
  * random index insert of a growing model a read from the OS and every checkpoint rewrite whole
  * pages into the WAL; durability is untouched (fsync and synchronous_commit stay on).
