@@ -168,11 +168,13 @@ export class PersonResolver {
       for (const block of m.blocks) stored.push(pendingRow(m, block));
     const byBlock = new Map<string, BlockMention[]>();
     const current = new Map<string, StoredMention>();
+    const seen = new Set<string>();
     for (const row of stored) {
       const key = mentionKeyOf(row.feed, row.source_record_id, row.pointer);
       current.set(key, row);
+      if (seen.has(`${row.block}\u001e${key}`)) continue;
+      seen.add(`${row.block}\u001e${key}`);
       const list = byBlock.get(row.block) ?? [];
-      if (list.some((m) => m.key === key)) continue;
       // In a family-context block, the family member is taken to be of that household.
       const household = householdOf.get(row.block);
       const features =

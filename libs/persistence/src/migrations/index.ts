@@ -7,6 +7,7 @@ import { EntityResolution1795924141441 } from './1795924141441-EntityResolution'
 import { KeyedPlacesAndOrganizations1795942739202 } from './1795942739202-KeyedPlacesAndOrganizations';
 import { MentionPlaces1795944784080 } from './1795944784080-MentionPlaces';
 import { WebhookSubscriptions1795955112683 } from './1795955112683-WebhookSubscriptions';
+import { LeanerWrites1795963976866 } from './1795963976866-LeanerWrites';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   KeyedPlacesAndOrganizations1795942739202,
   MentionPlaces1795944784080,
   WebhookSubscriptions1795955112683,
+  LeanerWrites1795963976866,
 ];
