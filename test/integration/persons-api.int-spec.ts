@@ -96,6 +96,11 @@ describe('persons API', () => {
   ])
     delete premises[field];
 
+  /** Entity (not relation) ended events after a cursor, with their reason. */
+  const endedEvents = async (after: string) =>
+    (await readChangeFeed(api, after)).events
+      .filter((e) => e.type.endsWith('.ended') && !e.type.includes('.relation.'))
+      .map((e) => ({ type: e.type, subject: e.subject, reason: e.data.reason }));
   const push = (feed: string, records: unknown[]) =>
     http()
       .post(`/v1/feeds/${feed}/records`)
@@ -439,6 +444,10 @@ describe('persons API', () => {
         to: second,
       },
     ]);
+    // No record names the old flat any more.
+    expect(await endedEvents(afterFirst)).toEqual([
+      { type: 'cn.gov.hub.place.ended', subject: first, reason: 'unnamed' },
+    ]);
     const { next: afterSecond } = await readChangeFeed(api, afterFirst);
 
     await push('grid', [versions[2]]);
@@ -447,5 +456,53 @@ describe('persons API', () => {
       'cn.gov.hub.person.relation.ended lives_at',
       'cn.gov.hub.person.relation.ended lives_in',
     ]);
+    expect(await endedEvents(afterSecond)).toEqual(
+      expect.arrayContaining([
+        { type: 'cn.gov.hub.person.ended', subject: person, reason: 'cancelled' },
+        { type: 'cn.gov.hub.place.ended', subject: second, reason: 'cancelled' },
+      ]),
+    );
+  });
+
+  it('ends an incident when its record is cancelled, and revives it quietly when a version names it again', async () => {
+    const incident = {
+      记录编号: 'WG-500116005002-03-20230905-0301',
+      记录类型: '事件',
+      网格编码: '500116005002-03',
+      采集时间: '2023-09-05 10:00:00',
+      采集人: '王网格',
+      事件编号: 'SJ-20230905-0301',
+      事件类型: '安全隐患',
+      事件描述: '楼道堆放杂物',
+      发生地址: '鼎山街道东门路15号',
+      涉及人员: [{ 姓名: '钱多多', 手机号: '13700000009' }],
+      状态: '已上报',
+    };
+    const { next } = await readChangeFeed(api, '0');
+    await push('grid', [incident]);
+    const created = (await readChangeFeed(api, next)).events.find(
+      (e) => e.type === 'cn.gov.hub.event.created',
+    )!;
+    const { next: afterCreated } = await readChangeFeed(api, next);
+
+    await push('grid', [{ ...incident, 采集时间: '2023-09-06 10:00:00', 作废: '是' }]);
+    expect(await endedEvents(afterCreated)).toEqual(
+      expect.arrayContaining([
+        { type: 'cn.gov.hub.event.ended', subject: created.subject, reason: 'cancelled' },
+      ]),
+    );
+    const { next: afterEnded } = await readChangeFeed(api, afterCreated);
+
+    // A later version un-cancels the record: the same incident again, on its next change.
+    await push('grid', [{ ...incident, 采集时间: '2023-09-07 10:00:00', 状态: '已受理' }]);
+    const revived = (await readChangeFeed(api, afterEnded)).events.filter(
+      (e) => e.subject === created.subject && !e.type.includes('.relation.'),
+    );
+    expect(revived.map((e) => e.type)).toEqual(['cn.gov.hub.event.updated']);
+    const [{ active }] = await scenario.db.query<{ active: boolean }[]>(
+      `SELECT bool_and(active) AS active FROM mention WHERE entity_id = $1`,
+      [created.subject],
+    );
+    expect(active).toBe(true);
   });
 });

@@ -106,36 +106,39 @@ export async function upsertEntitiesWithEvents(
   );
 }
 
-/** A person's life events other than its values changing: merged into another, split, ended. */
+/** An entity's life events other than its values changing: merged into another, split, ended. */
 export interface LifecycleChange {
   id: string;
   kind: 'merged' | 'split' | 'ended';
   data: Record<string, unknown>;
-  /** For `merged`: the person that took every mention. */
+  /** For a `merged` person: the person that took every mention. */
   mergedInto?: string;
 }
 
 /**
- * Writes merged / split / ended events of persons with the next value of their change counter
- * (a merged person keeps its row as a tombstone pointing at the survivor). Call after
- * lockChangeLog, like the upsert.
+ * Writes merged / split / ended events of entities of one type with the next value of their
+ * change counter (a merged person keeps its row as a tombstone pointing at the survivor). Call
+ * after lockChangeLog, like the upsert.
  */
-export async function insertPersonLifecycleEvents(
+export async function insertLifecycleEvents(
   manager: EntityManager,
+  type: EntityType,
   changes: LifecycleChange[],
 ): Promise<void> {
   if (changes.length === 0) return;
+  // Only persons merge (see PersonResolver).
+  const mergedInto =
+    type === 'person' ? ', merged_into = coalesce(i.merged_into, t.merged_into)' : '';
   await manager.query(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[]) AS i(id, kind, data, merged_into)
      ), bumped AS (
-       UPDATE person t SET change_seq = t.change_seq + 1, updated_at = now(),
-                           merged_into = coalesce(i.merged_into, t.merged_into)
+       UPDATE ${type} t SET change_seq = t.change_seq + 1, updated_at = now()${mergedInto}
          FROM input i WHERE t.id = i.id AND t.id = ANY($1::uuid[])
        RETURNING t.id, t.change_seq, i.kind, i.data
      )
      INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
-     SELECT '${CHANGE_TYPE_PREFIX}person.' || kind, 'person', id, change_seq, NULL, data
+     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || kind, '${type}', id, change_seq, NULL, data
        FROM bumped ORDER BY id`,
     [
       changes.map((c) => c.id),

@@ -9,7 +9,7 @@ export type { ChangeCloudEvent, ChangeEventRow } from './cloud-event';
 export {
   CHANGE_TYPE_PREFIX,
   ENTITY_COLUMNS,
-  insertPersonLifecycleEvents,
+  insertLifecycleEvents,
   lockChangeLog,
   upsertEntitiesWithEvents,
 } from './entity-changes';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { insertPersonLifecycleEvents, lockChangeLog, upsertEntitiesWithEvents } from '@hub/changes';
+import { insertLifecycleEvents, lockChangeLog, upsertEntitiesWithEvents } from '@hub/changes';
 import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
 import { familyBlock, placeBlock, type PersonFeatures } from './person-features';
 import type { MatchThresholds } from './person-match';
@@ -427,7 +427,7 @@ export class PersonResolver {
         'person',
         resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
       );
-    await insertPersonLifecycleEvents(manager, lifecycle);
+    await insertLifecycleEvents(manager, 'person', lifecycle);
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   ENTITY_COLUMNS,
   diffRelations,
   GoldenColumns,
+  insertLifecycleEvents,
   insertRelationEvents,
   lockChangeLog,
   RelationChange,
@@ -188,6 +189,15 @@ export class IngestStore {
     });
     // Read before the change log is locked: the lock is held from there to the commit.
     const relationChanges = await this.relationChanges(manager, plan, endedRelations, movedFrom);
+    const withdrawn = await this.withdrawMentions(manager, plan);
+    // A keyed place or organization a mention left (its record changed the key) may be unnamed now.
+    const typeOf = new Map(
+      factual.flatMap((p) =>
+        p.record.mapped!.mentions.map((m) => [mentionKey(p.record, m.pointer), m.entityType]),
+      ),
+    );
+    for (const [key, id] of movedFrom)
+      withdrawn.push({ type: typeOf.get(key)!, id, reason: 'unnamed' });
     await this.upsertMentionedEntities(
       manager,
       factual.map((p) => p.record),
@@ -199,6 +209,87 @@ export class IngestStore {
       await lockChangeLog(manager);
       await insertRelationEvents(manager, relationChanges);
     }
+    if (withdrawn.length > 0) await this.endOrphanedEntities(manager, withdrawn);
+  }
+
+  /**
+   * Deactivates the place, event, object and organization mentions that the newest version of
+   * a record no longer names (a cancellation names none); person mentions are resolution's
+   * (refreshPersonMentions). Returns their entities, with why.
+   */
+  private async withdrawMentions(manager: EntityManager, plan: IngestPlan): Promise<Withdrawal[]> {
+    const newest = [...newestVersions(plan).values()];
+    if (newest.length === 0) return [];
+    const named = new Set(
+      newest.flatMap((p) =>
+        carriesFacts(p)
+          ? p.record.mapped!.mentions.map((m) => mentionKey(p.record, m.pointer))
+          : [],
+      ),
+    );
+    const active: {
+      feed: string;
+      source_record_id: string;
+      pointer: string;
+      entity_type: EntityType;
+      entity_id: string;
+    }[] = await manager.query(
+      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_type, m.entity_id
+         FROM unnest($1::text[], $2::text[]) k(feed, id)
+        CROSS JOIN LATERAL (SELECT * FROM mention m
+                             WHERE m.feed = k.feed AND m.source_record_id = k.id
+                               AND m.entity_type <> 'person' AND m.active OFFSET 0) m`,
+      [newest.map((p) => p.record.feed), newest.map((p) => p.record.sourceRecordId)],
+    );
+    const gone = active.filter(
+      (m) => !named.has(mentionKeyOf(m.feed, m.source_record_id, m.pointer)),
+    );
+    if (gone.length === 0) return [];
+    await manager.query(
+      `UPDATE mention m SET active = false
+         FROM unnest($1::text[], $2::text[], $3::text[]) u(feed, id, pointer)
+        WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+      [gone.map((m) => m.feed), gone.map((m) => m.source_record_id), gone.map((m) => m.pointer)],
+    );
+    const cancelled = new Set(
+      newest
+        .filter((p) => p.status === 'cancelled')
+        .map((p) => recordKey(p.record.feed, p.record.sourceRecordId)),
+    );
+    return gone.map((m) => ({
+      type: m.entity_type,
+      id: m.entity_id,
+      reason: cancelled.has(recordKey(m.feed, m.source_record_id)) ? 'cancelled' : 'unnamed',
+    }));
+  }
+
+  /**
+   * An `ended` event for each entity of withdrawn mentions that no active mention names any
+   * more. Checked under the change-log lock, so every transaction that committed before is seen;
+   * a record naming the entity that commits after this check (it was written concurrently)
+   * revives it without a new event.
+   */
+  private async endOrphanedEntities(
+    manager: EntityManager,
+    withdrawn: Withdrawal[],
+  ): Promise<void> {
+    await lockChangeLog(manager);
+    const orphans: Withdrawal[] = await manager.query(
+      `SELECT DISTINCT ON (k.id) k.type, k.id, k.reason
+         FROM unnest($1::text[], $2::uuid[], $3::text[]) k(type, id, reason)
+        WHERE NOT EXISTS (SELECT FROM mention m
+                           WHERE m.entity_type = k.type AND m.entity_id = k.id AND m.active)
+        ORDER BY k.id, k.reason`,
+      [withdrawn.map((e) => e.type), withdrawn.map((e) => e.id), withdrawn.map((e) => e.reason)],
+    );
+    for (const type of new Set(orphans.map((o) => o.type)))
+      await insertLifecycleEvents(
+        manager,
+        type,
+        orphans
+          .filter((o) => o.type === type)
+          .map((o) => ({ id: o.id, kind: 'ended' as const, data: { reason: o.reason } })),
+      );
   }
 
   /**
@@ -522,14 +613,29 @@ export class IngestStore {
       feed: string;
       source_record_id: string;
       pointer: string;
+      entity_type: EntityType;
       entity_id: string;
+      active: boolean;
     }[] = await manager.query(
-      `SELECT k.feed, k.id AS source_record_id, k.pointer, m.entity_id
+      `SELECT k.feed, k.id AS source_record_id, k.pointer, m.entity_type, m.entity_id, m.active
          FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
-        CROSS JOIN LATERAL (SELECT entity_id FROM mention m
+        CROSS JOIN LATERAL (SELECT entity_type, entity_id, active FROM mention m
                              WHERE m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer LIMIT 1) m`,
       [list.map((m) => m.feed), list.map((m) => m.id), list.map((m) => m.pointer)],
     );
+    // Named again by a version after a cancellation (persons: refreshPersonMentions).
+    const revived = existing.filter((e) => !e.active && e.entity_type !== 'person');
+    if (revived.length > 0)
+      await manager.query(
+        `UPDATE mention m SET active = true
+           FROM unnest($1::text[], $2::text[], $3::text[]) u(feed, id, pointer)
+          WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+        [
+          revived.map((e) => e.feed),
+          revived.map((e) => e.source_record_id),
+          revived.map((e) => e.pointer),
+        ],
+      );
     const ids = new Map(
       existing.map((e) => [
         `${recordKey(e.feed, e.source_record_id)}\u001f${e.pointer}`,
@@ -628,6 +734,13 @@ export class IngestStore {
       ],
     );
   }
+}
+
+/** An entity one of whose mentions was withdrawn: its record was cancelled or no longer names it. */
+interface Withdrawal {
+  type: EntityType;
+  id: string;
+  reason: 'cancelled' | 'unnamed';
 }
 
 /** The newest stored, not stale, version of each record in the batch. */
