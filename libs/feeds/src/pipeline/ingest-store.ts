@@ -188,8 +188,15 @@ export class IngestStore {
       },
     });
     // Read before the change log is locked: the lock is held from there to the commit.
-    const relationChanges = await this.relationChanges(manager, plan, endedRelations, movedFrom);
-    const withdrawn = await this.withdrawMentions(manager, plan);
+    const mentions = await this.mentionsOfRecords(manager, [...newestVersions(plan).values()]);
+    const relationChanges = await this.relationChanges(
+      manager,
+      plan,
+      endedRelations,
+      movedFrom,
+      mentions,
+    );
+    const withdrawn = await this.withdrawMentions(manager, plan, mentions);
     // A keyed place or organization a mention left (its record changed the key) may be unnamed now.
     const typeOf = new Map(
       factual.flatMap((p) =>
@@ -212,14 +219,31 @@ export class IngestStore {
     if (withdrawn.length > 0) await this.endOrphanedEntities(manager, withdrawn);
   }
 
+  /** Every mention of these records (after this batch's resolution), active or not. */
+  private async mentionsOfRecords(
+    manager: EntityManager,
+    newest: IngestPlan['store'],
+  ): Promise<RecordMention[]> {
+    if (newest.length === 0) return [];
+    return manager.query(
+      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_type, m.entity_id, m.active
+         FROM unnest($1::text[], $2::text[]) k(feed, id)
+        CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.feed = k.feed AND m.source_record_id = k.id OFFSET 0) m`,
+      [newest.map((p) => p.record.feed), newest.map((p) => p.record.sourceRecordId)],
+    );
+  }
+
   /**
    * Deactivates the place, event, object and organization mentions that the newest version of
    * a record no longer names (a cancellation names none); person mentions are resolution's
    * (refreshPersonMentions). Returns their entities, with why.
    */
-  private async withdrawMentions(manager: EntityManager, plan: IngestPlan): Promise<Withdrawal[]> {
+  private async withdrawMentions(
+    manager: EntityManager,
+    plan: IngestPlan,
+    mentions: RecordMention[],
+  ): Promise<Withdrawal[]> {
     const newest = [...newestVersions(plan).values()];
-    if (newest.length === 0) return [];
     const named = new Set(
       newest.flatMap((p) =>
         carriesFacts(p)
@@ -227,20 +251,7 @@ export class IngestStore {
           : [],
       ),
     );
-    const active: {
-      feed: string;
-      source_record_id: string;
-      pointer: string;
-      entity_type: EntityType;
-      entity_id: string;
-    }[] = await manager.query(
-      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_type, m.entity_id
-         FROM unnest($1::text[], $2::text[]) k(feed, id)
-        CROSS JOIN LATERAL (SELECT * FROM mention m
-                             WHERE m.feed = k.feed AND m.source_record_id = k.id
-                               AND m.entity_type <> 'person' AND m.active OFFSET 0) m`,
-      [newest.map((p) => p.record.feed), newest.map((p) => p.record.sourceRecordId)],
-    );
+    const active = mentions.filter((m) => m.entity_type !== 'person' && m.active);
     const gone = active.filter(
       (m) => !named.has(mentionKeyOf(m.feed, m.source_record_id, m.pointer)),
     );
@@ -303,6 +314,7 @@ export class IngestStore {
     plan: IngestPlan,
     endedRelations: Map<string, SourceRelationFact[]>,
     movedFrom: Map<string, string>,
+    mentions: RecordMention[],
   ): Promise<RelationChange[]> {
     const records = [...newestVersions(plan).values()]
       .map((p) => ({
@@ -312,20 +324,8 @@ export class IngestStore {
       }))
       .filter((r) => r.before.length > 0 || r.after.length > 0);
     if (records.length === 0) return [];
-    const rows: {
-      feed: string;
-      source_record_id: string;
-      pointer: string;
-      entity_type: EntityType;
-      entity_id: string;
-    }[] = await manager.query(
-      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_type, m.entity_id
-           FROM unnest($1::text[], $2::text[]) k(feed, id)
-          CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.feed = k.feed AND m.source_record_id = k.id OFFSET 0) m`,
-      [records.map((r) => r.record.feed), records.map((r) => r.record.sourceRecordId)],
-    );
     const entities = new Map(
-      rows.map((m) => [
+      mentions.map((m) => [
         mentionKeyOf(m.feed, m.source_record_id, m.pointer),
         { type: m.entity_type, id: m.entity_id },
       ]),
@@ -609,14 +609,7 @@ export class IngestStore {
       }
     }
     const list = [...wanted.values()];
-    const existing: {
-      feed: string;
-      source_record_id: string;
-      pointer: string;
-      entity_type: EntityType;
-      entity_id: string;
-      active: boolean;
-    }[] = await manager.query(
+    const existing: RecordMention[] = await manager.query(
       `SELECT k.feed, k.id AS source_record_id, k.pointer, m.entity_type, m.entity_id, m.active
          FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
         CROSS JOIN LATERAL (SELECT entity_type, entity_id, active FROM mention m
@@ -734,6 +727,16 @@ export class IngestStore {
       ],
     );
   }
+}
+
+/** A stored mention of a record, with its entity. */
+interface RecordMention {
+  feed: string;
+  source_record_id: string;
+  pointer: string;
+  entity_type: EntityType;
+  entity_id: string;
+  active: boolean;
 }
 
 /** An entity one of whose mentions was withdrawn: its record was cancelled or no longer names it. */
