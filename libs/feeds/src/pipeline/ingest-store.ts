@@ -101,7 +101,9 @@ export class IngestStore {
         : new Map<string, SourceRelationFact[]>();
     if (plan.store.length === 0) return;
     const factual = plan.store.filter(carriesFacts);
-    const people = await this.preparePersonMentions(manager, plan);
+    // Everything up to the heads needs only the record locks: done before the person locks are
+    // taken, which other transactions naming the same residents wait on until this one commits.
+    const features = personMentionFeatures(plan);
     const {
       ids: entityIds,
       deferred,
@@ -110,62 +112,10 @@ export class IngestStore {
     } = await this.resolveMentions(
       manager,
       factual.map((p) => p.record),
-      people.features,
+      features,
     );
-    // One JSON document for the whole batch, with each payload spliced in as the text that
-    // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
-    // which together cost more CPU than the rest of the insert. Parsed once as jsonb and taken
-    // apart with -> / ->>: json_to_recordset re-parses every nested value, half as fast again.
-    const rows = plan.store.map((p) => {
-      const facts = carriesFacts(p);
-      const row = JSON.stringify({
-        feed: p.record.feed,
-        id: p.record.sourceRecordId,
-        version: p.record.version,
-        version_key: p.record.versionKey,
-        status: p.status,
-        topic: p.record.coordinates?.topic ?? null,
-        part: p.record.coordinates?.partition ?? null,
-        off: p.record.coordinates?.offset ?? null,
-        superseded: p.supersededInBatch,
-        observed: p.record.observedAt.toISOString(),
-        facts: facts ? factsOf(p.record) : null,
-        relations: facts ? relationsOf(p.record) : null,
-      });
-      return `${row.slice(0, -1)},"payload":${p.record.raw.toString('utf8')}}`;
-    });
-    const stored: { id: string }[] = await manager.query(
-      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts, relations)
-       SELECT r->>'feed', r->>'id', r->>'version', r->>'version_key', r->'payload', r->>'status', r->>'topic',
-              (r->>'part')::int, (r->>'off')::bigint, CASE WHEN (r->>'superseded')::bool THEN now() END,
-              (r->>'observed')::timestamptz, nullif(r->'facts', 'null'), nullif(r->'relations', 'null')
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS rows(r, n)
-        ORDER BY n
-       RETURNING id`,
-      [`[${rows.join(',')}]`],
-    );
-    const current = plan.store
-      .map((p, i) => ({ ...p, id: stored[i].id }))
-      .filter((p) => p.status !== 'stale');
-    // The newest stored version of each record becomes its head.
-    const heads = [
-      ...new Map(
-        current.map((p) => [recordKey(p.record.feed, p.record.sourceRecordId), p]),
-      ).values(),
-    ];
-    await manager.query(
-      `INSERT INTO feed_record_head (feed, source_record_id, version_key, current_id, cancelled)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[])
-       ON CONFLICT (feed, source_record_id) DO UPDATE
-         SET version_key = EXCLUDED.version_key, current_id = EXCLUDED.current_id, cancelled = EXCLUDED.cancelled`,
-      [
-        heads.map((p) => p.record.feed),
-        heads.map((p) => p.record.sourceRecordId),
-        heads.map((p) => p.record.versionKey),
-        heads.map((p) => p.id),
-        heads.map((p) => p.status === 'cancelled'),
-      ],
-    );
+    await this.storeVersions(manager, plan);
+    const people = await this.preparePersonMentions(manager, plan, features);
     const touched = await this.refreshPersonMentions(manager, people, entityIds);
     const resolution = await this.persons.resolve(manager, touched, people.familyBlocks, {
       mentions: deferred.map(({ key }) => ({
@@ -304,6 +254,66 @@ export class IngestStore {
   }
 
   /**
+   * The batch's versions as source records (stale ones as history only), and the newest stored
+   * version of each record as its head.
+   */
+  private async storeVersions(manager: EntityManager, plan: IngestPlan): Promise<void> {
+    // One JSON document for the whole batch, with each payload spliced in as the text that
+    // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
+    // which together cost more CPU than the rest of the insert. Parsed once as jsonb and taken
+    // apart with -> / ->>: json_to_recordset re-parses every nested value, half as fast again.
+    const rows = plan.store.map((p) => {
+      const facts = carriesFacts(p);
+      const row = JSON.stringify({
+        feed: p.record.feed,
+        id: p.record.sourceRecordId,
+        version: p.record.version,
+        version_key: p.record.versionKey,
+        status: p.status,
+        topic: p.record.coordinates?.topic ?? null,
+        part: p.record.coordinates?.partition ?? null,
+        off: p.record.coordinates?.offset ?? null,
+        superseded: p.supersededInBatch,
+        observed: p.record.observedAt.toISOString(),
+        facts: facts ? factsOf(p.record) : null,
+        relations: facts ? relationsOf(p.record) : null,
+      });
+      return `${row.slice(0, -1)},"payload":${p.record.raw.toString('utf8')}}`;
+    });
+    const stored: { id: string }[] = await manager.query(
+      `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts, relations)
+       SELECT r->>'feed', r->>'id', r->>'version', r->>'version_key', r->'payload', r->>'status', r->>'topic',
+              (r->>'part')::int, (r->>'off')::bigint, CASE WHEN (r->>'superseded')::bool THEN now() END,
+              (r->>'observed')::timestamptz, nullif(r->'facts', 'null'), nullif(r->'relations', 'null')
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS rows(r, n)
+        ORDER BY n
+       RETURNING id`,
+      [`[${rows.join(',')}]`],
+    );
+    const current = plan.store
+      .map((p, i) => ({ ...p, id: stored[i].id }))
+      .filter((p) => p.status !== 'stale');
+    const heads = [
+      ...new Map(
+        current.map((p) => [recordKey(p.record.feed, p.record.sourceRecordId), p]),
+      ).values(),
+    ];
+    await manager.query(
+      `INSERT INTO feed_record_head (feed, source_record_id, version_key, current_id, cancelled)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[])
+       ON CONFLICT (feed, source_record_id) DO UPDATE
+         SET version_key = EXCLUDED.version_key, current_id = EXCLUDED.current_id, cancelled = EXCLUDED.cancelled`,
+      [
+        heads.map((p) => p.record.feed),
+        heads.map((p) => p.record.sourceRecordId),
+        heads.map((p) => p.record.versionKey),
+        heads.map((p) => p.id),
+        heads.map((p) => p.status === 'cancelled'),
+      ],
+    );
+  }
+
+  /**
    * The `relation.added` / `relation.ended` events due for each relation that a record's newest version
    * in the batch states and its previous version did not, or the reverse (a cancellation ends
    * them all). Ends are compared as entities after this batch's resolution, except a place or
@@ -375,24 +385,16 @@ export class IngestStore {
   }
 
   /**
-   * The person mentions of each record's newest version in the batch, with their match features,
-   * and the active ones its stored mentions had before; then the resolution locks on every block
-   * and ID number concerned, before any of those mentions is written.
+   * The active person mentions the batch's records had before, and the resolution locks on every
+   * block and ID number concerned (theirs and those of `features`), before any of those mentions
+   * is written.
    */
-  private async preparePersonMentions(manager: EntityManager, plan: IngestPlan) {
-    const newest = newestVersions(plan);
-    const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
-    for (const p of newest.values()) {
-      if (!carriesFacts(p)) continue;
-      for (const m of p.record.mapped!.mentions) {
-        if (m.entityType !== 'person') continue;
-        features.set(mentionKey(p.record, m.pointer), {
-          features: personFeatures(m.values, personContext(p.record.mapped!, m.key)),
-          observedAt: p.record.observedAt.toISOString(),
-        });
-      }
-    }
-    const records = [...newest.values()].map((p) => p.record);
+  private async preparePersonMentions(
+    manager: EntityManager,
+    plan: IngestPlan,
+    features: Map<string, { features: PersonFeatures; observedAt: string }>,
+  ) {
+    const records = [...newestVersions(plan).values()].map((p) => p.record);
     const before: {
       feed: string;
       source_record_id: string;
@@ -752,6 +754,22 @@ function newestVersions(plan: IngestPlan): Map<string, IngestPlan['store'][numbe
   for (const p of plan.store)
     if (p.status !== 'stale') newest.set(recordKey(p.record.feed, p.record.sourceRecordId), p);
   return newest;
+}
+
+/** The person mentions of each record's newest version in the batch, with their match features. */
+function personMentionFeatures(plan: IngestPlan) {
+  const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
+  for (const p of newestVersions(plan).values()) {
+    if (!carriesFacts(p)) continue;
+    for (const m of p.record.mapped!.mentions) {
+      if (m.entityType !== 'person') continue;
+      features.set(mentionKey(p.record, m.pointer), {
+        features: personFeatures(m.values, personContext(p.record.mapped!, m.key)),
+        observedAt: p.record.observedAt.toISOString(),
+      });
+    }
+  }
+  return features;
 }
 
 /** Stale versions are history only; cancellations and unmapped versions state no facts. */
