@@ -22,7 +22,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     // migrations run on another.
     // JIT off for the hub's sessions: its set-based statements over a thousand keys carry high
     // cost estimates, so a server with JIT on (Debian's PostgreSQL 15, for one) compiled them,
-    // spending some 400 ms of LLVM on a 50 ms lookup in every ingest batch.
+    // spending some 400 ms of LLVM on a 9 ms family-block lookup in every ingest batch.
     extra: {
       max: Math.max(2, poolSize),
       application_name: 'grassroots-hub',

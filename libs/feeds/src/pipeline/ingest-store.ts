@@ -146,15 +146,7 @@ export class IngestStore {
       movedFrom,
       mentions,
     );
-    const withdrawn = await this.withdrawMentions(manager, plan, mentions);
-    // A keyed place or organization a mention left (its record changed the key) may be unnamed now.
-    const typeOf = new Map(
-      factual.flatMap((p) =>
-        p.record.mapped!.mentions.map((m) => [mentionKey(p.record, m.pointer), m.entityType]),
-      ),
-    );
-    for (const [key, id] of movedFrom)
-      withdrawn.push({ type: typeOf.get(key)!, id, reason: 'unnamed' });
+    const withdrawn = await this.withdrawMentions(manager, plan, mentions, movedFrom);
     await this.upsertMentionedEntities(
       manager,
       factual.map((p) => p.record),
@@ -186,13 +178,22 @@ export class IngestStore {
   /**
    * Deactivates the place, event, object and organization mentions that the newest version of
    * a record no longer names (a cancellation names none); person mentions are resolution's
-   * (refreshPersonMentions). Returns their entities, with why.
+   * (refreshPersonMentions). Returns their entities, with why, and the keyed places and
+   * organizations a mention left in this batch (its record changed the key).
    */
   private async withdrawMentions(
     manager: EntityManager,
     plan: IngestPlan,
     mentions: RecordMention[],
+    movedFrom: Map<string, string>,
   ): Promise<Withdrawal[]> {
+    const left: Withdrawal[] = mentions
+      .filter((m) => movedFrom.has(mentionKeyOf(m.feed, m.source_record_id, m.pointer)))
+      .map((m) => ({
+        type: m.entity_type,
+        id: movedFrom.get(mentionKeyOf(m.feed, m.source_record_id, m.pointer))!,
+        reason: 'unnamed',
+      }));
     const newest = [...newestVersions(plan).values()];
     const named = new Set(
       newest.flatMap((p) =>
@@ -205,7 +206,7 @@ export class IngestStore {
     const gone = active.filter(
       (m) => !named.has(mentionKeyOf(m.feed, m.source_record_id, m.pointer)),
     );
-    if (gone.length === 0) return [];
+    if (gone.length === 0) return left;
     await manager.query(
       `UPDATE mention m SET active = false
          FROM unnest($1::text[], $2::text[], $3::text[]) u(feed, id, pointer)
@@ -217,11 +218,16 @@ export class IngestStore {
         .filter((p) => p.status === 'cancelled')
         .map((p) => recordKey(p.record.feed, p.record.sourceRecordId)),
     );
-    return gone.map((m) => ({
-      type: m.entity_type,
-      id: m.entity_id,
-      reason: cancelled.has(recordKey(m.feed, m.source_record_id)) ? 'cancelled' : 'unnamed',
-    }));
+    return [
+      ...left,
+      ...gone.map((m) => ({
+        type: m.entity_type,
+        id: m.entity_id,
+        reason: cancelled.has(recordKey(m.feed, m.source_record_id))
+          ? ('cancelled' as const)
+          : ('unnamed' as const),
+      })),
+    ];
   }
 
   /**
