@@ -398,7 +398,7 @@ export class IngestStore {
   private async preparePersonMentions(
     manager: EntityManager,
     plan: IngestPlan,
-    features: Map<string, { features: PersonFeatures; observedAt: string }>,
+    features: Map<string, PersonMention>,
   ) {
     const records = [...newestVersions(plan).values()].map((p) => p.record);
     const before: {
@@ -591,7 +591,7 @@ export class IngestStore {
   private async resolveMentions(
     manager: EntityManager,
     records: PreparedRecord[],
-    people: Map<string, { features: PersonFeatures; observedAt: string }>,
+    people: Map<string, PersonMention>,
   ) {
     const movedFrom = new Map<string, string>();
     if (records.length === 0)
@@ -685,7 +685,7 @@ export class IngestStore {
       entityId: string;
       link: unknown;
     }[],
-    people: Map<string, { features: PersonFeatures; observedAt: string }>,
+    people: Map<string, PersonMention>,
   ) {
     if (rows.length === 0) return;
     const person = rows.map(({ key }) => {
@@ -737,6 +737,12 @@ export class IngestStore {
   }
 }
 
+/** A person mention of the batch: its match features and when its record observed it. */
+interface PersonMention {
+  features: PersonFeatures;
+  observedAt: string;
+}
+
 /** A stored mention of a record, with its entity. */
 interface RecordMention {
   feed: string;
@@ -764,7 +770,7 @@ function newestVersions(plan: IngestPlan): Map<string, IngestPlan['store'][numbe
 
 /** The person mentions of each record's newest version in the batch, with their match features. */
 function personMentionFeatures(plan: IngestPlan) {
-  const features = new Map<string, { features: PersonFeatures; observedAt: string }>();
+  const features = new Map<string, PersonMention>();
   for (const p of newestVersions(plan).values()) {
     if (!carriesFacts(p)) continue;
     for (const m of p.record.mapped!.mentions) {
