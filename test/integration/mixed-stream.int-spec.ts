@@ -17,9 +17,10 @@ import { waitFor } from '../support/wait-for';
 
 /**
  * ~10,000 messages across the three feeds with 5% redeliveries, 5% out-of-order versions and
- * 2% invalid records, delivered three ways (Kafka, Kafka with the ingest process SIGKILLed
- * mid-stream, HTTP push), each into a database of its own: all end in exactly the expected
- * rows and rejects, and in the same state.
+ * 2% invalid records, delivered four ways (Kafka, Kafka with the ingest process SIGKILLed
+ * mid-stream, Kafka with the ingest's database sessions terminated mid-stream, HTTP push), each
+ * into a database of its own: all end in exactly the expected rows and rejects, and in the
+ * same state.
  */
 describe('a generated mixed stream', () => {
   const stream = generateMixedStream({ records: 4700, seed: 20231124 });
@@ -140,6 +141,51 @@ describe('a generated mixed stream', () => {
 
     const second = AppProcess.start('ingest', env);
     cleanups.push(() => second.stop('SIGKILL'));
+    await finished(scenario.db);
+    expect(await modelSnapshot(scenario.db)).toEqual(reference);
+  });
+
+  it('through Kafka with its database sessions terminated mid-stream ends in the same state', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const config = testConfig({
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_ID: `mix-c-${randomUUID()}`,
+    });
+    const app: INestApplication = await createIngestApp(config, scenario.url);
+    cleanups.push(() => app.close());
+    await app.startAllMicroservices();
+    await app.init();
+    const progress = async () => {
+      const [{ n }] = await scenario.db.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM source_record`,
+      );
+      return Number(n);
+    };
+    // Each time, the ingest's transactions then under way fail (as on a server restart or a
+    // network cut): their batches are read again, the partitions behind them wait.
+    let terminated = 0;
+    for (const after of [1000, 3000, 6000]) {
+      await waitFor(async () => ((await progress()) > after ? true : undefined), {
+        timeoutMs: 120_000,
+        intervalMs: 20,
+        what: `${after} source records before the cut`,
+      });
+      await waitFor(
+        async () => {
+          const [{ n }] = await scenario.db.query<{ n: string }[]>(
+            `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND state IN ('active', 'idle in transaction')`,
+          );
+          terminated += Number(n);
+          return Number(n) > 0 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 5, what: 'a transaction under way to cut' },
+      );
+    }
+    expect(terminated).toBeGreaterThanOrEqual(3);
+    expect(await progress()).toBeLessThan(expected.accepted + expected.stale);
     await finished(scenario.db);
     expect(await modelSnapshot(scenario.db)).toEqual(reference);
   });

@@ -8,9 +8,11 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventEmitter } from 'node:events';
 import { HUB_CONFIG, requireKafka, type HubConfig } from '@hub/config';
 import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
 import { ChangeLogRepository } from './change-log.repository';
+import { CHANGES_CHANNEL } from './entity-changes';
 import { cloudEventJson } from './cloud-event';
 import { WakeablePause } from './wakeable-pause';
 
@@ -34,9 +36,11 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly producer: Producer;
   private producerConnected = false;
   private lease?: QueryRunner;
+  private leaseConnection?: EventEmitter;
   private stopping = false;
   private running?: Promise<void>;
   private readonly pause = new WakeablePause();
+  private readonly wake = () => this.pause.wake();
 
   constructor(
     @Inject(HUB_CONFIG) config: HubConfig,
@@ -89,7 +93,8 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async acquireLease(): Promise<QueryRunner | undefined> {
     const runner = this.db.createQueryRunner();
-    await runner.connect();
+    // TypeORM hands back the driver's connection (a pg client): it emits the notifications.
+    const connection = (await runner.connect()) as EventEmitter;
     const [{ ok }] = (await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [
       ...LEASE_KEY,
     ])) as { ok: boolean }[];
@@ -101,6 +106,11 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
       `INSERT INTO change_relay_cursor (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`,
       [this.topic],
     );
+    // Woken by each commit that wrote events (see lockChangeLog); IDLE_MS polls stay as a
+    // fallback. The listener goes with the connection: released (UNLISTEN) or dead.
+    connection.on('notification', this.wake);
+    this.leaseConnection = connection;
+    await runner.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.log.log(`change relay publishing to ${this.topic}`);
     return runner;
   }
@@ -144,7 +154,10 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const lease = this.lease;
     this.lease = undefined;
     if (!lease) return;
+    this.leaseConnection?.off('notification', this.wake);
+    this.leaseConnection = undefined;
     try {
+      await lease.query(`UNLISTEN ${CHANGES_CHANNEL}`);
       await lease.query(`SELECT pg_advisory_unlock($1, $2)`, [...LEASE_KEY]);
       await lease.release();
     } catch {

@@ -36,13 +36,21 @@ const ENDED_STATUSES: Partial<Record<EntityType, string[]>> = {
 export const CHANGE_TYPE_PREFIX = 'cn.gov.hub.';
 
 /**
+ * Notified by every transaction that takes the change-log lock, when it commits: the change
+ * relay listens, to publish new events at once rather than at its next poll.
+ */
+export const CHANGES_CHANNEL = 'hub_changes';
+
+/**
  * Serializes the tail of every model-changing transaction (from here to its commit) so that
  * change_event positions are handed out in commit order: a reader that has seen position N
  * can never later see a committed event below N. Two-key advisory lock, apart from the
- * one-key record locks.
+ * one-key record locks. Also notifies CHANGES_CHANNEL (sent on commit; one per transaction).
  */
 export const lockChangeLog = (manager: EntityManager) =>
-  manager.query(`SELECT pg_advisory_xact_lock(${0x6875625f}, 1)`); // 'hub_'
+  manager.query(
+    `SELECT pg_advisory_xact_lock(${0x6875625f}, 1), pg_notify('${CHANGES_CHANNEL}', '')`, // 'hub_'
+  );
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
