@@ -52,6 +52,7 @@ async function main() {
       log('change events: latency at a steady rate, relay throughput');
       return measureChangeLatency(services.databaseUrl, services.kafkaBrokers, {
         rate: envInt('BENCH_CHANGES_RATE', 1000),
+        warmUpSeconds: envInt('BENCH_CHANGES_WARMUP_SECONDS', 10),
         seconds: envInt('BENCH_CHANGES_SECONDS', 30),
         log,
       });

@@ -23,9 +23,8 @@ function dlqHeaders(reject: RejectedRecord): IHeaders {
  * The ingest side of the pipeline: a Kafka batch goes through FeedPipeline in chunks, gathered
  * with the chunks of other partitions into transactions of up to `transactionRecords` messages
  * (see BatchGatherer); rejects (already kept in PostgreSQL) go to `<topic>.dlq` with their
- * reason and coordinates; only then does the transport commit the offsets. A partition's next
- * chunk goes only once the previous one is durable, and the transport hands over its next batch
- * only once this one is done (see BatchKafkaServer), so its order is kept.
+ * reason and coordinates; only then does the transport commit the offsets. A partition hands
+ * over its next chunk only once the previous one is durable, so its order is kept.
  */
 @Injectable()
 export class FeedBatchConsumer {
@@ -66,6 +65,7 @@ export class FeedBatchConsumer {
             'record rejected',
           );
       }
+      await context.heartbeat();
     }
     this.metrics.lag.set(
       { topic: batch.topic, partition: String(batch.partition) },
