@@ -66,21 +66,27 @@ describe('a generated mixed stream', () => {
     await producer.disconnect();
   });
 
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
-
-  it('through Kafka ends in exactly the expected rows and rejects', async () => {
+  /** A scenario database with an ingest app of its own group consuming the stream into it. */
+  const ingestInProcess = async (group: string) => {
     const scenario = await scenarioDatabase();
     cleanups.push(scenario.drop);
     const config = testConfig({
       KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_GROUP_ID: `mix-a-${randomUUID()}`,
+      KAFKA_GROUP_ID: `${group}-${randomUUID()}`,
     });
     const app: INestApplication = await createIngestApp(config, scenario.url);
     cleanups.push(() => app.close());
     await app.startAllMicroservices();
     await app.init();
+    return scenario;
+  };
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('through Kafka ends in exactly the expected rows and rejects', async () => {
+    const scenario = await ingestInProcess('mix-a');
     await finished(scenario.db);
 
     const statuses = await countsByStatus(scenario.db);
@@ -146,16 +152,7 @@ describe('a generated mixed stream', () => {
   });
 
   it('through Kafka with its database sessions terminated mid-stream ends in the same state', async () => {
-    const scenario = await scenarioDatabase();
-    cleanups.push(scenario.drop);
-    const config = testConfig({
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_GROUP_ID: `mix-c-${randomUUID()}`,
-    });
-    const app: INestApplication = await createIngestApp(config, scenario.url);
-    cleanups.push(() => app.close());
-    await app.startAllMicroservices();
-    await app.init();
+    const scenario = await ingestInProcess('mix-c');
     const progress = async () => {
       const [{ n }] = await scenario.db.query<{ n: string }[]>(
         `SELECT count(*) AS n FROM source_record`,
