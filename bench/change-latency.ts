@@ -23,6 +23,8 @@ export interface ChangeLatency {
   latencyMs: { p50: number; p99: number; max: number };
   /** The largest latency of the records produced in each 5 s of the timed part. */
   maxMsBy5Seconds: number[];
+  /** Records produced and not yet committed by the ingest, every 5 s from the warm-up on. */
+  ingestLagBy5Seconds: number[];
   /** A backlog of outbox events published by a relay that starts with them waiting. */
   relay: { events: number; seconds: number; eventsPerSecond: number };
   /** Raw kafkajs produce of the same events (same sizes, batches of 500, acks from all). */
@@ -106,11 +108,27 @@ export async function measureChangeLatency(
     },
   });
 
+  const groupId = `lat-${randomUUID()}`;
+  const feedTopics = topics.filter((t) => t !== changes && !t.endsWith('.dlq'));
+  const ingestLag = async () => {
+    let lag = 0;
+    for (const topic of feedTopics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const end of ends) {
+        const committed = Number(
+          partitions.find((p) => p.partition === end.partition)?.offset ?? -1,
+        );
+        lag += Number(end.high) - Math.max(0, committed);
+      }
+    }
+    return lag;
+  };
   const env = {
     DATABASE_URL: database.url,
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_GROUP_ID: `lat-${randomUUID()}`,
+    KAFKA_GROUP_ID: groupId,
     KAFKA_TOPIC_PARTITIONS: '0',
     LOG_LEVEL: 'error',
     ...hubSettingsFromEnvironment(),
@@ -148,7 +166,9 @@ export async function measureChangeLatency(
     const perTick = Math.max(1, Math.round((rate * tick) / 1000));
     const start = performance.now();
     const timedFrom = start + warmUpSeconds * 1000;
+    const lags: Promise<number>[] = [];
     for (let i = 0, n = 0; i < messages.length; i += perTick, n++) {
+      if (n % 50 === 0) lags.push(ingestLag());
       const wait = start + n * tick - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const slice = messages.slice(i, i + perTick);
@@ -237,6 +257,7 @@ export async function measureChangeLatency(
         p99: Math.round(percentile(sorted, 99)),
         max: Math.round(sorted[sorted.length - 1]),
       },
+      ingestLagBy5Seconds: await Promise.all(lags),
       maxMsBy5Seconds: Array.from({ length: Math.ceil(seconds / 5) }, (_, w) =>
         Math.round(
           Math.max(
