@@ -86,7 +86,7 @@ export async function measureChangeLatency(
       probes.set(m, id.value);
   }
   const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
+  /** Each probe: when its record was produced, and how long its event took. */
   const timed: { at: number; ms: number }[] = [];
   const consumer = kafka.consumer({ groupId: `lat-${randomUUID()}` });
   await consumer.connect();
@@ -101,7 +101,6 @@ export async function measureChangeLatency(
       const id = event.data.attributes?.idNumber;
       const at = id === undefined ? undefined : sentAt.get(id);
       if (at !== undefined && event.type.startsWith('cn.gov.hub.person.')) {
-        latencies.push(performance.now() - at);
         timed.push({ at, ms: performance.now() - at });
         sentAt.delete(id!);
       }
@@ -176,7 +175,7 @@ export async function measureChangeLatency(
       for (const m of slice) if (probes.has(m)) sentAt.set(probes.get(m)!, now);
       await send(slice);
     }
-    const expected = sentAt.size + latencies.length;
+    const expected = sentAt.size + timed.length;
     const deadline = Date.now() + 60_000;
     while (sentAt.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     if (sentAt.size > 0) {
@@ -246,12 +245,12 @@ export async function measureChangeLatency(
       });
     const plainSeconds = (performance.now() - plainStart) / 1000;
 
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const sorted = timed.map((t) => t.ms).sort((a, b) => a - b);
     return {
       rate,
       warmUpSeconds,
       seconds,
-      matched: latencies.length,
+      matched: timed.length,
       latencyMs: {
         p50: Math.round(percentile(sorted, 50)),
         p99: Math.round(percentile(sorted, 99)),
