@@ -20,13 +20,15 @@ export interface IngestThroughput {
   produceSeconds: number;
   ingestSeconds: number;
   recordsPerSecond: number;
+  /** Ingest processes sharing the topics' partitions in one consumer group. */
+  processes: number;
   /**
-   * CPU time per message while ingesting, in microseconds: the ingest process, and the bench's
+   * CPU time per message while ingesting, in microseconds: the ingest processes, and the bench's
    * own PostgreSQL (all its processes; absent with BENCH_DATABASE_URL). With 2 cores, 2e6 / the
    * sum bounds the rate this work could reach with every core busy.
    */
   cpuMicrosPerMessage: { ingest: number; postgres?: number };
-  /** RSS of the ingest process when 10 %, 50 % and 100 % of the stream was stored. */
+  /** RSS of the ingest processes (summed) when 10 %, 50 % and 100 % of the stream was stored. */
   ingestRssMb: { at10pct: number; at50pct: number; at100pct: number; peak: number };
 }
 
@@ -48,6 +50,7 @@ export async function measureIngest(
   {
     records = 460_000,
     partitions = 6,
+    processes = 1,
     postgresPid = undefined as number | undefined,
     log = (_: string): void => undefined,
   } = {},
@@ -86,10 +89,11 @@ export async function measureIngest(
   await ds.destroy();
   // Progress comes from the ingest process's own counters: a count(*) over a table of a million
   // payloads every few hundred milliseconds would compete with the ingest for the same CPUs.
-  const httpPort = await freePort();
-  const consumed = async (): Promise<number> => {
+  const group = `bench-${randomUUID()}`;
+  const httpPorts = await Promise.all(Array.from({ length: processes }, () => freePort()));
+  const consumedBy = async (port: number): Promise<number> => {
     try {
-      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       return text
         .split('\n')
         .filter((l) => l.startsWith('hub_records_consumed_total{'))
@@ -98,30 +102,38 @@ export async function measureIngest(
       return 0; // not listening yet
     }
   };
+  const committed = async () =>
+    (await admin.fetchOffsets({ groupId: group, topics }))
+      .flatMap((t) => t.partitions)
+      .reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  const consumed = async () =>
+    (await Promise.all(httpPorts.map(consumedBy))).reduce((a, b) => a + b, 0);
 
   log('ingesting');
-  const ingest = AppProcess.start(
-    'ingest',
-    {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_GROUP_ID: `bench-${randomUUID()}`,
-      KAFKA_TOPIC_PARTITIONS: '0',
-      INGEST_HTTP_PORT: String(httpPort),
-      LOG_LEVEL: 'error',
-      ...hubSettingsFromEnvironment(),
-    },
-    // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest
-    process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
+  const ingests = httpPorts.map((port) =>
+    AppProcess.start(
+      'ingest',
+      {
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_GROUP_ID: group,
+        KAFKA_TOPIC_PARTITIONS: '0',
+        INGEST_HTTP_PORT: String(port),
+        LOG_LEVEL: 'error',
+        ...hubSettingsFromEnvironment(),
+      },
+      // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest
+      process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
+    ),
   );
-  const pid = ingest.child.pid!;
+  const pids = ingests.map((i) => i.child.pid!);
   const total = stream.messages.length;
   const rss = { at10pct: 0, at50pct: 0, at100pct: 0, peak: 0 };
   let first = 0;
   let last = 0;
   const cpuNow = () => ({
-    ingest: treeCpuSeconds(pid),
+    ingest: pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0),
     postgres: postgresPid ? treeCpuSeconds(postgresPid) : undefined,
   });
   let cpuAtFirst = cpuNow();
@@ -130,11 +142,11 @@ export async function measureIngest(
   await db.connect();
   try {
     for (;;) {
-      if (ingest.child.exitCode !== null)
-        throw new Error(`ingest exited:\n${ingest.output.slice(-3000)}`);
+      const exited = ingests.find((i) => i.child.exitCode !== null);
+      if (exited) throw new Error(`ingest exited:\n${exited.output.slice(-3000)}`);
       const done = await consumed();
       const now = performance.now();
-      const mb = rssMb(pid);
+      const mb = pids.reduce((sum, pid) => sum + rssMb(pid), 0);
       rss.peak = Math.max(rss.peak, mb);
       const share = done / total;
       if (done > 0 && first === 0) {
@@ -143,7 +155,9 @@ export async function measureIngest(
       }
       if (share >= 0.1 && rss.at10pct === 0) rss.at10pct = mb;
       if (share >= 0.5 && rss.at50pct === 0) rss.at50pct = mb;
-      if (done >= total) {
+      // With several processes a rebalance hands a partition over with its uncommitted messages,
+      // which are counted again: done only once the group's committed offsets reach the end.
+      if (done >= total && (await committed()) >= total) {
         last = now;
         cpuAtLast = cpuNow();
         rss.at100pct = mb;
@@ -165,7 +179,7 @@ export async function measureIngest(
       );
     }
   } finally {
-    await ingest.stop('SIGTERM');
+    await Promise.all(ingests.map((i) => i.stop('SIGTERM')));
     await db.end();
     await admin.deleteTopics({ topics });
     await admin.disconnect();
@@ -180,6 +194,7 @@ export async function measureIngest(
     produceSeconds,
     ingestSeconds,
     recordsPerSecond: Math.round(stream.messages.length / ingestSeconds),
+    processes,
     cpuMicrosPerMessage: {
       ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
       postgres:

@@ -42,6 +42,7 @@ async function main() {
       log('end-to-end ingest of the mixed stream (built ingest process)');
       const measured = await measureIngest(services.databaseUrl, services.kafkaBrokers, {
         records: envInt('BENCH_INGEST_RECORDS', 460_000),
+        processes: envInt('BENCH_INGEST_PROCESSES', 1),
         postgresPid: services.postgresPid,
         log,
       });
