@@ -28,6 +28,11 @@ export interface IngestThroughput {
    * sum bounds the rate this work could reach with every core busy.
    */
   cpuMicrosPerMessage: { ingest: number; postgres?: number };
+  /**
+   * Seconds spent in each phase of storing a batch (hub_batch_phase_seconds), summed over the
+   * batches: with several transactions at once they add up to more than ingestSeconds.
+   */
+  phaseSeconds: Record<string, number>;
   /** RSS of the ingest processes (summed) when 10 %, 50 % and 100 % of the stream was stored. */
   ingestRssMb: { at10pct: number; at50pct: number; at100pct: number; peak: number };
 }
@@ -91,23 +96,28 @@ export async function measureIngest(
   // payloads every few hundred milliseconds would compete with the ingest for the same CPUs.
   const group = `bench-${randomUUID()}`;
   const httpPorts = await Promise.all(Array.from({ length: processes }, () => freePort()));
-  const consumedBy = async (port: number): Promise<number> => {
-    try {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return text
-        .split('\n')
-        .filter((l) => l.startsWith('hub_records_consumed_total{'))
-        .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-    } catch {
-      return 0; // not listening yet
+  /** The sum of the values of a metric's lines, by the label in `by`, over the processes. */
+  const metricSums = async (prefix: string, by = /(?:)/): Promise<Map<string, number>> => {
+    const sums = new Map<string, number>();
+    for (const port of httpPorts) {
+      let text = '';
+      try {
+        text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      } catch {
+        continue; // not listening yet
+      }
+      for (const line of text.split('\n').filter((l) => l.startsWith(prefix))) {
+        const label = by.exec(line)?.[1] ?? '';
+        sums.set(label, (sums.get(label) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+      }
     }
+    return sums;
   };
   const committed = async () =>
     (await admin.fetchOffsets({ groupId: group, topics }))
       .flatMap((t) => t.partitions)
       .reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  const consumed = async () =>
-    (await Promise.all(httpPorts.map(consumedBy))).reduce((a, b) => a + b, 0);
+  const consumed = async () => (await metricSums('hub_records_consumed_total{')).get('') ?? 0;
 
   log('ingesting');
   const ingests = httpPorts.map((port) =>
@@ -138,6 +148,7 @@ export async function measureIngest(
   });
   let cpuAtFirst = cpuNow();
   let cpuAtLast = cpuAtFirst;
+  let phaseSeconds: Record<string, number> = {};
   const db = new Client({ connectionString: database.url });
   await db.connect();
   try {
@@ -165,6 +176,12 @@ export async function measureIngest(
       }
       await new Promise((r) => setTimeout(r, 250));
     }
+    phaseSeconds = Object.fromEntries(
+      [...(await metricSums('hub_batch_phase_seconds_sum{', /phase="(\w+)"/))].map(([p, v]) => [
+        p,
+        Math.round(v),
+      ]),
+    );
     // The figure counts only if the end state is the expected one.
     const { rows } = await db.query<{ n: string; r: string }>(
       `SELECT (SELECT count(*) FROM source_record) AS n, (SELECT count(*) FROM reject) AS r`,
@@ -195,6 +212,7 @@ export async function measureIngest(
     ingestSeconds,
     recordsPerSecond: Math.round(stream.messages.length / ingestSeconds),
     processes,
+    phaseSeconds,
     cpuMicrosPerMessage: {
       ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
       postgres:

@@ -92,6 +92,10 @@ describe('the built ingest process', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${probePort}/metrics`)).text();
     expect(metrics).toMatch(/hub_records_total\{feed="grid",outcome="stored"\} [1-9]/);
     expect(metrics).toMatch(/hub_consumer_lag\{topic="grid.records.v1",partition="\d"\} \d+/);
+    for (const phase of ['validate_map', 'records', 'person_lock_wait', 'resolution', 'commit'])
+      expect(metrics).toMatch(
+        new RegExp(`hub_batch_phase_seconds_count\\{phase="${phase}"\\} [1-9]`),
+      );
 
     const ready = await fetch(`http://127.0.0.1:${probePort}/ready`);
     expect(ready.status).toBe(200);

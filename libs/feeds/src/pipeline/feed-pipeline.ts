@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { DivisionIndex } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { FeedCatalog } from '../feed-catalog';
-import { IngestMetrics } from '../ingest-metrics';
+import { IngestMetrics, PhaseClock } from '../ingest-metrics';
 import { decideOutcomes, RecordOutcome } from './decide-outcomes';
 import type { InboundMessage } from './inbound-message';
 import { IngestStore } from './ingest-store';
@@ -60,6 +60,7 @@ export class FeedPipeline {
     }: { feed?: string; transport: 'kafka' | 'http'; keepRejects?: boolean },
   ): Promise<BatchResult> {
     const started = performance.now();
+    const clock = this.metrics.phaseClock();
     const prepared: PreparedRecord[] = [];
     const rejects: RejectedRecord[] = [];
     messages.forEach((message, index) => {
@@ -73,7 +74,8 @@ export class FeedPipeline {
       });
       (result.kind === 'prepared' ? prepared : rejects).push(result as never);
     });
-    const outcomes = await this.storeAll(prepared, rejects, keepRejects);
+    clock.lap('validate_map');
+    const outcomes = await this.storeAll(prepared, rejects, keepRejects, clock);
     const results: MessageResult[] = [
       ...prepared
         .filter((p) => outcomes.has(p.index))
@@ -101,9 +103,10 @@ export class FeedPipeline {
     prepared: PreparedRecord[],
     rejects: RejectedRecord[],
     keepRejects: boolean,
+    clock: PhaseClock,
   ): Promise<Map<number, RecordOutcome>> {
     try {
-      return await this.storeInOneTransaction(prepared, keepRejects ? rejects : []);
+      return await this.storeInOneTransaction(prepared, keepRejects ? rejects : [], clock);
     } catch (error) {
       if (!isDataError(error)) throw error;
       // A value PostgreSQL refuses (class 22/23: too long, out of range…) must not block the
@@ -111,7 +114,8 @@ export class FeedPipeline {
       const outcomes = new Map<number, RecordOutcome>();
       for (const record of prepared) {
         try {
-          for (const [i, o] of await this.storeInOneTransaction([record], [])) outcomes.set(i, o);
+          for (const [i, o] of await this.storeInOneTransaction([record], [], clock))
+            outcomes.set(i, o);
         } catch (recordError) {
           if (!isDataError(recordError)) throw recordError;
           rejects.push(unstorable(record, recordError));
@@ -123,15 +127,22 @@ export class FeedPipeline {
     }
   }
 
-  private storeInOneTransaction(prepared: PreparedRecord[], rejects: RejectedRecord[]) {
-    return this.dataSource.transaction(async (manager) => {
+  private async storeInOneTransaction(
+    prepared: PreparedRecord[],
+    rejects: RejectedRecord[],
+    clock: PhaseClock,
+  ) {
+    const outcomes = await this.dataSource.transaction(async (manager) => {
       await this.store.lockRecords(manager, prepared);
       const { heads, knownVersions } = await this.store.loadState(manager, prepared);
       const plan = decideOutcomes(prepared, heads, knownVersions);
-      await this.store.apply(manager, plan);
+      await this.store.apply(manager, plan, clock);
       await this.store.insertRejects(manager, rejects);
+      clock.endOfTransactionBody();
       return plan.outcomes;
     });
+    clock.lap('commit');
+    return outcomes;
   }
 }
 

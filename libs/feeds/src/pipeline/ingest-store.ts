@@ -29,6 +29,7 @@ import {
   upsertEntitiesWithEvents,
 } from '@hub/changes';
 import { goldenColumns } from './golden-columns';
+import type { PhaseClock } from '../ingest-metrics';
 import type { MappedValue } from '../mapping/mapped-record';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
 
@@ -94,7 +95,8 @@ export class IngestStore {
     return { heads, knownVersions };
   }
 
-  async apply(manager: EntityManager, plan: IngestPlan): Promise<void> {
+  /** `clock` is told when the resolution locks are requested and when they are held. */
+  async apply(manager: EntityManager, plan: IngestPlan, clock?: PhaseClock): Promise<void> {
     const endedRelations =
       plan.supersede.length > 0
         ? await this.endFacts(manager, plan.supersede)
@@ -115,7 +117,7 @@ export class IngestStore {
       features,
     );
     await this.storeVersions(manager, plan);
-    const people = await this.preparePersonMentions(manager, plan, features);
+    const people = await this.preparePersonMentions(manager, plan, features, clock);
     const touched = await this.refreshPersonMentions(manager, people, entityIds);
     const resolution = await this.persons.resolve(manager, touched, people.familyBlocks, {
       mentions: deferred.map(({ key }) => ({
@@ -399,6 +401,7 @@ export class IngestStore {
     manager: EntityManager,
     plan: IngestPlan,
     features: Map<string, PersonMention>,
+    clock?: PhaseClock,
   ) {
     const records = [...newestVersions(plan).values()].map((p) => p.record);
     const before: {
@@ -452,7 +455,9 @@ export class IngestStore {
       [...placed.values()],
     );
     for (const block of familyBlocks) blocks.add(block);
+    clock?.lap('records');
     await this.persons.lock(manager, [...blocks], [...idNumbers]);
+    clock?.lap('person_lock_wait');
     return { features, previous, familyBlocks };
   }
 
