@@ -22,7 +22,22 @@ const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(','));
 const run = <T>(part: (typeof PARTS)[number], measure: () => Promise<T>) =>
   parts.has(part) ? measure() : Promise.resolve(undefined);
 
+/**
+ * A fixed piece of single-threaded JavaScript, timed: machines of the same kind differ in speed
+ * (one session's ran the same ingest code 1.6 times slower than another's), so figures from
+ * different runs compare only beside this one.
+ */
+function cpuReferenceMs(): number {
+  const started = performance.now();
+  let sum = 0;
+  for (let i = 0; i < 1_000_000; i++)
+    sum += (JSON.parse(JSON.stringify({ a: i, b: `张伟${i}`, c: [i, i + 1] })) as { a: number }).a;
+  if (sum < 0) throw new Error('unreachable');
+  return Math.round(performance.now() - started);
+}
+
 async function main() {
+  const cpuReference = cpuReferenceMs();
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const services = await startBenchServices(log);
@@ -66,6 +81,7 @@ async function main() {
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,
+        cpuReferenceMs: cpuReference,
         node: process.version,
         kafka: KAFKA_VERSION,
       },
