@@ -81,15 +81,17 @@ export class PhaseClock {
   lap(phase: 'validate_map' | 'records' | 'person_lock_wait' | 'commit'): void {
     if (phase === 'person_lock_wait') this.locked = true;
     if (phase === 'commit') this.locked = false; // a record-by-record retry starts over
-    const now = performance.now();
-    this.observe(phase, (now - this.last) / 1000);
-    this.last = now;
+    this.observeSinceLast(phase);
   }
 
   /** The transaction's work is done: the time since the last lap was resolution or records. */
   endOfTransactionBody(): void {
+    this.observeSinceLast(this.locked ? 'resolution' : 'records');
+  }
+
+  private observeSinceLast(phase: string): void {
     const now = performance.now();
-    this.observe(this.locked ? 'resolution' : 'records', (now - this.last) / 1000);
+    this.observe(phase, (now - this.last) / 1000);
     this.last = now;
   }
 }
