@@ -464,7 +464,7 @@ describe('persons API', () => {
     );
   });
 
-  it('ends an incident when its record is cancelled, and revives it quietly when a version names it again', async () => {
+  it('ends an incident when its record is cancelled, and revives it when a version names it again', async () => {
     const incident = {
       记录编号: 'WG-500116005002-03-20230905-0301',
       记录类型: '事件',
@@ -493,12 +493,13 @@ describe('persons API', () => {
     );
     const { next: afterEnded } = await readChangeFeed(api, afterCreated);
 
-    // A later version un-cancels the record: the same incident again, on its next change.
+    // A later version un-cancels the record: the same incident again, with what changed.
     await push('grid', [{ ...incident, 采集时间: '2023-09-07 10:00:00', 状态: '已受理' }]);
     const revived = (await readChangeFeed(api, afterEnded)).events.filter(
       (e) => e.subject === created.subject && !e.type.includes('.relation.'),
     );
-    expect(revived.map((e) => e.type)).toEqual(['cn.gov.hub.event.updated']);
+    expect(revived.map((e) => e.type)).toEqual(['cn.gov.hub.event.revived']);
+    expect(Object.keys((revived[0].data as { changed: object }).changed)).toEqual(['status']);
     const [{ active }] = await scenario.db.query<{ active: boolean }[]>(
       `SELECT bool_and(active) AS active FROM mention WHERE entity_id = $1`,
       [created.subject],

@@ -41,6 +41,9 @@ export const CHANGE_TYPE_PREFIX = 'cn.gov.hub.';
  */
 export const CHANGES_CHANNEL = 'hub_changes';
 
+/** The two keys of the change-log lock ('hub_', 1); the relay's lease is ('hub_', 2). */
+export const CHANGE_LOG_LOCK = [0x6875625f, 1] as const;
+
 /**
  * Serializes the tail of every model-changing transaction (from here to its commit) so that
  * change_event positions are handed out in commit order: a reader that has seen position N
@@ -49,16 +52,17 @@ export const CHANGES_CHANNEL = 'hub_changes';
  */
 export const lockChangeLog = (manager: EntityManager) =>
   manager.query(
-    `SELECT pg_advisory_xact_lock(${0x6875625f}, 1), pg_notify('${CHANGES_CHANNEL}', '')`, // 'hub_'
+    `SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK.join(', ')}), pg_notify('${CHANGES_CHANNEL}', '')`,
   );
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * Writes the golden columns of `rows` (inserting new entities) and, in the same statement, one
- * change event for each entity that was created or whose golden values changed: `attributes`
- * holds the values after the change and `changed` the before/after of each changed one. An
- * entity whose values did not change is left alone and gets no event. Set-based, because the
+ * change event for each entity that was created, revived (it had ended: see insertLifecycleEvents)
+ * or whose golden values changed: `attributes` holds the values after the change and `changed`
+ * the before/after of each changed one. An entity whose values did not change and that had not
+ * ended is left alone and gets no event. Set-based, because the
  * ingest calls it for a thousand entities at a time.
  */
 export async function upsertEntitiesWithEvents(
@@ -74,31 +78,33 @@ export async function upsertEntitiesWithEvents(
     `jsonb_build_object(${names.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
   const ended = ENDED_STATUSES[type];
   const kind = ended
-    ? `CASE WHEN b.id IS NULL THEN 'created'
+    ? `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived'
             WHEN c.attrs->>'status' = ANY($${names.length + 2}::text[])
              AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($${names.length + 2}::text[])) THEN 'ended'
             ELSE 'updated' END`
-    : `CASE WHEN b.id IS NULL THEN 'created' ELSE 'updated' END`;
+    : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
   const division = names.includes('division_code') ? `c.attrs->>'divisionCode'` : 'NULL';
   await manager.query(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], ${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
                   AS i(id, ${names.join(', ')})
      ), before AS (
-       SELECT t.id, ${attrs('t')} AS attrs FROM ${type} t WHERE t.id = ANY($1::uuid[])
+       SELECT t.id, ${attrs('t')} AS attrs, t.ended_at IS NOT NULL AS ended FROM ${type} t WHERE t.id = ANY($1::uuid[])
      ), c AS (
        INSERT INTO ${type} AS t (id, ${names.join(', ')}, change_seq)
        SELECT id, ${names.join(', ')}, 1 FROM input
        ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = ${incoming(c)}`).join(', ')},
-                                      updated_at = now(), change_seq = t.change_seq + 1
+                                      updated_at = now(), change_seq = t.change_seq + 1, ended_at = NULL
         WHERE (${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map(incoming).join(', ')})
+           OR t.ended_at IS NOT NULL
        RETURNING t.id, t.change_seq, ${attrs('t')} AS attrs
      )
      INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
      SELECT '${CHANGE_TYPE_PREFIX}${type}.' || (${kind}), '${type}', c.id, c.change_seq, ${division},
             jsonb_build_object('attributes', c.attrs, 'changed',
-              (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
-                 FROM jsonb_object_keys(c.attrs) k WHERE b.id IS NOT NULL AND b.attrs->k IS DISTINCT FROM c.attrs->k))
+              CASE WHEN b.id IS NOT NULL THEN coalesce(
+                (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
+                   FROM jsonb_object_keys(c.attrs) k WHERE b.attrs->k IS DISTINCT FROM c.attrs->k), '{}') END)
        FROM c LEFT JOIN before b ON b.id = c.id
       ORDER BY c.id`,
     [
@@ -125,8 +131,9 @@ export interface LifecycleChange {
 
 /**
  * Writes merged / split / ended events of entities of one type with the next value of their
- * change counter (a merged person keeps its row as a tombstone pointing at the survivor). Call
- * after lockChangeLog, like the upsert.
+ * change counter (a merged person keeps its row as a tombstone pointing at the survivor); an
+ * ended entity is marked as such until a record names it again (see upsertEntitiesWithEvents).
+ * Call after lockChangeLog, like the upsert.
  */
 export async function insertLifecycleEvents(
   manager: EntityManager,
@@ -141,7 +148,8 @@ export async function insertLifecycleEvents(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[]) AS i(id, kind, data, merged_into)
      ), bumped AS (
-       UPDATE ${type} t SET change_seq = t.change_seq + 1, updated_at = now()${mergedInto}
+       UPDATE ${type} t SET change_seq = t.change_seq + 1, updated_at = now()${mergedInto},
+                            ended_at = CASE WHEN i.kind = 'ended' THEN now() ELSE t.ended_at END
          FROM input i WHERE t.id = i.id AND t.id = ANY($1::uuid[])
        RETURNING t.id, t.change_seq, i.kind, i.data
      )

@@ -7,6 +7,7 @@ export type { ChangePageQuery } from './change-log.repository';
 export { cloudEventJson, HUB_EVENT_SOURCE, toCloudEvent } from './cloud-event';
 export type { ChangeCloudEvent, ChangeEventRow } from './cloud-event';
 export {
+  CHANGE_LOG_LOCK,
   CHANGE_TYPE_PREFIX,
   ENTITY_COLUMNS,
   insertLifecycleEvents,

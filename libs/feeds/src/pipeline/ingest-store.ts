@@ -234,9 +234,10 @@ export class IngestStore {
 
   /**
    * An `ended` event for each entity of withdrawn mentions that no active mention names any
-   * more. Checked under the change-log lock, so every transaction that committed before is seen;
-   * a record naming the entity that commits after this check (it was written concurrently)
-   * revives it without a new event.
+   * more, except seeded division places (the division catalog owns them). Checked under the
+   * change-log lock, so every transaction that committed before is seen; one that names the
+   * entity and commits after this check (it was written concurrently) takes the lock after this
+   * transaction's commit, and its upsert sees the entity ended and revives it.
    */
   private async endOrphanedEntities(
     manager: EntityManager,
@@ -248,6 +249,7 @@ export class IngestStore {
          FROM unnest($1::text[], $2::uuid[], $3::text[]) k(type, id, reason)
         WHERE NOT EXISTS (SELECT FROM mention m
                            WHERE m.entity_type = k.type AND m.entity_id = k.id AND m.active)
+          AND NOT EXISTS (SELECT FROM place p WHERE k.type = 'place' AND p.id = k.id AND p.code IS NOT NULL)
         ORDER BY k.id, k.reason`,
       [withdrawn.map((e) => e.type), withdrawn.map((e) => e.id), withdrawn.map((e) => e.reason)],
     );
@@ -393,8 +395,9 @@ export class IngestStore {
   }
 
   /**
-   * The active person mentions the batch's records had before, and the resolution locks on every
-   * block and ID number concerned (theirs and those of `features`), before any of those mentions
+   * The active person mentions the batch's records had before, those that are inactive (their
+   * record was cancelled and may now be restored), and the resolution locks on every block and ID
+   * number concerned (those of the active ones and of `features`), before any of those mentions
    * is written.
    */
   private async preparePersonMentions(
@@ -414,21 +417,23 @@ export class IngestStore {
       household: string | null;
       id_key: string | null;
       places: string[] | null;
+      active: boolean;
     }[] =
       records.length === 0
         ? []
         : await manager.query(
             `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.block, m.anchor_block, m.household,
-                    m.id_key, m.places
+                    m.id_key, m.places, m.active
                FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) k(feed, id)
               CROSS JOIN LATERAL (SELECT * FROM mention m
                                    WHERE m.feed = k.feed AND m.source_record_id = k.id
-                                     AND m.entity_type = 'person' AND m.active OFFSET 0) m`,
+                                     AND m.entity_type = 'person' OFFSET 0) m`,
             [records.map((r) => r.feed), records.map((r) => r.sourceRecordId)],
           );
-    const previous = new Map(
-      before.map((b) => [mentionKeyOf(b.feed, b.source_record_id, b.pointer), b]),
-    );
+    const keyOf = (b: (typeof before)[number]) =>
+      mentionKeyOf(b.feed, b.source_record_id, b.pointer);
+    const previous = new Map(before.filter((b) => b.active).map((b) => [keyOf(b), b]));
+    const dormant = new Set(before.filter((b) => !b.active).map(keyOf));
     const blocks = new Set<string>();
     const idNumbers = new Set<string>();
     const households = new Set<string>();
@@ -437,7 +442,7 @@ export class IngestStore {
     const addPlaced = (nameKey: string, places: string[] | null | undefined) => {
       for (const place of places ?? []) placed.set(`${nameKey}|${place}`, { nameKey, place });
     };
-    for (const b of before) {
+    for (const b of previous.values()) {
       for (const block of blocksOf(b)) blocks.add(block);
       if (b.household) households.add(b.household);
       if (b.id_key && b.block) addPlaced(nameKeyOfBlock(b.block), b.places);
@@ -458,12 +463,13 @@ export class IngestStore {
     clock?.lap('records');
     await this.persons.lock(manager, [...blocks], [...idNumbers]);
     clock?.lap('person_lock_wait');
-    return { features, previous, familyBlocks };
+    return { features, previous, dormant, familyBlocks };
   }
 
   /**
-   * Writes the current features of the batch's person mentions and deactivates those its newest
-   * versions no longer name (a cancelled record names none); returns them all for resolution.
+   * Writes the current features of the batch's person mentions (reactivating those of a restored
+   * record) and deactivates those its newest versions no longer name (a cancelled record names
+   * none); returns them all for resolution.
    */
   private async refreshPersonMentions(
     manager: EntityManager,
@@ -481,7 +487,7 @@ export class IngestStore {
         newBlocks: blocksOfFeatures(current.features),
         deactivated: false,
       });
-      if (old) updates.push(key);
+      if (old || people.dormant.has(key)) updates.push(key);
     }
     const gone = [...people.previous.entries()].filter(([key]) => !people.features.has(key));
     for (const [key, old] of gone)

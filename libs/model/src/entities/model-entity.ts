@@ -21,4 +21,12 @@ export abstract class ModelEntity {
    */
   @Column({ type: 'bigint', default: 0 })
   changeSeq!: string;
+
+  /**
+   * When the entity ended because no record named it any more (its records were cancelled, or
+   * their new versions name another entity); null while a record names it. A record naming it
+   * again revives it (a `revived` change event). A person's death or moving out is its status.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
 }

@@ -8,6 +8,7 @@ import { KeyedPlacesAndOrganizations1795942739202 } from './1795942739202-KeyedP
 import { MentionPlaces1795944784080 } from './1795944784080-MentionPlaces';
 import { WebhookSubscriptions1795955112683 } from './1795955112683-WebhookSubscriptions';
 import { LeanerWrites1795963976866 } from './1795963976866-LeanerWrites';
+import { EndedEntities1795994281494 } from './1795994281494-EndedEntities';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MentionPlaces1795944784080,
   WebhookSubscriptions1795955112683,
   LeanerWrites1795963976866,
+  EndedEntities1795994281494,
 ];

@@ -1,0 +1,161 @@
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import request from 'supertest';
+import { CHANGE_LOG_LOCK } from '@hub/changes';
+import { idCheckCharacter } from '@hub/normalize';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { readChangeFeed } from '../support/http-client';
+import { scenarioDatabase } from '../support/scenario-database';
+import { testConfig } from '../support/test-config';
+import { waitFor } from '../support/wait-for';
+
+const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
+
+/**
+ * An entity that ended because no record named it any more comes back with a `revived` event
+ * when a record names it again, also when that record commits just after the end was decided.
+ */
+describe('revival of ended entities', () => {
+  let api: INestApplication;
+  let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
+  const http = () => request(api.getHttpServer());
+  const push = async (records: unknown[]) =>
+    (await http().post('/v1/feeds/grid/records').send(records).expect(200)).body as unknown;
+  /** A grid resident record; `n` makes record, person and flat its own. */
+  const resident = (n: number, name: string, idFirst17: string, flat: string) => ({
+    记录编号: `WG-500116005002-03-20231001-000${n}`,
+    记录类型: '实有人口',
+    网格编码: '500116005002-03',
+    采集时间: '2023-10-01 09:00:00',
+    采集人: '张伟',
+    姓名: name,
+    身份证号: withCheck(idFirst17),
+    手机号: `1390000100${n}`,
+    居住地址: flat,
+    人员类别: '',
+    与户主关系: '户主',
+    户主姓名: name,
+  });
+  const at = (
+    record: Record<string, unknown>,
+    time: string,
+    more: Record<string, unknown> = {},
+  ) => ({
+    ...record,
+    采集时间: time,
+    ...more,
+  });
+  const placeOf = async (address: string) =>
+    (await http().get('/v1/places').query({ address }).expect(200)).body.places[0].id as string;
+  /** The entity's own events (no relation events) after a cursor: type and data. */
+  const eventsOf = async (after: string, subject: string) =>
+    (await readChangeFeed(api, after)).events
+      .filter((e) => e.subject === subject && !e.type.includes('.relation.'))
+      .map((e) => ({ type: e.type, data: e.data }));
+  const endedAt = async (table: 'place' | 'person', id: string) =>
+    (
+      await scenario.db.query<{ ended_at: Date | null }[]>(
+        `SELECT ended_at FROM ${table} WHERE id = $1`,
+        [id],
+      )
+    )[0].ended_at;
+
+  beforeAll(async () => {
+    scenario = await scenarioDatabase();
+    api = await createApiApp(testConfig(), scenario.url);
+    await api.init();
+  });
+  afterAll(async () => {
+    await api?.close();
+    await scenario?.drop();
+  });
+
+  it('revives a cancelled resident and their flat when the record is restored unchanged', async () => {
+    const flat = '鼎山街道东门路20号1栋1单元101室';
+    const record = resident(1, '周建国', '50011619700101001', flat);
+    await push([record]);
+    const place = await placeOf(flat);
+    const { body } = await http()
+      .get('/v1/persons')
+      .query({ idNumber: record.身份证号 })
+      .expect(200);
+    const person = body.persons[0].id as string;
+    const { next } = await readChangeFeed(api, '0');
+
+    await push([at(record, '2023-10-02 09:00:00', { 作废: '是' })]);
+    expect(await eventsOf(next, place)).toEqual([
+      { type: 'cn.gov.hub.place.ended', data: { reason: 'cancelled' } },
+    ]);
+    expect(await eventsOf(next, person)).toEqual([
+      { type: 'cn.gov.hub.person.ended', data: { reason: 'cancelled' } },
+    ]);
+    expect(await endedAt('place', place)).not.toBeNull();
+    const { next: afterEnd } = await readChangeFeed(api, next);
+
+    await push([at(record, '2023-10-03 09:00:00')]);
+    const [revivedPlace] = await eventsOf(afterEnd, place);
+    expect(revivedPlace).toMatchObject({ type: 'cn.gov.hub.place.revived', data: { changed: {} } });
+    expect(revivedPlace.data.attributes).toMatchObject({ level: 'address' });
+    expect(await eventsOf(afterEnd, person)).toEqual([
+      {
+        type: 'cn.gov.hub.person.revived',
+        data: { attributes: expect.objectContaining({ name: '周建国' }), changed: {} },
+      },
+    ]);
+    expect(await endedAt('place', place)).toBeNull();
+    expect(await endedAt('person', person)).toBeNull();
+
+    // Named again while alive: no event of its own.
+    const { next: afterRevival } = await readChangeFeed(api, afterEnd);
+    await push([at(record, '2023-10-04 09:00:00', { 人员类别: '独居老人' })]);
+    expect(await eventsOf(afterRevival, place)).toEqual([]);
+  });
+
+  it('revives a flat that a concurrent record names while the last record naming it is cancelled', async () => {
+    const flat = '鼎山街道东门路21号2栋1单元202室';
+    const leaving = resident(2, '吴国强', '50011619720303003', flat);
+    const arriving = resident(3, '郑丽华', '50011619750505004', flat);
+    await push([leaving]);
+    const place = await placeOf(flat);
+    const { next } = await readChangeFeed(api, '0');
+
+    // Both transactions are held at the change-log lock in this order: the cancellation decides
+    // the end before the arrival's mention of the flat is committed.
+    const holder = new Client({ connectionString: scenario.url });
+    await holder.connect();
+    const waiting = async () =>
+      Number(
+        (
+          await holder.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_locks
+              WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2
+                AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+            [...CHANGE_LOG_LOCK],
+          )
+        ).rows[0].n,
+      );
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1, $2)', [...CHANGE_LOG_LOCK]);
+      const cancel = push([at(leaving, '2023-10-02 09:00:00', { 作废: '是' })]);
+      await waitFor(async () => ((await waiting()) === 1 ? true : undefined), {
+        what: 'the cancellation at the change-log lock',
+      });
+      const arrive = push([arriving]);
+      await waitFor(async () => ((await waiting()) === 2 ? true : undefined), {
+        what: 'the arrival at the change-log lock',
+      });
+      await holder.query('COMMIT');
+      await Promise.all([cancel, arrive]);
+    } finally {
+      await holder.end();
+    }
+
+    expect((await eventsOf(next, place)).map((e) => e.type)).toEqual([
+      'cn.gov.hub.place.ended',
+      'cn.gov.hub.place.revived',
+    ]);
+    expect(await endedAt('place', place)).toBeNull();
+    expect(await placeOf(flat)).toBe(place);
+  });
+});
