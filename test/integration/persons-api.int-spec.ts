@@ -312,7 +312,13 @@ describe('persons API', () => {
       expect(found.organizations).toHaveLength(1);
       const { id } = found.organizations[0];
       const { body } = await http().get(`/v1/organizations/${id}`).expect(200);
-      expect(body).toMatchObject({ id, uscc: orgCode, orgType: '社会服务机构' });
+      // Civil affairs registered it: its name holds, though the grid worker's record came last.
+      expect(body).toMatchObject({
+        id,
+        uscc: orgCode,
+        orgType: '社会服务机构',
+        name: '江津区东门社区邻里互助服务中心',
+      });
       expect(
         body.mentions.map((m: { feed: string; pointer: string }) => `${m.feed}${m.pointer}`).sort(),
       ).toEqual(['assistance/payload', 'assistance/payload/operatorUscc', 'grid/统一社会信用代码']);
@@ -334,6 +340,25 @@ describe('persons API', () => {
         'out operates object',
         'out operates object',
       ]);
+    });
+
+    it('keeps the registered name when the grid worker writes the sign differently again', async () => {
+      const { next } = await readChangeFeed(api, '0');
+      await push('grid', [
+        { ...premises, 采集时间: '2023-09-20 10:00:00', 场所名称: '邻里互助中心' },
+      ]);
+      const { body } = await http().get('/v1/organizations').query({ uscc: orgCode }).expect(200);
+      expect(body.organizations[0].name).toBe('江津区东门社区邻里互助服务中心');
+      const updated = (await readChangeFeed(api, next)).events.filter(
+        (e) => e.type === 'cn.gov.hub.organization.updated',
+      );
+      expect(updated).toEqual([]);
+      const { body: detail } = await http()
+        .get(`/v1/organizations/${body.organizations[0].id as string}`)
+        .expect(200);
+      expect(
+        detail.candidates.name.map((c: { feed: string; value: string }) => c.value).sort(),
+      ).toEqual(['江津区东门社区邻里互助服务中心', '邻里互助中心']);
     });
 
     it('resolves the organization’s seat, the meal point and the premises to one standard-address place', async () => {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
 import { DIVISION_INDEX_PROVIDER } from '@hub/places';
-import { PERSON_RESOLVER_PROVIDER } from '@hub/resolution';
+import { PERSON_RESOLVER_PROVIDER, SURVIVORSHIP_RULES_PROVIDER } from '@hub/resolution';
 import { FeedCatalog } from './feed-catalog';
 import { FeedPushController } from './http/feed-push.controller';
 import { RejectsController } from './http/rejects.controller';
@@ -24,6 +24,7 @@ const providers = [
     inject: [HUB_CONFIG],
     useFactory: (config: HubConfig) => ({ maxMessageBytes: config.ingest.maxMessageBytes }),
   },
+  SURVIVORSHIP_RULES_PROVIDER,
   PERSON_RESOLVER_PROVIDER,
   IngestMetrics,
   IngestStore,

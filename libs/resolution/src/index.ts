@@ -13,8 +13,9 @@ export { DEFAULT_MATCH_THRESHOLDS, oneEditApart, scorePair } from './person-matc
 export type { MatchEvidence, MatchThresholds, PairScore } from './person-match';
 export { clusterBlock } from './cluster-block';
 export type { BlockMention, BlockResolution, MentionLink } from './cluster-block';
-export { goldenPerson, loadSurvivorshipRules } from './survivorship';
-export type { GoldenPerson, SurvivorshipRules } from './survivorship';
+export { goldenOrganization, goldenPerson, loadSurvivorshipRules } from './survivorship';
+export type { GoldenPerson, OrganizationInput, SurvivorshipRules } from './survivorship';
+export { SURVIVORSHIP_RULES, SURVIVORSHIP_RULES_PROVIDER } from './resolution.module';
 export { mentionKeyOf, PersonResolver } from './person-resolver';
 export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
 export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';

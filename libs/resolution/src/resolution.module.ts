@@ -9,13 +9,21 @@ import { ResolutionLinksController } from './http/resolution-links.controller';
 import { ResolutionService } from './http/resolution.service';
 import { ReviewTasksController } from './http/review-tasks.controller';
 import { PersonResolver } from './person-resolver';
-import { loadSurvivorshipRules } from './survivorship';
+import { loadSurvivorshipRules, type SurvivorshipRules } from './survivorship';
+
+/** rules/survivorship.json, read once per process. */
+export const SURVIVORSHIP_RULES = Symbol('SURVIVORSHIP_RULES');
+export const SURVIVORSHIP_RULES_PROVIDER = {
+  provide: SURVIVORSHIP_RULES,
+  useFactory: loadSurvivorshipRules,
+};
 
 /** The one PersonResolver of a process, with the configured thresholds and survivorship rules. */
 export const PERSON_RESOLVER_PROVIDER = {
   provide: PersonResolver,
-  inject: [HUB_CONFIG],
-  useFactory: (config: HubConfig) => new PersonResolver(config.matching, loadSurvivorshipRules()),
+  inject: [HUB_CONFIG, SURVIVORSHIP_RULES],
+  useFactory: (config: HubConfig, rules: SurvivorshipRules) =>
+    new PersonResolver(config.matching, rules),
 };
 
 /** The resolved-entities API: persons (search, explain, review, split), places, organizations, links. */
@@ -27,6 +35,7 @@ export const PERSON_RESOLVER_PROVIDER = {
     ResolutionLinksController,
   ],
   providers: [
+    SURVIVORSHIP_RULES_PROVIDER,
     PERSON_RESOLVER_PROVIDER,
     DIVISION_INDEX_PROVIDER,
     EntityReadRepository,

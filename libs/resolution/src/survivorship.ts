@@ -6,6 +6,8 @@ import type { PersonFeatures } from './person-features';
 /** rules/survivorship.json: per golden attribute, the feeds in order of authority. */
 export interface SurvivorshipRules {
   person: Partial<Record<GoldenAttribute, string[]>>;
+  /** By golden column of the organization table. */
+  organization: Partial<Record<string, string[]>>;
   conflicts: { person: GoldenAttribute[] };
 }
 
@@ -52,28 +54,11 @@ export function goldenPerson(
   inputs: readonly GoldenInput[],
   rules: SurvivorshipRules,
 ): GoldenPerson {
-  const pick = (attribute: GoldenAttribute): string | null => {
-    const order = rules.person[attribute] ?? [];
-    const rank = (feed: string) => {
-      const i = order.indexOf(feed);
-      return i < 0 ? order.length : i;
-    };
-    let best: GoldenInput | undefined;
-    for (const input of inputs) {
-      if (valueOf(input.features, attribute) === null) continue;
-      if (
-        !best ||
-        rank(input.feed) < rank(best.feed) ||
-        (rank(input.feed) === rank(best.feed) && input.observedAt > best.observedAt) ||
-        // a full birth date beats a partial one of the same authority and time
-        (rank(input.feed) === rank(best.feed) &&
-          input.observedAt === best.observedAt &&
-          valueOf(input.features, attribute)!.length > valueOf(best.features, attribute)!.length)
-      )
-        best = input;
-    }
-    return best ? valueOf(best.features, attribute) : null;
-  };
+  const pick = (attribute: GoldenAttribute): string | null =>
+    survivor(
+      inputs.map((input) => ({ ...input, value: valueOf(input.features, attribute) })),
+      rules.person[attribute] ?? [],
+    );
   const flags: GoldenConflict[] = [];
   for (const attribute of rules.conflicts.person) {
     const stated = inputs
@@ -111,4 +96,61 @@ export function goldenPerson(
 
 function valueOf(features: PersonFeatures, attribute: GoldenAttribute): string | null {
   return features[attribute] ?? null;
+}
+
+/**
+ * The value that survives among candidates from several sources: from the feed ranked first in
+ * `order` (a feed not listed ranks last), the newest observation among equals, and the longer
+ * value at the same rank and time (a full birth date beats a partial one). Nulls never win.
+ */
+function survivor(
+  candidates: readonly { feed: string; observedAt: string; value: string | null }[],
+  order: readonly string[],
+): string | null {
+  const rank = (feed: string) => {
+    const i = order.indexOf(feed);
+    return i < 0 ? order.length : i;
+  };
+  let best: { feed: string; observedAt: string; value: string } | undefined;
+  for (const c of candidates) {
+    if (c.value === null) continue;
+    if (
+      !best ||
+      rank(c.feed) < rank(best.feed) ||
+      (rank(c.feed) === rank(best.feed) && c.observedAt > best.observedAt) ||
+      (rank(c.feed) === rank(best.feed) &&
+        c.observedAt === best.observedAt &&
+        c.value.length > best.value.length)
+    )
+      best = { ...c, value: c.value };
+  }
+  return best?.value ?? null;
+}
+
+/** What one active mention of an organization says of each golden column. */
+export interface OrganizationInput {
+  feed: string;
+  observedAt: string;
+  columns: Record<string, string | null>;
+}
+
+/**
+ * The golden columns of one organization from all its active mentions, each by the rules'
+ * order of feeds for that column: the registering department names it, however the grid
+ * worker wrote its sign.
+ */
+export function goldenOrganization(
+  inputs: readonly OrganizationInput[],
+  rules: SurvivorshipRules,
+): Record<string, string | null> {
+  const columns = [...new Set(inputs.flatMap((i) => Object.keys(i.columns)))].sort();
+  return Object.fromEntries(
+    columns.map((column) => [
+      column,
+      survivor(
+        inputs.map((i) => ({ ...i, value: i.columns[column] ?? null })),
+        rules.organization[column] ?? [],
+      ),
+    ]),
+  );
 }

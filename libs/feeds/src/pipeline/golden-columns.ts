@@ -16,7 +16,9 @@ function divisionOf(value: unknown): string | null {
  * place's columns come from its key. Persons come from survivorship over all their mentions
  * (libs/resolution).
  */
-export function goldenColumns(mention: MappedMention): GoldenColumns {
+export function goldenColumns(
+  mention: Pick<MappedMention, 'entityType' | 'type' | 'values'>,
+): GoldenColumns {
   const valid = (attribute: string): unknown =>
     mention.values.find((v) => v.attribute === attribute && v.valid)?.value;
   const str = (attribute: string) => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
@@ -14,6 +14,8 @@ import {
   placeKeyedMentions,
   PersonResolution,
   PersonResolver,
+  SURVIVORSHIP_RULES,
+  type SurvivorshipRules,
   TouchedMention,
 } from '@hub/resolution';
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
@@ -29,6 +31,7 @@ import {
   upsertEntitiesWithEvents,
 } from '@hub/changes';
 import { goldenColumns } from './golden-columns';
+import { organizationGoldenColumns } from './organization-golden';
 import type { PhaseClock } from '../ingest-metrics';
 import type { MappedValue } from '../mapping/mapped-record';
 import type { PreparedRecord, RejectedRecord } from './prepare-record';
@@ -48,7 +51,10 @@ import type { PreparedRecord, RejectedRecord } from './prepare-record';
  */
 @Injectable()
 export class IngestStore {
-  constructor(private readonly persons: PersonResolver) {}
+  constructor(
+    private readonly persons: PersonResolver,
+    @Inject(SURVIVORSHIP_RULES) private readonly rules: SurvivorshipRules,
+  ) {}
 
   /** Serializes work on the same records across processes (Kafka and HTTP push may race). */
   async lockRecords(manager: EntityManager, records: PreparedRecord[]): Promise<void> {
@@ -554,9 +560,9 @@ export class IngestStore {
   }
 
   /**
-   * The golden columns of the mentioned entities (later versions in the batch win; persons from
-   * their resolution), with a change event for each entity created or changed. Last in the
-   * transaction: see lockChangeLog.
+   * The golden columns of the mentioned entities (later versions in the batch win; organizations
+   * by survivorship over all their mentions; persons from their resolution), with a change event
+   * for each entity created or changed. Last in the transaction: see lockChangeLog.
    */
   private async upsertMentionedEntities(
     manager: EntityManager,
@@ -582,6 +588,14 @@ export class IngestStore {
         });
       }
     if (entities.size > 0) await lockChangeLog(manager);
+    // Under the lock: every transaction that committed a mention of them before is seen.
+    const organizations = [...entities].filter(([, e]) => e.type === 'organization');
+    const survivors = await organizationGoldenColumns(
+      manager,
+      organizations.map(([id]) => id),
+      this.rules,
+    );
+    for (const [id, e] of organizations) e.columns = survivors.get(id) ?? e.columns;
     for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
       if (rows.length > 0)

@@ -1,0 +1,49 @@
+import type { EntityManager } from 'typeorm';
+import type { GoldenColumns } from '@hub/changes';
+import { goldenOrganization, type SurvivorshipRules } from '@hub/resolution';
+import type { MappedValue } from '../mapping/mapped-record';
+import { goldenColumns } from './golden-columns';
+
+/**
+ * The golden columns of these organizations from every active mention of each (the values of
+ * its record's current version), by the survivorship rules: civil affairs, the grid worker and
+ * others each write an organization's name their own way, and the golden name must not follow
+ * whichever record came last. Read after the batch's versions and mentions are written.
+ */
+export async function organizationGoldenColumns(
+  manager: EntityManager,
+  ids: string[],
+  rules: SurvivorshipRules,
+): Promise<Map<string, GoldenColumns>> {
+  if (ids.length === 0) return new Map();
+  const rows: { entity_id: string; feed: string; observed_at: string; values: MappedValue[] }[] =
+    await manager.query(
+      `SELECT m.entity_id, m.feed,
+              to_char(s.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS observed_at,
+              coalesce((SELECT jsonb_agg(f) FROM jsonb_array_elements(s.facts) f
+                         WHERE f->>'pointer' = m.pointer), '[]') AS values
+         FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) e
+        CROSS JOIN LATERAL (SELECT * FROM mention m
+                             WHERE m.entity_type = 'organization' AND m.entity_id = e.id AND m.active OFFSET 0) m
+         JOIN feed_record_head h ON h.feed = m.feed AND h.source_record_id = m.source_record_id
+         JOIN source_record s ON s.id = h.current_id`,
+      [ids],
+    );
+  const inputs = new Map<string, Parameters<typeof goldenOrganization>[0][number][]>();
+  for (const row of rows) {
+    const columns = goldenColumns({ entityType: 'organization', values: row.values });
+    inputs.set(row.entity_id, [
+      ...(inputs.get(row.entity_id) ?? []),
+      {
+        feed: row.feed,
+        observedAt: row.observed_at,
+        columns: Object.fromEntries(
+          Object.entries(columns).map(([c, v]) => [c, typeof v === 'string' ? v : null]),
+        ),
+      },
+    ]);
+  }
+  return new Map(
+    [...inputs].map(([id, list]) => [id, goldenOrganization(list, rules) as GoldenColumns]),
+  );
+}
