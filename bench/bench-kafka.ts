@@ -2,6 +2,8 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { CHANGES_TOPIC } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { ingestTopics } from '../apps/ingest/src/ingest-app';
+import { AppProcess } from '../test/support/app-process';
+import { freePort } from '../test/support/free-port';
 
 /**
  * A quiet kafkajs client for a benchmark, with the hub's topics under `prefix` created: the
@@ -37,3 +39,21 @@ export const hubSettingsFromEnvironment = (): Record<string, string> =>
       (e): e is [string, string] => e[0].startsWith('HUB_') && e[1] !== undefined,
     ),
   );
+
+/**
+ * Where a benchmark runs the change relay: as deployed (deploy/), a process of its own beside
+ * ingest processes that run with HUB_CHANGE_RELAY=false; BENCH_RELAY=ingest keeps it inside the
+ * ingest process instead.
+ */
+export const benchRelay = {
+  inIngest: () => process.env.BENCH_RELAY === 'ingest',
+  /** Settings for the ingest processes. */
+  ingestSettings(): Record<string, string> {
+    return this.inIngest() ? {} : { HUB_CHANGE_RELAY: 'false' };
+  },
+  /** The relay process, unless it runs in the ingest. */
+  async start(env: Record<string, string>): Promise<AppProcess | undefined> {
+    if (this.inIngest()) return undefined;
+    return AppProcess.start('relay', { ...env, RELAY_HTTP_PORT: String(await freePort()) });
+  },
+};

@@ -9,7 +9,7 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
-import { benchKafka, hubSettingsFromEnvironment } from './bench-kafka';
+import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
 
 export interface ChangeLatency {
   /** Department records produced per second, steadily, across the three feeds. */
@@ -35,8 +35,8 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**
- * Change events end to end: the built ingest process (relay on) takes department records at a
- * steady rate; a subscriber on hub.changes.v1 matches each population record's person event by
+ * Change events end to end: the built ingest process and the relay (its own process as deployed,
+ * or inside the ingest: see benchRelay) take department records at a steady rate; a subscriber on hub.changes.v1 matches each population record's person event by
  * ID number. The first `warmUpSeconds` of the stream are not timed: at the start the ingest runs
  * unoptimized code against cold caches and falls behind for a while. Then the relay's own rate
  * on a backlog, beside plain produce of the same events.
@@ -132,9 +132,10 @@ export async function measureChangeLatency(
     LOG_LEVEL: 'error',
     ...hubSettingsFromEnvironment(),
   };
+  let relay = await benchRelay.start(env);
   let ingest = AppProcess.start(
     'ingest',
-    { ...env, INGEST_HTTP_PORT: String(await freePort()) },
+    { ...env, ...benchRelay.ingestSettings(), INGEST_HTTP_PORT: String(await freePort()) },
     // as in ingest-throughput: BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
     process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
   );
@@ -192,6 +193,7 @@ export async function measureChangeLatency(
 
     // The relay alone: a backlog written with the relay off, published by a relay that starts.
     await ingest.stop('SIGTERM');
+    await relay?.stop('SIGTERM');
     const [{ published }] = await ds.query<{ published: string }[]>(
       `SELECT position::text AS published FROM change_relay_cursor`,
     );
@@ -217,9 +219,14 @@ export async function measureChangeLatency(
       },
     });
     await new Promise((r) => setTimeout(r, 3000)); // joined and at the end of the topic
-    ingest = AppProcess.start('ingest', { ...env, INGEST_HTTP_PORT: String(await freePort()) });
+    // The relay process, or an ingest process with its relay: it finds nothing to consume.
+    relay = await benchRelay.start(env);
+    const publisher =
+      relay ?? AppProcess.start('ingest', { ...env, INGEST_HTTP_PORT: String(await freePort()) });
+    if (!relay) ingest = publisher;
     while (received < backlog) {
-      if (ingest.child.exitCode !== null) throw new Error(`ingest exited:\n${ingest.output}`);
+      if (publisher.child.exitCode !== null)
+        throw new Error(`the relay exited:\n${publisher.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const relaySeconds = (lastAt - firstAt) / 1000;
@@ -278,6 +285,7 @@ export async function measureChangeLatency(
     };
   } finally {
     await ingest.stop('SIGTERM');
+    await relay?.stop('SIGTERM');
     await producer.disconnect();
     await admin
       .deleteTopics({ topics: [...topics, `${prefix}plain-produce`] })

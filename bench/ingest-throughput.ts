@@ -9,7 +9,7 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
-import { benchKafka, hubSettingsFromEnvironment } from './bench-kafka';
+import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
 import { treeCpuSeconds } from './process-cpu';
 
 export interface IngestThroughput {
@@ -22,12 +22,15 @@ export interface IngestThroughput {
   recordsPerSecond: number;
   /** Ingest processes sharing the topics' partitions in one consumer group. */
   processes: number;
+  /** Where the change relay ran while ingesting (see benchRelay). */
+  relay: string;
   /**
-   * CPU time per message while ingesting, in microseconds: the ingest processes, and the bench's
-   * own PostgreSQL (all its processes; absent with BENCH_DATABASE_URL). With 2 cores, 2e6 / the
-   * sum bounds the rate this work could reach with every core busy.
+   * CPU time per message while ingesting, in microseconds: the ingest processes, the relay
+   * process (when it runs apart), and the bench's own PostgreSQL (all its processes; absent with
+   * BENCH_DATABASE_URL). With 2 cores, 2e6 / the sum bounds the rate this work could reach with
+   * every core busy.
    */
-  cpuMicrosPerMessage: { ingest: number; postgres?: number };
+  cpuMicrosPerMessage: { ingest: number; relay?: number; postgres?: number };
   /**
    * Seconds spent in each phase of storing a batch (hub_batch_phase_seconds), summed over the
    * batches: with several transactions at once they add up to more than ingestSeconds.
@@ -120,18 +123,23 @@ export async function measureIngest(
   const consumed = async () => (await metricSums('hub_records_consumed_total{')).get('') ?? 0;
 
   log('ingesting');
+  const env = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_TOPIC_PARTITIONS: '0',
+    LOG_LEVEL: 'error',
+    ...hubSettingsFromEnvironment(),
+  };
+  const relay = await benchRelay.start(env);
   const ingests = httpPorts.map((port) =>
     AppProcess.start(
       'ingest',
       {
-        DATABASE_URL: database.url,
-        KAFKA_BROKERS: brokers,
-        KAFKA_TOPIC_PREFIX: prefix,
+        ...env,
+        ...benchRelay.ingestSettings(),
         KAFKA_GROUP_ID: group,
-        KAFKA_TOPIC_PARTITIONS: '0',
         INGEST_HTTP_PORT: String(port),
-        LOG_LEVEL: 'error',
-        ...hubSettingsFromEnvironment(),
       },
       // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest
       process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
@@ -144,6 +152,7 @@ export async function measureIngest(
   let last = 0;
   const cpuNow = () => ({
     ingest: pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0),
+    relay: relay ? treeCpuSeconds(relay.child.pid!) : undefined,
     postgres: postgresPid ? treeCpuSeconds(postgresPid) : undefined,
   });
   let cpuAtFirst = cpuNow();
@@ -153,8 +162,8 @@ export async function measureIngest(
   await db.connect();
   try {
     for (;;) {
-      const exited = ingests.find((i) => i.child.exitCode !== null);
-      if (exited) throw new Error(`ingest exited:\n${exited.output.slice(-3000)}`);
+      const exited = [...ingests, ...(relay ? [relay] : [])].find((i) => i.child.exitCode !== null);
+      if (exited) throw new Error(`a hub process exited:\n${exited.output.slice(-3000)}`);
       const done = await consumed();
       const now = performance.now();
       const mb = pids.reduce((sum, pid) => sum + rssMb(pid), 0);
@@ -196,7 +205,7 @@ export async function measureIngest(
       );
     }
   } finally {
-    await Promise.all(ingests.map((i) => i.stop('SIGTERM')));
+    await Promise.all([...ingests, ...(relay ? [relay] : [])].map((i) => i.stop('SIGTERM')));
     await db.end();
     await admin.deleteTopics({ topics });
     await admin.disconnect();
@@ -212,9 +221,14 @@ export async function measureIngest(
     ingestSeconds,
     recordsPerSecond: Math.round(stream.messages.length / ingestSeconds),
     processes,
+    relay: benchRelay.inIngest() ? 'in the ingest process' : 'its own process',
     phaseSeconds,
     cpuMicrosPerMessage: {
       ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
+      relay:
+        cpuAtLast.relay === undefined
+          ? undefined
+          : Math.round(((cpuAtLast.relay - cpuAtFirst.relay!) * 1e6) / total),
       postgres:
         cpuAtLast.postgres === undefined
           ? undefined

@@ -23,7 +23,7 @@ const find = (kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name);
 
 describe('deployment files', () => {
-  it.each(['hub-api', 'hub-ingest'])(
+  it.each(['hub-api', 'hub-ingest', 'hub-relay'])(
     'Deployment %s runs a built entry point with probes and resource requests',
     (name) => {
       const container = find('Deployment', name)?.spec.template.spec.containers[0];
@@ -45,6 +45,7 @@ describe('deployment files', () => {
     expect(find('Service', 'hub-api')).toBeDefined();
     expect(find('PodDisruptionBudget', 'hub-api')).toBeDefined();
     expect(find('PodDisruptionBudget', 'hub-ingest')).toBeDefined();
+    expect(find('PodDisruptionBudget', 'hub-relay')).toBeDefined();
     expect(find('HorizontalPodAutoscaler', 'hub-api')?.spec.scaleTargetRef.name).toBe('hub-api');
     expect(find('ConfigMap', 'hub-config')).toBeDefined();
     expect(find('Secret', 'hub-secrets')).toBeDefined();
@@ -60,11 +61,18 @@ describe('deployment files', () => {
     expect([...kustomization.resources].sort()).toEqual(files.sort());
   });
 
-  it('composes Kafka (KRaft), PostgreSQL and both apps', () => {
+  it('composes Kafka (KRaft), PostgreSQL and the three apps, the relay apart from ingest', () => {
     const compose = parse(readFileSync(join(REPO_ROOT, 'deploy/docker-compose.yml'), 'utf8'), {
       merge: true,
     });
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'ingest', 'kafka', 'postgres']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'api',
+      'ingest',
+      'kafka',
+      'postgres',
+      'relay',
+    ]);
+    expect(compose.services.ingest.environment.HUB_CHANGE_RELAY).toBe('false');
     expect(compose.services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(compose.services.api.environment.KAFKA_BROKERS).toBe('kafka:9092');
   });

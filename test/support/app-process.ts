@@ -8,10 +8,14 @@ export const REPO_ROOT = resolve(__dirname, '../..');
  * generation is raised to 64 MB, since it allocates short-lived objects fast and the default
  * spent twice the time in garbage collection.
  */
-const DEPLOYED_NODE_ARGS: Record<'api' | 'ingest', string[]> = {
+const DEPLOYED_NODE_ARGS: Record<HubApp, string[]> = {
   api: [],
   ingest: ['--max-semi-space-size=64'],
+  relay: [],
 };
+
+/** The deployable processes under apps/. */
+export type HubApp = 'api' | 'ingest' | 'relay';
 
 /** A built hub app (dist/) running as its own process, with its output collected. */
 export class AppProcess {
@@ -28,11 +32,7 @@ export class AppProcess {
    * Starts `dist/apps/<app>/…/main.js` with exactly `env` (plus PATH/HOME), with the node flags
    * the app is deployed with and `nodeArgs`.
    */
-  static start(
-    app: 'api' | 'ingest',
-    env: Record<string, string>,
-    nodeArgs: string[] = [],
-  ): AppProcess {
+  static start(app: HubApp, env: Record<string, string>, nodeArgs: string[] = []): AppProcess {
     const main = resolve(REPO_ROOT, `dist/apps/${app}/apps/${app}/src/main.js`);
     return new AppProcess(
       spawn(process.execPath, [...DEPLOYED_NODE_ARGS[app], ...nodeArgs, main], {

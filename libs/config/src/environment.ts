@@ -35,6 +35,13 @@ export class Environment {
   @Max(65535)
   INGEST_HTTP_PORT = 3001;
 
+  /** Health/readiness port of the change-relay process (it has no other HTTP surface). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  RELAY_HTTP_PORT = 3002;
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -137,6 +144,8 @@ export class Environment {
   /**
    * Publish the change-event outbox to Kafka from this ingest process. Several processes may
    * have it on: a PostgreSQL advisory lock (the lease) lets exactly one publish at a time.
+   * Off where the relay runs as its own process (apps/relay), so that its work does not share
+   * the ingest's event loop.
    */
   @Transform(toBoolean)
   @IsBoolean()

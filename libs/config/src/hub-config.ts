@@ -32,6 +32,7 @@ export interface HubConfig {
   env: Environment['NODE_ENV'];
   port: number;
   ingestHttpPort: number;
+  relayHttpPort: number;
   dataDir: string;
   logLevel: Environment['LOG_LEVEL'];
   database: DatabaseConfig;
@@ -109,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     env: parsed.NODE_ENV,
     port: parsed.PORT,
     ingestHttpPort: parsed.INGEST_HTTP_PORT,
+    relayHttpPort: parsed.RELAY_HTTP_PORT,
     dataDir: parsed.HUB_DATA_DIR,
     logLevel: parsed.LOG_LEVEL,
     database: {

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import pino from 'pino';
+import { ConfigError, loadConfigOrExit, requireKafka } from '@hub/config';
+import { createKafka, ensureTopics } from '@hub/kafka';
+import { Logger } from '@hub/logging';
+import { shutdownOnSignals } from '@hub/runtime';
+import { RelayModule } from './relay.module';
+
+async function main() {
+  const config = loadConfigOrExit((c) => {
+    requireKafka(c);
+    if (!c.database.url) throw new ConfigError(['DATABASE_URL: must be set for the relay process']);
+  });
+  const log = pino({ level: config.logLevel, name: 'relay' });
+  const kafka = requireKafka(config);
+  if (kafka.topicPartitions > 0) {
+    const created = await ensureTopics(createKafka(kafka), [config.changes.topic], {
+      partitions: kafka.topicPartitions,
+      replicationFactor: kafka.topicReplication,
+    });
+    if (created.length > 0) log.info({ topics: created }, 'created missing topics');
+  }
+  const app = await NestFactory.create(RelayModule.register(config, config.database.url!), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  // app.close() stops the relay (its in-flight send finishes, the lease is released), then the
+  // probes and the database pool.
+  shutdownOnSignals(log, [{ name: 'relay', run: () => app.close() }]);
+  await app.listen(config.relayHttpPort, '0.0.0.0');
+  log.info({ topic: config.changes.topic, probes: config.relayHttpPort }, 'relay started');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'relay failed to start', err: String(error) })}\n`,
+  );
+  process.exit(1);
+});
