@@ -111,6 +111,33 @@ describe('revival of ended entities', () => {
     expect(await eventsOf(afterRevival, place)).toEqual([]);
   });
 
+  it('puts a restored record’s resident on a live person, never on one merged away meanwhile', async () => {
+    const record = resident(4, '冯志明', '50011619800808005', '鼎山街道东门路22号1栋1单元101室');
+    await push([record]);
+    const { body } = await http()
+      .get('/v1/persons')
+      .query({ idNumber: record.身份证号 })
+      .expect(200);
+    const before = body.persons[0].id as string;
+    await push([at(record, '2023-10-02 09:00:00', { 作废: '是' })]);
+    // As if a merge had taken the person's other mentions to another person meanwhile.
+    const [{ id: survivor }] = await scenario.db.query<{ id: string }[]>(
+      `INSERT INTO person (id, name, status, change_seq) VALUES (gen_random_uuid(), '冯志明', 'normal', 1) RETURNING id`,
+    );
+    await scenario.db.query(`UPDATE person SET merged_into = $2 WHERE id = $1`, [before, survivor]);
+    const { next } = await readChangeFeed(api, '0');
+
+    await push([at(record, '2023-10-03 09:00:00')]);
+    const [{ entity_id: now }] = await scenario.db.query<{ entity_id: string }[]>(
+      `SELECT entity_id FROM mention WHERE source_record_id = $1 AND pointer = '' AND active`,
+      [record.记录编号],
+    );
+    expect(now).not.toBe(before);
+    expect(await eventsOf(next, before)).toEqual([]);
+    const { body: after } = await http().get(`/v1/persons/${now}`).expect(200);
+    expect(after).toMatchObject({ name: '冯志明', idNumber: record.身份证号, mergedInto: null });
+  });
+
   it('revives a flat that a concurrent record names while the last record naming it is cancelled', async () => {
     const flat = '鼎山街道东门路21号2栋1单元202室';
     const leaving = resident(2, '吴国强', '50011619720303003', flat);

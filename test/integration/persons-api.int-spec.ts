@@ -399,6 +399,21 @@ describe('persons API', () => {
       expect(new Set(people)).toEqual(new Set(['lives_at', 'registered_at']));
       await http().get('/v1/places').query({ address: '东门路12号' }).expect(400);
     });
+
+    it('takes the name from the next source when the registration is withdrawn', async () => {
+      const { next } = await readChangeFeed(api, '0');
+      await push('assistance', [
+        { ...socialOrg, version: 2, updatedAt: '2023-10-01T10:00:00+08:00', operation: 'delete' },
+      ]);
+      const { body } = await http().get('/v1/organizations').query({ uscc: orgCode }).expect(200);
+      expect(body.organizations[0].name).toBe('邻里互助中心');
+      const updated = (await readChangeFeed(api, next)).events.filter(
+        (e) => e.type === 'cn.gov.hub.organization.updated',
+      );
+      expect(updated.map((e) => (e.data as { changed: object }).changed)).toEqual([
+        { name: { before: '江津区东门社区邻里互助服务中心', after: '邻里互助中心' } },
+      ]);
+    });
   });
 
   it('sends relation.added and relation.ended events as a resident moves and the record is cancelled', async () => {

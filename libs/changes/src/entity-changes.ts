@@ -78,9 +78,10 @@ export async function upsertEntitiesWithEvents(
     `jsonb_build_object(${names.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
   const ended = ENDED_STATUSES[type];
   const kind = ended
-    ? `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived'
+    ? `CASE WHEN b.id IS NULL THEN 'created'
             WHEN c.attrs->>'status' = ANY($${names.length + 2}::text[])
              AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($${names.length + 2}::text[])) THEN 'ended'
+            WHEN b.ended THEN 'revived'
             ELSE 'updated' END`
     : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
   const division = names.includes('division_code') ? `c.attrs->>'divisionCode'` : 'NULL';

@@ -89,14 +89,23 @@ export class PersonResolver {
   ) {}
 
   /**
-   * Serializes resolution of the same blocks and ID numbers across processes. Take it before
-   * writing any of the mentions concerned: every write of a mention then happens under the lock
-   * of its block, so two batches cannot wait on each other's rows.
+   * Serializes resolution of the same blocks, ID numbers and persons across processes. Take it
+   * before writing any of the mentions concerned: every write of a mention then happens under
+   * the lock of its block, so two batches cannot wait on each other's rows. The persons are those
+   * the batch's stored mentions are on: two batches that change mentions of one person in
+   * different blocks (one cancels a record, the other restores another) must not decide that
+   * person's end or golden values each without the other.
    */
-  async lock(manager: EntityManager, blocks: string[], idNumbers: string[]): Promise<void> {
+  async lock(
+    manager: EntityManager,
+    blocks: string[],
+    idNumbers: string[],
+    personIds: string[] = [],
+  ): Promise<void> {
     const keys = [
       ...blocks.map((b) => `person-block\u001f${b}`),
       ...idNumbers.map((i) => `person-id\u001f${i}`),
+      ...personIds.map((p) => `person\u001f${p}`),
     ];
     if (keys.length === 0) return;
     await manager.query(
@@ -431,9 +440,11 @@ export class PersonResolver {
   }
 
   /**
-   * The entity of each cluster: an ID cluster keeps the person that already has that ID; any
-   * other cluster keeps the entity most of its members are on (unless another cluster or another
-   * ID holds it), so re-resolving an unchanged block moves nothing; else a new person.
+   * The entity of each cluster: an ID cluster keeps the person that already has that ID (one
+   * that has not ended, if there is one); any other cluster keeps the entity most of its members
+   * are on (unless another cluster or another ID holds it, or it was merged into another: a
+   * restored record's mention may still be on such a tombstone), so re-resolving an unchanged
+   * block moves nothing; else a new person.
    */
   private async chooseEntities(
     manager: EntityManager,
@@ -444,14 +455,21 @@ export class PersonResolver {
     for (const [key, c] of clusters) members.set(c, [...(members.get(c) ?? []), key]);
     const idNumbers = [...members.keys()].filter((c) => c.startsWith('id:')).map((c) => c.slice(3));
     const entityIds = [...new Set([...current.values()].map((m) => m.entity_id))];
-    const persons: { id: string; id_number: string | null }[] = await manager.query(
-      `SELECT id, id_number FROM person
-        WHERE merged_into IS NULL AND (id = ANY($1::uuid[]) OR id_number = ANY($2::text[]))`,
-      [entityIds, idNumbers],
-    );
+    const rows: { id: string; id_number: string | null; merged: boolean; ended: boolean }[] =
+      await manager.query(
+        `SELECT id, id_number, merged_into IS NOT NULL AS merged, ended_at IS NOT NULL AS ended
+           FROM person
+          WHERE id = ANY($1::uuid[]) OR (id_number = ANY($2::text[]) AND merged_into IS NULL)`,
+        [entityIds, idNumbers],
+      );
+    const tombstones = new Set(rows.filter((p) => p.merged).map((p) => p.id));
+    const persons = rows.filter((p) => !p.merged);
     const idNumberOf = new Map(persons.map((p) => [p.id, p.id_number]));
     const personWithId = new Map<string, string>();
-    for (const p of [...persons].sort((a, b) => (a.id < b.id ? -1 : 1)))
+    const liveFirst = [...persons].sort(
+      (a, b) => Number(a.ended) - Number(b.ended) || (a.id < b.id ? -1 : 1),
+    );
+    for (const p of liveFirst)
       if (p.id_number && !personWithId.has(p.id_number)) personWithId.set(p.id_number, p.id);
 
     const entityOf = new Map<string, string>();
@@ -469,7 +487,7 @@ export class PersonResolver {
         for (const key of members.get(c)!) {
           const e = current.get(key)!.entity_id;
           const holder = idNumberOf.get(e);
-          if (claimed.has(e) || (holder && holder !== idNumber)) continue;
+          if (claimed.has(e) || tombstones.has(e) || (holder && holder !== idNumber)) continue;
           votes.set(e, (votes.get(e) ?? 0) + 1);
         }
         chosen = [...votes].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0];

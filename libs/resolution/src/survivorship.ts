@@ -101,7 +101,8 @@ function valueOf(features: PersonFeatures, attribute: GoldenAttribute): string |
 /**
  * The value that survives among candidates from several sources: from the feed ranked first in
  * `order` (a feed not listed ranks last), the newest observation among equals, and the longer
- * value at the same rank and time (a full birth date beats a partial one). Nulls never win.
+ * value at the same rank and time (a full birth date beats a partial one), then the first in
+ * code-point order, so that the order of the candidates never matters. Nulls never win.
  */
 function survivor(
   candidates: readonly { feed: string; observedAt: string; value: string | null }[],
@@ -120,7 +121,9 @@ function survivor(
       (rank(c.feed) === rank(best.feed) && c.observedAt > best.observedAt) ||
       (rank(c.feed) === rank(best.feed) &&
         c.observedAt === best.observedAt &&
-        c.value.length > best.value.length)
+        (c.value.length > best.value.length ||
+          // whatever order the candidates come in
+          (c.value.length === best.value.length && c.value < best.value)))
     )
       best = { ...c, value: c.value };
   }

@@ -161,6 +161,7 @@ export class IngestStore {
       entityIds,
       keyed,
       resolution,
+      withdrawn.filter((w) => w.type === 'organization').map((w) => w.id),
     );
     if (relationChanges.length > 0) {
       await lockChangeLog(manager);
@@ -240,7 +241,8 @@ export class IngestStore {
 
   /**
    * An `ended` event for each entity of withdrawn mentions that no active mention names any
-   * more, except seeded division places (the division catalog owns them). Checked under the
+   * more, except seeded division places (the division catalog owns them) and entities that had
+   * ended already (a restored record that names another place leaves its old, ended one). Checked under the
    * change-log lock, so every transaction that committed before is seen; one that names the
    * entity and commits after this check (it was written concurrently) takes the lock after this
    * transaction's commit, and its upsert sees the entity ended and revives it.
@@ -255,7 +257,11 @@ export class IngestStore {
          FROM unnest($1::text[], $2::uuid[], $3::text[]) k(type, id, reason)
         WHERE NOT EXISTS (SELECT FROM mention m
                            WHERE m.entity_type = k.type AND m.entity_id = k.id AND m.active)
-          AND NOT EXISTS (SELECT FROM place p WHERE k.type = 'place' AND p.id = k.id AND p.code IS NOT NULL)
+          AND NOT EXISTS (SELECT FROM place x WHERE k.type = 'place' AND x.id = k.id
+                                                   AND (x.code IS NOT NULL OR x.ended_at IS NOT NULL))
+          AND NOT EXISTS (SELECT FROM organization x WHERE k.type = 'organization' AND x.id = k.id AND x.ended_at IS NOT NULL)
+          AND NOT EXISTS (SELECT FROM event x WHERE k.type = 'event' AND x.id = k.id AND x.ended_at IS NOT NULL)
+          AND NOT EXISTS (SELECT FROM object x WHERE k.type = 'object' AND x.id = k.id AND x.ended_at IS NOT NULL)
         ORDER BY k.id, k.reason`,
       [withdrawn.map((e) => e.type), withdrawn.map((e) => e.id), withdrawn.map((e) => e.reason)],
     );
@@ -403,8 +409,8 @@ export class IngestStore {
   /**
    * The active person mentions the batch's records had before, those that are inactive (their
    * record was cancelled and may now be restored), and the resolution locks on every block and ID
-   * number concerned (those of the active ones and of `features`), before any of those mentions
-   * is written.
+   * number concerned (those of the active ones and of `features`) and on the persons of the
+   * stored ones, before any of those mentions is written.
    */
   private async preparePersonMentions(
     manager: EntityManager,
@@ -467,7 +473,12 @@ export class IngestStore {
     );
     for (const block of familyBlocks) blocks.add(block);
     clock?.lap('records');
-    await this.persons.lock(manager, [...blocks], [...idNumbers]);
+    await this.persons.lock(
+      manager,
+      [...blocks],
+      [...idNumbers, ...before.flatMap((b) => (b.id_key ? [b.id_key] : []))],
+      before.map((b) => b.entity_id),
+    );
     clock?.lap('person_lock_wait');
     return { features, previous, dormant, familyBlocks };
   }
@@ -561,8 +572,9 @@ export class IngestStore {
 
   /**
    * The golden columns of the mentioned entities (later versions in the batch win; organizations
-   * by survivorship over all their mentions; persons from their resolution), with a change event
-   * for each entity created or changed. Last in the transaction: see lockChangeLog.
+   * by survivorship over all their mentions, also those that lost a mention in this batch;
+   * persons from their resolution), with a change event for each entity created or changed.
+   * Last in the transaction: see lockChangeLog.
    */
   private async upsertMentionedEntities(
     manager: EntityManager,
@@ -570,6 +582,7 @@ export class IngestStore {
     entityIds: Map<string, string>,
     keyed: Map<string, KeyedPlacement>,
     persons: PersonResolution,
+    leftOrganizations: string[],
   ) {
     const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
     for (const record of records)
@@ -587,15 +600,21 @@ export class IngestStore {
           columns: before ? { ...before, ...withoutNulls(own) } : own,
         });
       }
-    if (entities.size > 0) await lockChangeLog(manager);
+    const organizations = [
+      ...new Set([
+        ...[...entities].filter(([, e]) => e.type === 'organization').map(([id]) => id),
+        ...leftOrganizations,
+      ]),
+    ];
+    if (entities.size > 0 || organizations.length > 0) await lockChangeLog(manager);
     // Under the lock: every transaction that committed a mention of them before is seen.
-    const organizations = [...entities].filter(([, e]) => e.type === 'organization');
-    const survivors = await organizationGoldenColumns(
-      manager,
-      organizations.map(([id]) => id),
-      this.rules,
-    );
-    for (const [id, e] of organizations) e.columns = survivors.get(id) ?? e.columns;
+    const survivors = await organizationGoldenColumns(manager, organizations, this.rules);
+    // One that lost its last mention keeps its values (it ends: endOrphanedEntities).
+    for (const [id, columns] of survivors)
+      entities.set(id, {
+        type: 'organization',
+        columns: { ...entities.get(id)?.columns, ...columns },
+      });
     for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
       if (rows.length > 0)

@@ -8,7 +8,9 @@ import { goldenColumns } from './golden-columns';
  * The golden columns of these organizations from every active mention of each (the values of
  * its record's current version), by the survivorship rules: civil affairs, the grid worker and
  * others each write an organization's name their own way, and the golden name must not follow
- * whichever record came last. Read after the batch's versions and mentions are written.
+ * whichever record came last. Read after the batch's versions and mentions are written; the
+ * probes are LATERAL … LIMIT 1 (see ingest-store.ts). Each organization costs a read of all its
+ * mentions' facts, which is little for the organizations the feeds name (a few records each).
  */
 export async function organizationGoldenColumns(
   manager: EntityManager,
@@ -25,8 +27,9 @@ export async function organizationGoldenColumns(
          FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) e
         CROSS JOIN LATERAL (SELECT * FROM mention m
                              WHERE m.entity_type = 'organization' AND m.entity_id = e.id AND m.active OFFSET 0) m
-         JOIN feed_record_head h ON h.feed = m.feed AND h.source_record_id = m.source_record_id
-         JOIN source_record s ON s.id = h.current_id`,
+        CROSS JOIN LATERAL (SELECT current_id FROM feed_record_head h
+                             WHERE h.feed = m.feed AND h.source_record_id = m.source_record_id LIMIT 1) h
+        CROSS JOIN LATERAL (SELECT observed_at, facts FROM source_record s WHERE s.id = h.current_id LIMIT 1) s`,
       [ids],
     );
   const inputs = new Map<string, Parameters<typeof goldenOrganization>[0][number][]>();

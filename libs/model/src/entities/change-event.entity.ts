@@ -2,7 +2,7 @@ import { Column, Entity, Generated, PrimaryGeneratedColumn } from 'typeorm';
 import type { EntityType } from '../entity-type';
 
 /** What happened to an entity. */
-export type ChangeKind = 'created' | 'updated' | 'ended' | 'merged' | 'split';
+export type ChangeKind = 'created' | 'updated' | 'revived' | 'ended' | 'merged' | 'split';
 
 /**
  * The outbox: one row per change of the unified model, written in the transaction that makes
