@@ -410,8 +410,13 @@ describe('persons API', () => {
       const updated = (await readChangeFeed(api, next)).events.filter(
         (e) => e.type === 'cn.gov.hub.organization.updated',
       );
+      // What only the registration stated goes with it.
       expect(updated.map((e) => (e.data as { changed: object }).changed)).toEqual([
-        { name: { before: '江津区东门社区邻里互助服务中心', after: '邻里互助中心' } },
+        {
+          name: { before: '江津区东门社区邻里互助服务中心', after: '邻里互助中心' },
+          orgType: { before: '社会服务机构', after: null },
+          divisionCode: { before: '500116005', after: null },
+        },
       ]);
     });
   });

@@ -22,10 +22,11 @@ export const ENTITY_COLUMNS: Record<EntityType, Record<string, string>> = {
 };
 
 /**
- * Entity types whose several mentions each say part of the entity (an operator named by its
- * code alone, then by its full record): a null from one mention keeps the value another gave.
+ * Entity types whose several mentions each say part of the entity: a null from one mention keeps
+ * the value another gave. (Organizations are not: the ingest computes their columns from all
+ * their active mentions, so a null there means no source states the value any more.)
  */
-const KEEPS_KNOWN_VALUES: ReadonlySet<EntityType> = new Set(['organization', 'place']);
+const KEEPS_KNOWN_VALUES: ReadonlySet<EntityType> = new Set(['place']);
 
 /** A status that ends the entity's life in the model: its change is an `ended` event. */
 const ENDED_STATUSES: Partial<Record<EntityType, string[]>> = {

@@ -29,6 +29,9 @@ export const POSTGRES_WRITE_HEAVY_SETTINGS: Record<string, string> = {
   checkpoint_completion_target: '0.9',
   wal_compression: 'on',
   wal_buffers: '64MB',
+  // Resolution takes an advisory lock per block, ID number and person a batch touches: thousands
+  // per transaction, more than the default lock table (64 per connection) is sized for.
+  max_locks_per_transaction: '512',
 };
 
 /**

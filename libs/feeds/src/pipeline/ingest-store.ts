@@ -442,7 +442,7 @@ export class IngestStore {
                                      AND m.entity_type = 'person' OFFSET 0) m`,
             [records.map((r) => r.feed), records.map((r) => r.sourceRecordId)],
           );
-    const keyOf = (b: (typeof before)[number]) =>
+    const keyOf = (b: { feed: string; source_record_id: string; pointer: string }) =>
       mentionKeyOf(b.feed, b.source_record_id, b.pointer);
     const previous = new Map(before.filter((b) => b.active).map((b) => [keyOf(b), b]));
     const dormant = new Set(before.filter((b) => !b.active).map(keyOf));
@@ -480,7 +480,21 @@ export class IngestStore {
       before.map((b) => b.entity_id),
     );
     clock?.lap('person_lock_wait');
-    return { features, previous, dormant, familyBlocks };
+    // The person of each stored mention as of now: the transaction that held one of the blocks
+    // may have moved it to another person while this one waited.
+    const personOf = new Map<string, string>();
+    if (before.length > 0) {
+      const now: { feed: string; source_record_id: string; pointer: string; entity_id: string }[] =
+        await manager.query(
+          `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id
+             FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+            CROSS JOIN LATERAL (SELECT feed, source_record_id, pointer, entity_id FROM mention m
+                                 WHERE m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer LIMIT 1) m`,
+          keyColumns(before.map(keyOf)),
+        );
+      for (const n of now) personOf.set(keyOf(n), n.entity_id);
+    }
+    return { features, previous, dormant, personOf, familyBlocks };
   }
 
   /**
@@ -499,7 +513,7 @@ export class IngestStore {
       const old = people.previous.get(key);
       touched.push({
         key,
-        entityId: entityIds.get(key)!,
+        entityId: people.personOf.get(key) ?? entityIds.get(key)!,
         oldBlocks: old ? blocksOf(old) : [],
         newBlocks: blocksOfFeatures(current.features),
         deactivated: false,
@@ -510,7 +524,7 @@ export class IngestStore {
     for (const [key, old] of gone)
       touched.push({
         key,
-        entityId: old.entity_id,
+        entityId: people.personOf.get(key) ?? old.entity_id,
         oldBlocks: blocksOf(old),
         newBlocks: [],
         deactivated: true,

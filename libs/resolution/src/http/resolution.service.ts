@@ -151,8 +151,14 @@ export class ResolutionService {
       );
     const blocksOf = (r: { block: string | null; anchorBlock: string | null }) =>
       [r.block, r.anchorBlock].filter((b) => b !== null);
-    const blocks = [...new Set((await read()).flatMap(blocksOf))];
-    await this.resolver.lock(manager, blocks, []);
+    const first = await read();
+    const blocks = [...new Set(first.flatMap(blocksOf))];
+    await this.resolver.lock(
+      manager,
+      blocks,
+      [],
+      first.map((r) => r.entityId),
+    );
     const touched = (await read()).map((r) => ({
       key: keyOf(r),
       entityId: r.entityId,
