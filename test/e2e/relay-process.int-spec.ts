@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer } from 'kafkajs';
 import { CHANGE_LOG_LOCK } from '@hub/changes';
-import { requireKafka } from '@hub/config';
-import { FeedCatalog } from '@hub/feeds';
-import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
-import { ingestTopics } from '../../apps/ingest/src/ingest-app';
+import { PRODUCER_CONFIG } from '@hub/kafka';
 import { AppProcess } from '../support/app-process';
 import { feedExamples } from '../support/feed-examples';
 import { freePort } from '../support/free-port';
+import { hubTopics, subscribeToChanges } from '../support/hub-topics';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
@@ -28,22 +25,12 @@ describe('the built relay process', () => {
   it('publishes what an ingest without relay wrote, answers its probes, and stops on SIGTERM', async () => {
     const scenario = await scenarioDatabase();
     cleanups.push(scenario.drop);
-    const kafka = createKafka(requireKafka(config));
-    await ensureTopics(
-      kafka,
-      [...ingestTopics(FeedCatalog.forConfig(config)), config.changes.topic],
-      { partitions: 2, replicationFactor: 1 },
-    );
+    const kafka = await hubTopics(config, 2);
     const received = new Set<string>();
-    const subscriber: Consumer = kafka.consumer({ groupId: `sub-${randomUUID()}` });
+    const subscriber = await subscribeToChanges(kafka, config, (message) =>
+      received.add((JSON.parse(message.value!.toString()) as { id: string }).id),
+    );
     cleanups.push(() => subscriber.disconnect());
-    await subscriber.connect();
-    await subscriber.subscribe({ topic: config.changes.topic, fromBeginning: true });
-    await subscriber.run({
-      eachMessage: async ({ message }) => {
-        received.add((JSON.parse(message.value!.toString()) as { id: string }).id);
-      },
-    });
     const env = {
       DATABASE_URL: scenario.url,
       KAFKA_BROKERS: config.kafka!.brokers.join(','),

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer } from 'kafkajs';
 import { CloudEvent } from 'cloudevents';
 import { SchemaRegistry } from '@hub/contracts';
-import { requireKafka } from '@hub/config';
 import type { ChangeCloudEvent } from '@hub/changes';
-import { FeedCatalog } from '@hub/feeds';
-import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
+import { PRODUCER_CONFIG } from '@hub/kafka';
 import { createApiApp } from '../../apps/api/src/api-app';
-import { ingestTopics } from '../../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../generators/mixed-stream';
 import { AppProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
+import { hubTopics, subscribeToChanges } from '../support/hub-topics';
 import { scenarioDatabase } from '../support/scenario-database';
 import { readChangeFeed } from '../support/http-client';
 import { testConfig } from '../support/test-config';
@@ -37,12 +34,7 @@ describe('change events on Kafka', () => {
   it('publishes the whole outbox once more at most, across a relay crash and a second process', async () => {
     const scenario = await scenarioDatabase();
     cleanups.push(scenario.drop);
-    const kafka = createKafka(requireKafka(config));
-    await ensureTopics(
-      kafka,
-      [...ingestTopics(FeedCatalog.forConfig(config)), config.changes.topic],
-      { partitions: 3, replicationFactor: 1 },
-    );
+    const kafka = await hubTopics(config, 3);
     const producer = kafka.producer(PRODUCER_CONFIG);
     await producer.connect();
     for (let i = 0; i < stream.messages.length; i += 500)
@@ -55,19 +47,14 @@ describe('change events on Kafka', () => {
     await producer.disconnect();
 
     const received: { key: string; event: ChangeCloudEvent; contentType: string }[] = [];
-    const subscriber: Consumer = kafka.consumer({ groupId: `sub-${randomUUID()}` });
+    const subscriber = await subscribeToChanges(kafka, config, (message) =>
+      received.push({
+        key: message.key!.toString(),
+        event: JSON.parse(message.value!.toString()) as ChangeCloudEvent,
+        contentType: message.headers?.['content-type']?.toString() ?? '',
+      }),
+    );
     cleanups.push(() => subscriber.disconnect());
-    await subscriber.connect();
-    await subscriber.subscribe({ topic: config.changes.topic, fromBeginning: true });
-    await subscriber.run({
-      eachMessage: async ({ message }) => {
-        received.push({
-          key: message.key!.toString(),
-          event: JSON.parse(message.value!.toString()) as ChangeCloudEvent,
-          contentType: message.headers?.['content-type']?.toString() ?? '',
-        });
-      },
-    });
 
     const env = {
       DATABASE_URL: scenario.url,
