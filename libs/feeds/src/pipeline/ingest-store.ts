@@ -242,10 +242,10 @@ export class IngestStore {
   /**
    * An `ended` event for each entity of withdrawn mentions that no active mention names any
    * more, except seeded division places (the division catalog owns them) and entities that had
-   * ended already (a restored record that names another place leaves its old, ended one). Checked under the
-   * change-log lock, so every transaction that committed before is seen; one that names the
-   * entity and commits after this check (it was written concurrently) takes the lock after this
-   * transaction's commit, and its upsert sees the entity ended and revives it.
+   * ended already (a restored record that names another place leaves its old, ended one).
+   * Checked under the change-log lock, so every transaction that committed before is seen; one
+   * that names the entity and commits after this check (it was written concurrently) takes the
+   * lock after this transaction's commit, and its upsert sees the entity ended and revives it.
    */
   private async endOrphanedEntities(
     manager: EntityManager,
@@ -257,11 +257,11 @@ export class IngestStore {
          FROM unnest($1::text[], $2::uuid[], $3::text[]) k(type, id, reason)
         WHERE NOT EXISTS (SELECT FROM mention m
                            WHERE m.entity_type = k.type AND m.entity_id = k.id AND m.active)
-          AND NOT EXISTS (SELECT FROM place x WHERE k.type = 'place' AND x.id = k.id
-                                                   AND (x.code IS NOT NULL OR x.ended_at IS NOT NULL))
-          AND NOT EXISTS (SELECT FROM organization x WHERE k.type = 'organization' AND x.id = k.id AND x.ended_at IS NOT NULL)
-          AND NOT EXISTS (SELECT FROM event x WHERE k.type = 'event' AND x.id = k.id AND x.ended_at IS NOT NULL)
-          AND NOT EXISTS (SELECT FROM object x WHERE k.type = 'object' AND x.id = k.id AND x.ended_at IS NOT NULL)
+          ${WITHDRAWABLE_TYPES.map(
+            (type) =>
+              `AND NOT EXISTS (SELECT FROM ${type} x WHERE k.type = '${type}' AND x.id = k.id
+                                 AND (x.ended_at IS NOT NULL${type === 'place' ? ' OR x.code IS NOT NULL' : ''}))`,
+          ).join('\n')}
         ORDER BY k.id, k.reason`,
       [withdrawn.map((e) => e.type), withdrawn.map((e) => e.id), withdrawn.map((e) => e.reason)],
     );
@@ -624,11 +624,7 @@ export class IngestStore {
     // Under the lock: every transaction that committed a mention of them before is seen.
     const survivors = await organizationGoldenColumns(manager, organizations, this.rules);
     // One that lost its last mention keeps its values (it ends: endOrphanedEntities).
-    for (const [id, columns] of survivors)
-      entities.set(id, {
-        type: 'organization',
-        columns: { ...entities.get(id)?.columns, ...columns },
-      });
+    for (const [id, columns] of survivors) entities.set(id, { type: 'organization', columns });
     for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
       if (rows.length > 0)
@@ -794,6 +790,9 @@ export class IngestStore {
     );
   }
 }
+
+/** Entity types whose mentions a record's new version can withdraw (persons: resolution). */
+const WITHDRAWABLE_TYPES = ['place', 'organization', 'event', 'object'] as const;
 
 /** A person mention of the batch: its match features and when its record observed it. */
 interface PersonMention {
