@@ -50,6 +50,18 @@ export class IngestMetrics {
     registers: [this.registry],
   });
 
+  private readonly retries = new Counter({
+    name: 'hub_batch_retries_total',
+    help: 'Batch transactions run again after PostgreSQL aborted them (deadlock, serialization), by SQLSTATE',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+
+  retried(error: Error): void {
+    const code = (error as { driverError?: { code?: string } }).driverError?.code ?? 'unknown';
+    this.retries.inc({ code });
+  }
+
   /** A clock whose laps go to phaseSeconds. */
   phaseClock(): PhaseClock {
     return new PhaseClock((phase, seconds) => this.phaseSeconds.observe({ phase }, seconds));

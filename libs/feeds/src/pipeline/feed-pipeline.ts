@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { retriedTransaction } from '@hub/persistence';
 import type { DivisionIndex } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { FeedCatalog } from '../feed-catalog';
@@ -132,15 +133,19 @@ export class FeedPipeline {
     rejects: RejectedRecord[],
     clock: PhaseClock,
   ) {
-    const outcomes = await this.dataSource.transaction(async (manager) => {
-      await this.store.lockRecords(manager, prepared);
-      const { heads, knownVersions } = await this.store.loadState(manager, prepared);
-      const plan = decideOutcomes(prepared, heads, knownVersions);
-      await this.store.apply(manager, plan, clock);
-      await this.store.insertRejects(manager, rejects);
-      clock.endOfTransactionBody();
-      return plan.outcomes;
-    });
+    const outcomes = await retriedTransaction(
+      this.dataSource,
+      async (manager) => {
+        await this.store.lockRecords(manager, prepared);
+        const { heads, knownVersions } = await this.store.loadState(manager, prepared);
+        const plan = decideOutcomes(prepared, heads, knownVersions);
+        await this.store.apply(manager, plan, clock);
+        await this.store.insertRejects(manager, rejects);
+        clock.endOfTransactionBody();
+        return plan.outcomes;
+      },
+      { onRetry: (error) => this.metrics.retried(error) },
+    );
     clock.lap('commit');
     return outcomes;
   }

@@ -484,14 +484,20 @@ export class IngestStore {
     // may have moved it to another person while this one waited.
     const personOf = new Map<string, string>();
     if (before.length > 0) {
-      const now: { feed: string; source_record_id: string; pointer: string; entity_id: string }[] =
-        await manager.query(
-          `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id
-             FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
-            CROSS JOIN LATERAL (SELECT feed, source_record_id, pointer, entity_id FROM mention m
-                                 WHERE m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer LIMIT 1) m`,
-          keyColumns(before.map(keyOf)),
-        );
+      const now = await this.persons.lockMovedPersons(
+        manager,
+        before.map((b) => b.entity_id),
+        () =>
+          manager.query<
+            { feed: string; source_record_id: string; pointer: string; entity_id: string }[]
+          >(
+            `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id
+               FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+              CROSS JOIN LATERAL (SELECT feed, source_record_id, pointer, entity_id FROM mention m
+                                   WHERE m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer LIMIT 1) m`,
+            keyColumns(before.map(keyOf)),
+          ),
+      );
       for (const n of now) personOf.set(keyOf(n), n.entity_id);
     }
     return { features, previous, dormant, personOf, familyBlocks };

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { retriedTransaction } from '@hub/persistence';
 import { mentionKeyOf, PersonResolver } from '../person-resolver';
 
 export interface MentionRef {
@@ -34,7 +35,7 @@ export class ResolutionService {
   ) {}
 
   decide(taskId: string, verdict: 'same' | 'different', personId?: string) {
-    return this.db.transaction(async (manager) => {
+    return retriedTransaction(this.db, async (manager) => {
       const [task] = await manager.query<
         (MentionRef & { status: string; candidates: ReviewCandidateRow[] })[]
       >(
@@ -69,7 +70,7 @@ export class ResolutionService {
   }
 
   split(personId: string, split: MentionRef[]) {
-    return this.db.transaction(async (manager) => {
+    return retriedTransaction(this.db, async (manager) => {
       const current = await manager.query<(MentionRef & { idKey: string | null })[]>(
         `SELECT feed, source_record_id AS "sourceRecordId", pointer, id_key AS "idKey"
            FROM mention WHERE entity_type = 'person' AND entity_id = $1 AND active`,
@@ -137,9 +138,9 @@ export class ResolutionService {
   private async reresolve(manager: EntityManager, mentions: MentionRef[]) {
     const read = () =>
       manager.query<
-        (MentionRef & { entityId: string; block: string | null; anchorBlock: string | null })[]
+        (MentionRef & { entity_id: string; block: string | null; anchorBlock: string | null })[]
       >(
-        `SELECT m.feed, m.source_record_id AS "sourceRecordId", m.pointer, m.entity_id AS "entityId", m.block,
+        `SELECT m.feed, m.source_record_id AS "sourceRecordId", m.pointer, m.entity_id, m.block,
                 m.anchor_block AS "anchorBlock"
            FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
            JOIN mention m ON m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer`,
@@ -153,15 +154,12 @@ export class ResolutionService {
       [r.block, r.anchorBlock].filter((b) => b !== null);
     const first = await read();
     const blocks = [...new Set(first.flatMap(blocksOf))];
-    await this.resolver.lock(
-      manager,
-      blocks,
-      [],
-      first.map((r) => r.entityId),
-    );
-    const touched = (await read()).map((r) => ({
+    const persons = first.map((r) => r.entity_id);
+    await this.resolver.lock(manager, blocks, [], persons);
+    const now = await this.resolver.lockMovedPersons(manager, persons, read);
+    const touched = now.map((r) => ({
       key: keyOf(r),
-      entityId: r.entityId,
+      entityId: r.entity_id,
       oldBlocks: blocksOf(r),
       newBlocks: blocksOf(r),
       deactivated: false,

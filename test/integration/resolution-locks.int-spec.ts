@@ -1,0 +1,164 @@
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import request from 'supertest';
+import { idCheckCharacter } from '@hub/normalize';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { scenarioDatabase } from '../support/scenario-database';
+import { testConfig } from '../support/test-config';
+import { waitFor } from '../support/wait-for';
+
+const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
+
+/** The advisory lock keys PersonResolver.lock takes (hashed with hashtextextended). */
+const blockLock = (block: string) => `person-block\u001f${block}`;
+const personLock = (id: string) => `person\u001f${id}`;
+
+/**
+ * A batch waits for the resolution locks of its residents while another transaction moves one
+ * of their mentions to another person. The batch then also locks that person, and when that
+ * closes a lock cycle, PostgreSQL aborts the batch's transaction and the batch runs again.
+ */
+describe('resolution locks on persons that mentions moved to', () => {
+  let api: INestApplication;
+  let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
+  const clients: Client[] = [];
+  const http = () => request(api.getHttpServer());
+
+  /** A grid resident record; `n` makes record and person their own. */
+  const resident = (n: number, name: string, idFirst17: string, time: string) => ({
+    记录编号: `WG-500116005002-03-20231101-000${n}`,
+    记录类型: '实有人口',
+    网格编码: '500116005002-03',
+    采集时间: time,
+    采集人: '张伟',
+    姓名: name,
+    身份证号: withCheck(idFirst17),
+    手机号: `1390000200${n}`,
+    居住地址: `鼎山街道东门路3${n}号1栋1单元101室`,
+    人员类别: '',
+    与户主关系: '户主',
+    户主姓名: name,
+  });
+
+  /** A connection in an open transaction holding these advisory locks. */
+  const holding = async (...keys: string[]) => {
+    const client = new Client({ connectionString: scenario.url });
+    await client.connect();
+    clients.push(client);
+    await client.query('BEGIN');
+    for (const key of keys)
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    return client;
+  };
+  /** How many sessions wait for this advisory lock key. */
+  const waitersOn = async (key: string) => {
+    const [{ n }] = await scenario.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND objsubid = 1 AND NOT granted
+          AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [key],
+    );
+    return n;
+  };
+  const waitForWaiter = (key: string, what: string) =>
+    waitFor(async () => ((await waitersOn(key)) > 0 ? true : undefined), {
+      what,
+      timeoutMs: 15_000,
+    });
+
+  /**
+   * Stores the resident, then holds the lock of their mention's block in a transaction that
+   * moves the mention to a new person Q, as a concurrent resolution would, and pushes a new
+   * version of the record, which waits for that block. Returns what the cases need.
+   */
+  const moveWhileWaiting = async (n: number, name: string, idFirst17: string) => {
+    const record = resident(n, name, idFirst17, '2023-11-01 09:00:00');
+    await http().post('/v1/feeds/grid/records').send([record]).expect(200);
+    const [mention] = await scenario.db.query<{ entity_id: string; block: string }[]>(
+      `SELECT entity_id, block FROM mention WHERE source_record_id = $1 AND entity_type = 'person'`,
+      [record.记录编号],
+    );
+    const [{ id: q }] = await scenario.db.query<{ id: string }[]>(
+      `INSERT INTO person (id, name, status, change_seq) VALUES (gen_random_uuid(), $1, 'normal', 1) RETURNING id`,
+      [name],
+    );
+    const mover = await holding(blockLock(mention.block));
+    await mover.query(
+      `UPDATE mention SET entity_id = $2 WHERE source_record_id = $1 AND entity_type = 'person'`,
+      [record.记录编号, q],
+    );
+    const push = http()
+      .post('/v1/feeds/grid/records')
+      .send([{ ...record, 采集时间: '2023-11-02 09:00:00', 人员类别: '独居老人' }])
+      .then((r) => r);
+    await waitForWaiter(blockLock(mention.block), 'the new version at the block lock');
+    return { record, p: mention.entity_id, q, block: mention.block, mover, push };
+  };
+
+  beforeAll(async () => {
+    scenario = await scenarioDatabase();
+    api = await createApiApp(testConfig(), scenario.url);
+    await api.init();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.end().catch(() => undefined);
+    await api?.close();
+    await scenario?.drop();
+  });
+
+  it('locks the person a mention was moved to while the batch waited', async () => {
+    const { q, mover, push } = await moveWhileWaiting(1, '何建平', '50011619660606006');
+    const qHolder = await holding(personLock(q));
+    await mover.query('COMMIT');
+
+    // The batch now holds the block, finds the mention on Q and waits for Q's lock.
+    await waitForWaiter(personLock(q), 'the new version at the lock of the person moved to');
+    await qHolder.query('COMMIT');
+    const response = await push;
+    expect(response.status).toBe(200);
+    expect(response.body.results[0]).toMatchObject({ outcome: 'accepted' });
+  });
+
+  it('runs a batch again when its second lock statement closes a deadlock', async () => {
+    const { p, q, block, mover, push } = await moveWhileWaiting(2, '孔德明', '50011619670707007');
+    const qHolder = await holding(personLock(q));
+    await mover.query('COMMIT');
+    await waitForWaiter(personLock(q), 'the new version at the lock of the person moved to');
+
+    // Q's holder now wants the block the batch holds: a cycle. PostgreSQL aborts the batch's
+    // transaction (it waited first, so its deadlock check runs first), which frees the block.
+    // The pause keeps the two checks (deadlock_timeout after each wait began) well apart.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await qHolder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      blockLock(block),
+    ]);
+    // The batch, run again, waits for the block or for Q, whichever it asks for first: Q's holder
+    // has both now.
+    await waitFor(
+      async () =>
+        (await waitersOn(blockLock(block))) + (await waitersOn(personLock(q))) > 0
+          ? true
+          : undefined,
+      { what: 'the batch run again, at the locks Q’s holder has', timeoutMs: 15_000 },
+    );
+    await qHolder.query('COMMIT');
+    const response = await push;
+    expect(response.status).toBe(200);
+    expect(response.body.results[0]).toMatchObject({ outcome: 'accepted' });
+
+    const metrics = (await http().get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/hub_batch_retries_total\{code="40P01"\} 1/);
+    // Run again from the start: the version is stored once, its resident on one live person.
+    const [{ versions }] = await scenario.db.query<{ versions: number }[]>(
+      `SELECT count(*)::int AS versions FROM source_record WHERE source_record_id = $1`,
+      ['WG-500116005002-03-20231101-0002'],
+    );
+    expect(versions).toBe(2);
+    const persons = await scenario.db.query<{ id: string; merged_into: string | null }[]>(
+      `SELECT p.id, p.merged_into FROM person p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id`,
+      [[p, q]],
+    );
+    expect(persons.filter((x) => x.merged_into === null)).toHaveLength(1);
+  });
+});
