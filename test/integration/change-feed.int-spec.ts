@@ -30,7 +30,14 @@ describe('change events over HTTP', () => {
     scenario = await scenarioDatabase();
     api = await createApiApp(testConfig(), scenario.url);
     await api.init();
-    await push(stream.messages);
+    // Grid observations first and police records last, so that resolution moves mentions (the
+    // observations' persons merge into the police ones) and relations follow them.
+    for (const topic of ['grid.records.v1', 'ca.assistance.v1', 'ps.population.v1'])
+      await pushOverHttp(
+        api,
+        stream.messages.filter((m) => m.topic === topic),
+        250,
+      );
   });
 
   afterAll(async () => {
@@ -89,6 +96,74 @@ describe('change events over HTTP', () => {
               (SELECT count(*) FROM place WHERE code IS NULL) AS entities`,
     );
     expect(lastSeq.size).toBe(Number(entities));
+  });
+
+  it('lets a subscriber rebuild the relations from the feed, also those that followed a moved mention', async () => {
+    const { events } = await readAll();
+    /** A relation as the subscriber knows it: from, type, to, qualifiers, the record stating it. */
+    const relation = (r: {
+      from: string;
+      type: string;
+      to: string;
+      qualifiers: Record<string, unknown>;
+      feed: string;
+      record: string;
+    }) => canonicalJson([r.from, r.type, r.to, r.qualifiers, r.feed, r.record]);
+    const rebuilt = new Map<string, number>();
+    for (const event of events) {
+      const kind = /\.relation\.(added|ended)$/.exec(event.type)?.[1];
+      if (!kind) continue;
+      const data = event.data as {
+        relation: string;
+        to: { id: string };
+        qualifiers: Record<string, unknown>;
+        source: { feed: string; sourceRecordId: string };
+      };
+      const key = relation({
+        from: event.subject,
+        type: data.relation,
+        to: data.to.id,
+        qualifiers: data.qualifiers ?? {},
+        feed: data.source.feed,
+        record: data.source.sourceRecordId,
+      });
+      const count = (rebuilt.get(key) ?? 0) + (kind === 'added' ? 1 : -1);
+      // Never ended before it was added, never added twice.
+      expect([0, 1]).toContain(count);
+      if (count === 0) rebuilt.delete(key);
+      else rebuilt.set(key, count);
+    }
+    const rows = await scenario.db.query<
+      {
+        from_id: string;
+        relation_type: string;
+        to_id: string;
+        attributes: Record<string, unknown>;
+        feed: string;
+        record: string;
+      }[]
+    >(
+      `SELECT r.from_id, r.relation_type, r.to_id, r.attributes, s.feed, s.source_record_id AS record
+         FROM relation r JOIN source_record s ON s.id = r.source_record_id
+        WHERE r.valid_to IS NULL`,
+    );
+    const current = new Set(
+      rows.map((r) =>
+        relation({
+          from: r.from_id,
+          type: r.relation_type,
+          to: r.to_id,
+          qualifiers: r.attributes,
+          feed: r.feed,
+          record: r.record,
+        }),
+      ),
+    );
+    expect(current.size).toBeGreaterThan(1000);
+    // Resolution moved mentions (persons merged), so relations followed them.
+    expect(events.some((e) => e.type === 'cn.gov.hub.person.merged')).toBe(true);
+    expect([...rebuilt.keys()].filter((k) => !current.has(k))).toEqual([]);
+    expect([...current].filter((k) => !rebuilt.has(k))).toEqual([]);
   });
 
   it('adds no event when a redelivered record changes nothing', async () => {
@@ -152,3 +227,11 @@ describe('change events over HTTP', () => {
     expect(JSON.parse(data)).toMatchObject({ position: id, type, specversion: '1.0' });
   });
 });
+
+/** JSON with object keys sorted: jsonb hands keys back in its own order. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );

@@ -279,6 +279,7 @@ describe('persons API', () => {
         mentions: [{ feed: 'population', sourceRecordId: police.key, pointer: '' }, gridRef],
       })
       .expect(409); // same valid ID as the civil-affairs applicant
+    const { next } = await readChangeFeed(api, '0');
     const { body } = await http()
       .post(`/v1/persons/${id}/split`)
       .send({ mentions: [gridRef] })
@@ -290,6 +291,24 @@ describe('persons API', () => {
 
     const events = (await readChangeFeed(api, '0')).events.filter((e) => e.subject === id);
     expect(events.map((e) => e.type)).toContain('cn.gov.hub.person.split');
+    // The grid record's relations followed its mention: ended on the person, added on the new one.
+    const moved = (await readChangeFeed(api, next)).events
+      .filter(
+        (e) =>
+          e.type.includes('.relation.') &&
+          (e.data.source as { sourceRecordId: string }).sourceRecordId === grid.key,
+      )
+      .map((e) => ({ type: e.type, subject: e.subject, relation: e.data.relation, to: e.data.to }));
+    const ended = moved.filter((e) => e.type === 'cn.gov.hub.person.relation.ended');
+    expect(ended.length).toBeGreaterThan(0);
+    expect(ended.every((e) => e.subject === id)).toBe(true);
+    expect(moved.filter((e) => e.type === 'cn.gov.hub.person.relation.added')).toEqual(
+      ended.map((e) => ({
+        ...e,
+        type: 'cn.gov.hub.person.relation.added',
+        subject: body.splitInto[0],
+      })),
+    );
     await push('grid', [{ ...grid.value, 采集时间: '2023/9/2 10:00' }]);
     const after = await http().get(`/v1/persons/${id}`).expect(200);
     expect(after.body.mentions).toHaveLength(2);

@@ -17,3 +17,5 @@ export {
 export type { GoldenColumns, LifecycleChange } from './entity-changes';
 export { diffRelations, insertRelationEvents } from './relation-changes';
 export type { RelationChange, ResolvedRelation } from './relation-changes';
+export { relationChangesOfMoves } from './moved-relations';
+export type { MovedMention } from './moved-relations';

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { insertLifecycleEvents, lockChangeLog, upsertEntitiesWithEvents } from '@hub/changes';
+import {
+  insertLifecycleEvents,
+  insertRelationEvents,
+  lockChangeLog,
+  type MovedMention,
+  relationChangesOfMoves,
+  upsertEntitiesWithEvents,
+} from '@hub/changes';
 import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
 import { familyBlock, placeBlock, type PersonFeatures } from './person-features';
 import type { MatchThresholds } from './person-match';
@@ -36,6 +43,8 @@ export interface PersonResolution {
   split: { id: string; into: string[] }[];
   /** Existing persons left with no active mention (their records were cancelled). */
   ended: { id: string }[];
+  /** Stored mentions that went to another person, with the one they left. */
+  moved: MovedMention[];
 }
 
 interface StoredMention {
@@ -287,7 +296,14 @@ export class PersonResolver {
       ...moves.flatMap((m) => [m.from, m.to]),
     ]);
     const deactivated = new Set(touched.filter((t) => t.deactivated).map((t) => t.entityId));
-    return this.outcome(manager, [...concerned], moves, deactivated);
+    const resolution = await this.outcome(manager, [...concerned], moves, deactivated);
+    return {
+      ...resolution,
+      moved: moves.map(({ key, from }) => {
+        const [feed, sourceRecordId, pointer] = splitKey(key);
+        return { feed, sourceRecordId, pointer, from };
+      }),
+    };
   }
 
   /**
@@ -435,9 +451,17 @@ export class PersonResolver {
 
   /**
    * Writes the persons a resolution concerns, with their change events: golden values changed,
-   * merged, split, ended. Takes the change-log lock, so call it last in the transaction.
+   * merged, split, ended, and the relations that followed a moved mention (ended on the person
+   * it left, added on the one it joined), except those of records `comparedByCaller` names (the
+   * ingest compares its batch's records version by version). Takes the change-log lock, so call
+   * it last in the transaction.
    */
-  async write(manager: EntityManager, resolution: PersonResolution): Promise<void> {
+  async write(
+    manager: EntityManager,
+    resolution: PersonResolution,
+    comparedByCaller: (feed: string, sourceRecordId: string) => boolean = () => false,
+  ): Promise<void> {
+    const relations = await relationChangesOfMoves(manager, resolution.moved, comparedByCaller);
     const lifecycle = [
       ...resolution.merged.map((m) => ({
         id: m.id,
@@ -456,7 +480,7 @@ export class PersonResolver {
         data: { reason: 'cancelled' },
       })),
     ];
-    if (resolution.golden.length === 0 && lifecycle.length === 0) return;
+    if (resolution.golden.length === 0 && lifecycle.length === 0 && relations.length === 0) return;
     await lockChangeLog(manager);
     if (resolution.golden.length > 0)
       await upsertEntitiesWithEvents(
@@ -465,6 +489,7 @@ export class PersonResolver {
         resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
       );
     await insertLifecycleEvents(manager, 'person', lifecycle);
+    if (relations.length > 0) await insertRelationEvents(manager, relations);
   }
 
   /**
@@ -586,7 +611,7 @@ export class PersonResolver {
     entityIds: string[],
     moves: { key: string; from: string; to: string }[],
     deactivated: Set<string>,
-  ): Promise<PersonResolution> {
+  ): Promise<Omit<PersonResolution, 'moved'>> {
     const rows: (GoldenInput & { entity_id: string })[] = await manager.query(
       `SELECT m.entity_id, m.feed, m.source_record_id AS "sourceRecordId", m.pointer,
               to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "observedAt", m.features

@@ -147,11 +147,15 @@ export class IngestStore {
     });
     // Read before the change log is locked: the lock is held from there to the commit.
     const mentions = await this.mentionsOfRecords(manager, [...newestVersions(plan).values()]);
+    // The entity each mention left in this batch: keyed ones whose key changed, and persons.
+    const leftEntity = new Map(movedFrom);
+    for (const m of resolution.moved)
+      leftEntity.set(mentionKeyOf(m.feed, m.sourceRecordId, m.pointer), m.from);
     const relationChanges = await this.relationChanges(
       manager,
       plan,
       endedRelations,
-      movedFrom,
+      leftEntity,
       mentions,
     );
     const withdrawn = await this.withdrawMentions(manager, plan, mentions, movedFrom);
@@ -336,16 +340,18 @@ export class IngestStore {
   }
 
   /**
-   * The `relation.added` / `relation.ended` events due for each relation that a record's newest version
-   * in the batch states and its previous version did not, or the reverse (a cancellation ends
-   * them all). Ends are compared as entities after this batch's resolution, except a place or
-   * organization a mention left in this batch: the previous version's relation went there.
+   * The `relation.added` / `relation.ended` events due for each relation that a record's newest
+   * version in the batch states and its previous version did not, or the reverse (a cancellation
+   * ends them all). The new version's ends are the entities after this batch's resolution; the
+   * previous version's are the entities its mentions were on before the batch (`leftEntity`
+   * gives those that moved), so a relation that followed a moved mention is ended and added too.
+   * A division code the catalogue does not know is no relation (the `relation` view drops it).
    */
   private async relationChanges(
     manager: EntityManager,
     plan: IngestPlan,
     endedRelations: Map<string, SourceRelationFact[]>,
-    movedFrom: Map<string, string>,
+    leftEntity: Map<string, string>,
     mentions: RecordMention[],
   ): Promise<RelationChange[]> {
     const records = [...newestVersions(plan).values()]
@@ -372,29 +378,32 @@ export class IngestStore {
     const divisions = await divisionPlaceIds(manager, codes);
     const changes: RelationChange[] = [];
     for (const { record, before, after } of records) {
+      /** The entity of a mention of this record, as the previous version or the new one saw it. */
+      const entityOf = (pointer: string, previous: boolean) => {
+        const key = mentionKey(record, pointer);
+        const entity = entities.get(key);
+        if (!entity) return undefined;
+        const left = previous ? leftEntity.get(key) : undefined;
+        return left ? { type: entity.type, id: left } : entity;
+      };
       const resolve = (relation: SourceRelationFact, previous: boolean): ResolvedRelation[] => {
-        const from = entities.get(mentionKey(record, relation.from));
+        const from = entityOf(relation.from, previous);
         if (!from) return [];
-        if (relation.toPlace)
+        if (relation.toPlace) {
+          const id = divisions.get(relation.toPlace);
+          if (!id) return [];
           return [
             {
               type: relation.type,
               from,
-              to: {
-                type: 'place',
-                id: divisions.get(relation.toPlace) ?? null,
-                code: relation.toPlace,
-              },
+              to: { type: 'place', id, code: relation.toPlace },
               attributes: relation.attributes,
             },
           ];
-        const toKey = mentionKey(record, relation.to!);
-        const to = entities.get(toKey);
+        }
+        const to = entityOf(relation.to!, previous);
         if (!to) return [];
-        const id = (previous && movedFrom.get(toKey)) || to.id;
-        return [
-          { type: relation.type, from, to: { type: to.type, id }, attributes: relation.attributes },
-        ];
+        return [{ type: relation.type, from, to, attributes: relation.attributes }];
       };
       const source = { feed: record.feed, sourceRecordId: record.sourceRecordId };
       for (const change of diffRelations(
@@ -640,7 +649,9 @@ export class IngestStore {
           rows.map(([id, e]) => ({ id, columns: e.columns })),
         );
     }
-    await this.persons.write(manager, persons);
+    // The batch's own records are compared version by version in relationChanges.
+    const compared = new Set(records.map((r) => recordKey(r.feed, r.sourceRecordId)));
+    await this.persons.write(manager, persons, (feed, id) => compared.has(recordKey(feed, id)));
   }
 
   /**

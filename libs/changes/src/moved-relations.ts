@@ -1,0 +1,92 @@
+import type { EntityManager } from 'typeorm';
+import type { EntityType } from '@hub/model';
+import { diffRelations, type RelationChange, type ResolvedRelation } from './relation-changes';
+
+/** A mention that entity resolution moved in this transaction: its record, pointer and old entity. */
+export interface MovedMention {
+  feed: string;
+  sourceRecordId: string;
+  pointer: string;
+  /** The entity it was on before the move. */
+  from: string;
+}
+
+interface CurrentRelation {
+  feed: string;
+  source_record_id: string;
+  type: string;
+  from_pointer: string;
+  to_pointer: string | null;
+  from_type: EntityType;
+  from_id: string;
+  to_type: EntityType | null;
+  to_id: string | null;
+  code: string | null;
+  attributes: Record<string, unknown>;
+}
+
+const keyOf = (feed: string, id: string, pointer: string | null) =>
+  `${feed}\u001f${id}\u001f${pointer}`;
+
+/**
+ * The relation events due because mentions moved to other entities: a relation follows its
+ * mentions (the `relation` view joins them), so each relation that the current version of a
+ * moved mention's record states, from or to that mention, ends on the old entity and is added
+ * on the new one. Records in `skip` are left out: their caller compares their versions itself.
+ * Call after the moves were written.
+ */
+export async function relationChangesOfMoves(
+  manager: EntityManager,
+  moves: MovedMention[],
+  skip: (feed: string, sourceRecordId: string) => boolean = () => false,
+): Promise<RelationChange[]> {
+  const wanted = moves.filter((m) => !skip(m.feed, m.sourceRecordId));
+  if (wanted.length === 0) return [];
+  const previous = new Map(wanted.map((m) => [keyOf(m.feed, m.sourceRecordId, m.pointer), m.from]));
+  const records = [
+    ...new Map(wanted.map((m) => [`${m.feed}\u001f${m.sourceRecordId}`, m])).values(),
+  ];
+  // As the `relation` view, for the current, not cancelled, version of each record.
+  const rows: CurrentRelation[] = await manager.query(
+    `SELECT s.feed, s.source_record_id, r.rel->>'type' AS type, r.rel->>'from' AS from_pointer,
+            r.rel->>'to' AS to_pointer, fm.entity_type AS from_type, fm.entity_id AS from_id,
+            tm.entity_type AS to_type, coalesce(tm.entity_id, p.id) AS to_id, r.rel->>'toPlace' AS code,
+            coalesce(r.rel->'attributes', '{}'::jsonb) AS attributes
+       FROM unnest($1::text[], $2::text[]) k(feed, id)
+       JOIN feed_record_head h ON h.feed = k.feed AND h.source_record_id = k.id AND NOT h.cancelled
+       JOIN source_record s ON s.id = h.current_id
+      CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
+       JOIN mention fm
+         ON fm.feed = s.feed AND fm.source_record_id = s.source_record_id AND fm.pointer = r.rel->>'from'
+       LEFT JOIN mention tm
+         ON tm.feed = s.feed AND tm.source_record_id = s.source_record_id AND tm.pointer = r.rel->>'to'
+       LEFT JOIN place p ON p.code = r.rel->>'toPlace'
+      WHERE coalesce(tm.entity_id, p.id) IS NOT NULL`,
+    [records.map((m) => m.feed), records.map((m) => m.sourceRecordId)],
+  );
+  const changes: RelationChange[] = [];
+  for (const row of rows) {
+    const fromKey = keyOf(row.feed, row.source_record_id, row.from_pointer);
+    const toKey =
+      row.to_pointer === null ? null : keyOf(row.feed, row.source_record_id, row.to_pointer);
+    const fromBefore = previous.get(fromKey);
+    const toBefore = toKey === null ? undefined : previous.get(toKey);
+    if (fromBefore === undefined && toBefore === undefined) continue;
+    const relation = (from: string, to: string): ResolvedRelation => ({
+      type: row.type,
+      from: { type: row.from_type, id: from },
+      to:
+        row.code !== null
+          ? { type: 'place', id: to, code: row.code }
+          : { type: row.to_type!, id: to },
+      attributes: row.attributes,
+    });
+    const source = { feed: row.feed, sourceRecordId: row.source_record_id };
+    for (const change of diffRelations(
+      [relation(fromBefore ?? row.from_id, toBefore ?? row.to_id!)],
+      [relation(row.from_id, row.to_id!)],
+    ))
+      changes.push({ ...change, source });
+  }
+  return changes;
+}
