@@ -108,7 +108,7 @@ describe('resolution locks on persons that mentions moved to', () => {
   });
 
   it('locks the person a mention was moved to while the batch waited', async () => {
-    const { q, mover, push } = await moveWhileWaiting(1, '何建平', '50011619660606006');
+    const { record, p, q, mover, push } = await moveWhileWaiting(1, '何建平', '50011619660606006');
     const qHolder = await holding(personLock(q));
     await mover.query('COMMIT');
 
@@ -118,18 +118,31 @@ describe('resolution locks on persons that mentions moved to', () => {
     const response = await push;
     expect(response.status).toBe(200);
     expect(response.body.results[0]).toMatchObject({ outcome: 'accepted' });
+    // The batch resolved the mention again: it went back to P, which holds its ID, and Q, left
+    // with nothing, merged into P.
+    const [{ entity_id: now }] = await scenario.db.query<{ entity_id: string }[]>(
+      `SELECT entity_id FROM mention WHERE source_record_id = $1 AND entity_type = 'person'`,
+      [record.记录编号],
+    );
+    expect(now).toBe(p);
+    const [{ merged_into }] = await scenario.db.query<{ merged_into: string | null }[]>(
+      `SELECT merged_into FROM person WHERE id = $1`,
+      [q],
+    );
+    expect(merged_into).toBe(p);
   });
 
   it('runs a batch again when its second lock statement closes a deadlock', async () => {
     const { p, q, block, mover, push } = await moveWhileWaiting(2, '孔德明', '50011619670707007');
     const qHolder = await holding(personLock(q));
+    // Only the batch checks for the cycle (deadlock_timeout after its wait began), so PostgreSQL
+    // aborts the batch's transaction, never this one.
+    await qHolder.query(`SET LOCAL deadlock_timeout = '60s'`);
     await mover.query('COMMIT');
     await waitForWaiter(personLock(q), 'the new version at the lock of the person moved to');
 
     // Q's holder now wants the block the batch holds: a cycle. PostgreSQL aborts the batch's
-    // transaction (it waited first, so its deadlock check runs first), which frees the block.
-    // The pause keeps the two checks (deadlock_timeout after each wait began) well apart.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // transaction, which frees the block.
     await qHolder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
       blockLock(block),
     ]);
@@ -148,7 +161,7 @@ describe('resolution locks on persons that mentions moved to', () => {
     expect(response.body.results[0]).toMatchObject({ outcome: 'accepted' });
 
     const metrics = (await http().get('/metrics').expect(200)).text;
-    expect(metrics).toMatch(/hub_batch_retries_total\{code="40P01"\} 1/);
+    expect(metrics).toMatch(/^hub_batch_retries_total\{code="40P01"\} 1$/m);
     // Run again from the start: the version is stored once, its resident on one live person.
     const [{ versions }] = await scenario.db.query<{ versions: number }[]>(
       `SELECT count(*)::int AS versions FROM source_record WHERE source_record_id = $1`,

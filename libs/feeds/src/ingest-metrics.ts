@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sqlStateOf } from '@hub/persistence';
 import type { MessageResult } from './pipeline/feed-pipeline';
 
 /** Prometheus metrics of the ingest pipeline (served at /metrics by MetricsController). */
@@ -44,7 +45,7 @@ export class IngestMetrics {
    */
   readonly phaseSeconds = new Histogram({
     name: 'hub_batch_phase_seconds',
-    help: 'Time of each phase of storing one batch: validate_map, records, person_lock_wait, resolution, commit',
+    help: 'Time of each phase of storing one batch: validate_map, records, person_lock_wait, resolution, commit (retry: attempts aborted to break a deadlock)',
     labelNames: ['phase'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
@@ -52,14 +53,13 @@ export class IngestMetrics {
 
   private readonly retries = new Counter({
     name: 'hub_batch_retries_total',
-    help: 'Batch transactions run again after PostgreSQL aborted them (deadlock, serialization), by SQLSTATE',
+    help: 'Batch transactions run again after PostgreSQL aborted them to break a deadlock, by SQLSTATE',
     labelNames: ['code'],
     registers: [this.registry],
   });
 
   retried(error: Error): void {
-    const code = (error as { driverError?: { code?: string } }).driverError?.code ?? 'unknown';
-    this.retries.inc({ code });
+    this.retries.inc({ code: sqlStateOf(error) ?? 'unknown' });
   }
 
   /** A clock whose laps go to phaseSeconds. */
@@ -94,6 +94,15 @@ export class PhaseClock {
     if (phase === 'person_lock_wait') this.locked = true;
     if (phase === 'commit') this.locked = false; // a record-by-record retry starts over
     this.observeSinceLast(phase);
+  }
+
+  /**
+   * The transaction was aborted and runs again: the time since the last lap goes to `retry`, and
+   * the next attempt's phases start over.
+   */
+  retry(): void {
+    this.locked = false;
+    this.observeSinceLast('retry');
   }
 
   /** The transaction's work is done: the time since the last lap was resolution or records. */

@@ -8,4 +8,4 @@ export type { DatabaseServer, EmbeddedPostgresOptions } from './embedded-postgre
 export { runMigrationsLocked } from './migrate';
 export { PersistenceModule } from './persistence.module';
 export type { PersistenceOptions } from './persistence.module';
-export { isRetryableTransactionError, retriedTransaction } from './retried-transaction';
+export { isDeadlock, retriedTransaction, sqlStateOf } from './retried-transaction';

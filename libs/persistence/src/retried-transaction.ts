@@ -1,14 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** SQLSTATEs after which the whole transaction may simply run again. */
-const RETRYABLE = new Set([
-  '40P01', // deadlock_detected: PostgreSQL aborted this transaction to break a lock cycle
-  '40001', // serialization_failure
-]);
+/** The SQLSTATE of a failed query (TypeORM wraps the driver's error), or undefined. */
+export const sqlStateOf = (error: unknown): string | undefined =>
+  (error as { driverError?: { code?: string } }).driverError?.code ??
+  (error as { code?: string }).code;
 
-export const isRetryableTransactionError = (error: unknown): boolean =>
-  RETRYABLE.has((error as { driverError?: { code?: string } }).driverError?.code ?? '') ||
-  RETRYABLE.has((error as { code?: string }).code ?? '');
+/** PostgreSQL aborted the transaction to break a lock cycle: running it again may succeed. */
+export const isDeadlock = (error: unknown): boolean => sqlStateOf(error) === '40P01';
 
 /**
  * Runs `work` in a transaction, and again (from the start, in a new transaction) when
@@ -28,7 +26,7 @@ export async function retriedTransaction<T>(
     try {
       return await dataSource.transaction(work);
     } catch (error) {
-      if (attempt >= attempts || !isRetryableTransactionError(error)) throw error;
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
       onRetry?.(error as Error);
     }
   }

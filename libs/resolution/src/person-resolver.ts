@@ -125,30 +125,27 @@ export class PersonResolver {
 
   /**
    * After `lock`: the rows `read` gives (mentions with their person as of now), with the lock of
-   * every person among them held. A mention may have moved to another person while this
-   * transaction waited for its locks; that person's other mentions may be in blocks this
-   * transaction does not hold, so its lock is taken too, and the mentions read again, until no
-   * new person comes up. This second lock statement can close a cycle with a transaction that
-   * holds such a person and waits for a lock of this one: PostgreSQL then aborts one of the two
-   * (SQLSTATE 40P01), which runs again (see retriedTransaction).
+   * every person among them held. The transaction that held one of this one's blocks may have
+   * moved a mention to another person while this one waited; this one then decides that
+   * person's golden values and end too, so it takes that person's lock, and reads again, until
+   * no new person comes up (each round locks at least one more, so it ends). This second lock
+   * statement can close a cycle with a transaction that holds such a person and waits for a
+   * lock of this one: PostgreSQL then aborts one of the two (SQLSTATE 40P01), which runs again
+   * (see retriedTransaction).
    */
-  async lockMovedPersons<Row extends { entity_id: string }>(
+  async rereadWithPersonsLocked<Row extends { entity_id: string }>(
     manager: EntityManager,
     locked: Iterable<string>,
     read: () => Promise<Row[]>,
   ): Promise<Row[]> {
     const held = new Set(locked);
-    let rows = await read();
-    // Mentions in the blocks this transaction holds cannot move any more; three rounds cover
-    // those read from other blocks' context too.
-    for (let round = 0; round < 3; round++) {
+    for (;;) {
+      const rows = await read();
       const moved = [...new Set(rows.map((r) => r.entity_id))].filter((id) => !held.has(id));
-      if (moved.length === 0) break;
+      if (moved.length === 0) return rows;
       await this.lock(manager, [], [], moved);
       for (const id of moved) held.add(id);
-      rows = await read();
     }
-    return rows;
   }
 
   /**

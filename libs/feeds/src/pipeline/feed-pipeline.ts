@@ -144,7 +144,12 @@ export class FeedPipeline {
         clock.endOfTransactionBody();
         return plan.outcomes;
       },
-      { onRetry: (error) => this.metrics.retried(error) },
+      {
+        onRetry: (error) => {
+          clock.retry();
+          this.metrics.retried(error);
+        },
+      },
     );
     clock.lap('commit');
     return outcomes;

@@ -493,7 +493,7 @@ export class IngestStore {
     // may have moved it to another person while this one waited.
     const personOf = new Map<string, string>();
     if (before.length > 0) {
-      const now = await this.persons.lockMovedPersons(
+      const now = await this.persons.rereadWithPersonsLocked(
         manager,
         before.map((b) => b.entity_id),
         () =>

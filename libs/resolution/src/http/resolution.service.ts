@@ -156,7 +156,7 @@ export class ResolutionService {
     const blocks = [...new Set(first.flatMap(blocksOf))];
     const persons = first.map((r) => r.entity_id);
     await this.resolver.lock(manager, blocks, [], persons);
-    const now = await this.resolver.lockMovedPersons(manager, persons, read);
+    const now = await this.resolver.rereadWithPersonsLocked(manager, persons, read);
     const touched = now.map((r) => ({
       key: keyOf(r),
       entityId: r.entity_id,
