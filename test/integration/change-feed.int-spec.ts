@@ -75,7 +75,7 @@ describe('change events over HTTP', () => {
       copy.set(event.subject, { ...(event.data.attributes as Record<string, unknown>) });
     }
     const persons = await scenario.db.query<Record<string, unknown>[]>(
-      `SELECT id, name, id_number AS "idNumber", gender, birth_date AS "birthDate", status, phone, flags,
+      `SELECT id, name, id_number AS "idNumber", gender, birth_date AS "birthDate", status, phone, flags, division_code AS "divisionCode",
               change_seq, merged_into AS "mergedInto"
          FROM person`,
     );

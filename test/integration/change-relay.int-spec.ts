@@ -139,7 +139,7 @@ describe('change events on Kafka', () => {
         persons.get(event.subject)!.mergedInto = event.data.into;
     }
     const table = await scenario.db.query<{ id: string; mergedInto: string | null }[]>(
-      `SELECT id, name, id_number AS "idNumber", gender, birth_date AS "birthDate", status, phone, flags,
+      `SELECT id, name, id_number AS "idNumber", gender, birth_date AS "birthDate", status, phone, flags, division_code AS "divisionCode",
               merged_into AS "mergedInto"
          FROM person`,
     );

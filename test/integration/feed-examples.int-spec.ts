@@ -222,10 +222,10 @@ describe('feed examples through Kafka into the unified model', () => {
     );
     expect(persons).toHaveLength(1);
     const [person] = await db.query(
-      `SELECT name, id_number, birth_date, gender, phone, flags FROM person WHERE id = $1`,
+      `SELECT name, id_number, birth_date, gender, phone, flags, division_code FROM person WHERE id = $1`,
       [persons[0].entity_id],
     );
-    // Survivorship: identity from the police, the phone from the grid worker.
+    // Survivorship: identity from the police, the phone and where she lives from the grid worker.
     expect(person).toEqual({
       name: '李秀英',
       id_number: '500381195603022029',
@@ -233,6 +233,7 @@ describe('feed examples through Kafka into the unified model', () => {
       gender: '2',
       phone: '13823456789',
       flags: [],
+      division_code: '500116005',
     });
   });
 

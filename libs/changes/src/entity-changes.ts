@@ -14,6 +14,7 @@ export const ENTITY_COLUMNS: Record<EntityType, Record<string, string>> = {
     status: 'text',
     phone: 'text',
     flags: 'jsonb',
+    division_code: 'text',
   },
   event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
   object: { object_type: 'text', name: 'text' },
@@ -55,6 +56,10 @@ export const lockChangeLog = (manager: EntityManager) =>
   manager.query(
     `SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK.join(', ')}), pg_notify('${CHANGES_CHANNEL}', '')`,
   );
+
+/** SQL for the division code of an entity row `alias` of this type (NULL for types without one). */
+export const divisionOf = (type: EntityType, alias: string) =>
+  'division_code' in ENTITY_COLUMNS[type] ? `${alias}.division_code` : 'NULL::text';
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -153,10 +158,10 @@ export async function insertLifecycleEvents(
        UPDATE ${type} t SET change_seq = t.change_seq + 1, updated_at = now()${mergedInto},
                             ended_at = CASE WHEN i.kind = 'ended' THEN now() ELSE t.ended_at END
          FROM input i WHERE t.id = i.id AND t.id = ANY($1::uuid[])
-       RETURNING t.id, t.change_seq, i.kind, i.data
+       RETURNING t.id, t.change_seq, i.kind, i.data, ${divisionOf(type, 't')} AS division
      )
      INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
-     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || kind, '${type}', id, change_seq, NULL, data
+     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || kind, '${type}', id, change_seq, division, data
        FROM bumped ORDER BY id`,
     [
       changes.map((c) => c.id),

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@hub/model';
-import { CHANGE_TYPE_PREFIX } from './entity-changes';
+import { CHANGE_TYPE_PREFIX, divisionOf } from './entity-changes';
 
 /** One relation of a record version, with both ends resolved to entities. */
 export interface ResolvedRelation {
@@ -62,11 +62,11 @@ export async function insertRelationEvents(
        ), bumped AS (
          UPDATE ${type} t SET change_seq = t.change_seq + counts.c, updated_at = now()
            FROM counts WHERE t.id = counts.id AND t.id = ANY($1::uuid[])
-         RETURNING t.id, t.change_seq AS last, counts.c
+         RETURNING t.id, t.change_seq AS last, counts.c, ${divisionOf(type, 't')} AS division
        )
        INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
        SELECT '${CHANGE_TYPE_PREFIX}${type}.relation.' || i.kind, '${type}', i.id,
-              b.last - b.c + row_number() OVER (PARTITION BY i.id ORDER BY i.n), NULL, i.data
+              b.last - b.c + row_number() OVER (PARTITION BY i.id ORDER BY i.n), b.division, i.data
          FROM input i JOIN bumped b ON b.id = i.id
         ORDER BY i.id, i.n`,
       [

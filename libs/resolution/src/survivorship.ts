@@ -11,7 +11,8 @@ export interface SurvivorshipRules {
   conflicts: { person: GoldenAttribute[] };
 }
 
-export type GoldenAttribute = 'name' | 'idNumber' | 'gender' | 'birthDate' | 'status' | 'phone';
+export type GoldenAttribute =
+  'name' | 'idNumber' | 'gender' | 'birthDate' | 'status' | 'phone' | 'division';
 
 export function loadSurvivorshipRules(): SurvivorshipRules {
   return JSON.parse(
@@ -42,6 +43,7 @@ export interface GoldenPerson {
   status: string;
   phone: string | null;
   flags: GoldenConflict[];
+  division_code: string | null;
 }
 
 /**
@@ -91,6 +93,7 @@ export function goldenPerson(
     status: pick('status') ?? 'normal',
     phone: pick('phone'),
     flags,
+    division_code: pick('division'),
   };
 }
 

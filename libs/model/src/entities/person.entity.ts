@@ -30,6 +30,14 @@ export class Person extends ModelEntity {
   @Column({ type: 'varchar', length: 11, nullable: true })
   phone!: string | null;
 
+  /**
+   * Where the person lives: the division (6–12 digits) of the residence address, else of the
+   * 户籍 address, by survivorship (grid first: it sees actual residence). Change events carry it.
+   */
+  @Index()
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  divisionCode!: string | null;
+
   /** Real conflicts between sources (two birth dates for one ID), flagged and not resolved. */
   @Column({ type: 'jsonb', default: () => "'[]'" })
   flags!: { attribute: string; values: unknown[] }[];

@@ -9,6 +9,7 @@ import { MentionPlaces1795944784080 } from './1795944784080-MentionPlaces';
 import { WebhookSubscriptions1795955112683 } from './1795955112683-WebhookSubscriptions';
 import { LeanerWrites1795963976866 } from './1795963976866-LeanerWrites';
 import { EndedEntities1795994281494 } from './1795994281494-EndedEntities';
+import { PersonDivision1796049205183 } from './1796049205183-PersonDivision';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   WebhookSubscriptions1795955112683,
   LeanerWrites1795963976866,
   EndedEntities1795994281494,
+  PersonDivision1796049205183,
 ];

@@ -10,12 +10,13 @@ export interface PersonSummary {
   birthDate: string | null;
   status: string;
   phone: string | null;
+  divisionCode: string | null;
   flags: unknown[];
   mergedInto: string | null;
 }
 
 const SUMMARY = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date AS "birthDate", p.status,
-                 p.phone, p.flags, p.merged_into AS "mergedInto"`;
+                 p.phone, p.division_code AS "divisionCode", p.flags, p.merged_into AS "mergedInto"`;
 
 /** Read side of resolved persons: golden record, households, review tasks, search (see EntityReadRepository). */
 @Injectable()
