@@ -184,6 +184,9 @@ describe('change events over HTTP', () => {
     );
     expect(expected.length).toBeGreaterThan(0);
     expect(res.body.events).toEqual(expected.slice(0, 1000));
+    // Persons carry where they live; relation events their entity's division.
+    for (const type of ['cn.gov.hub.person.created', 'cn.gov.hub.person.relation.added'])
+      expect(all.some((e) => e.type === type && e.divisioncode?.startsWith('500116'))).toBe(true);
     const empty = await request(api.getHttpServer())
       .get('/v1/changes')
       .query({ types: 'cn.gov.hub.nothing.created' })
