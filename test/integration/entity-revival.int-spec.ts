@@ -111,6 +111,49 @@ describe('revival of ended entities', () => {
     expect(await eventsOf(afterRevival, place)).toEqual([]);
   });
 
+  it('ends a household member that a case’s new version no longer lists as unnamed, not cancelled', async () => {
+    const member = { name: '陈志刚', idCard: withCheck('50011619500202008'), relation: '夫' };
+    const caseRecord = (version: number, members: unknown[]) => ({
+      recordId: 'CA-DB-2023-000900',
+      recordType: 'assistance',
+      version,
+      updatedAt: `2023-08-2${version}T16:02:11+08:00`,
+      operation: 'upsert',
+      payload: {
+        caseNo: 'JJ-DB-2021-0900',
+        assistanceType: 'DIBAO',
+        status: 'ACTIVE',
+        monthlyAmount: '650.00',
+        startDate: '2021-05-01',
+        endDate: null,
+        applicant: {
+          name: '陈秀兰',
+          idCard: withCheck('50011619520303009'),
+          gender: '女',
+          birthDate: '1952-03-03',
+          address: '江津区鼎山街道东门路23号1栋1单元101室',
+        },
+        members,
+        divisionCode: '500116005002',
+      },
+    });
+    await http()
+      .post('/v1/feeds/assistance/records')
+      .send([caseRecord(1, [member])])
+      .expect(200);
+    const { body } = await http().get('/v1/persons').query({ idNumber: member.idCard }).expect(200);
+    const person = body.persons[0].id as string;
+    const { next } = await readChangeFeed(api, '0');
+
+    await http()
+      .post('/v1/feeds/assistance/records')
+      .send([caseRecord(2, [])])
+      .expect(200);
+    expect(await eventsOf(next, person)).toEqual([
+      { type: 'cn.gov.hub.person.ended', data: { reason: 'unnamed' } },
+    ]);
+  });
+
   it('puts a restored record’s resident on a live person, never on one merged away meanwhile', async () => {
     const record = resident(4, '冯志明', '50011619800808005', '鼎山街道东门路22号1栋1单元101室');
     await push([record]);

@@ -20,8 +20,8 @@ export interface TouchedMention {
   /** Its block and anchor block before the batch, and now (see blockKeys). */
   oldBlocks: string[];
   newBlocks: string[];
-  /** Its record was cancelled or no longer names it. */
-  deactivated: boolean;
+  /** Its record was cancelled, or its record's new version no longer names it. */
+  withdrawn?: 'cancelled' | 'unnamed';
 }
 
 /**
@@ -41,8 +41,11 @@ export interface PersonResolution {
   merged: { id: string; into: string }[];
   /** Existing persons that lost some mentions to other persons and go on. */
   split: { id: string; into: string[] }[];
-  /** Existing persons left with no active mention (their records were cancelled). */
-  ended: { id: string }[];
+  /**
+   * Existing persons left with no active mention: their records were cancelled, or their new
+   * versions no longer name them (`cancelled` when any of those was a cancellation).
+   */
+  ended: { id: string; reason: 'cancelled' | 'unnamed' }[];
   /** Stored mentions that went to another person, with the one they left. */
   moved: MovedMention[];
 }
@@ -292,8 +295,11 @@ export class PersonResolver {
       ...[...placed.values()].map((p) => p.entityId),
       ...moves.flatMap((m) => [m.from, m.to]),
     ]);
-    const deactivated = new Set(touched.filter((t) => t.deactivated).map((t) => t.entityId));
-    const resolution = await this.outcome(manager, [...concerned], moves, deactivated);
+    const withdrawn = new Map<string, 'cancelled' | 'unnamed'>();
+    for (const t of touched)
+      if (t.withdrawn && withdrawn.get(t.entityId) !== 'cancelled')
+        withdrawn.set(t.entityId, t.withdrawn);
+    const resolution = await this.outcome(manager, [...concerned], moves, withdrawn);
     return {
       ...resolution,
       moved: moves.map(({ key, from }) => {
@@ -474,7 +480,7 @@ export class PersonResolver {
       ...resolution.ended.map((e) => ({
         id: e.id,
         kind: 'ended' as const,
-        data: { reason: 'cancelled' },
+        data: { reason: e.reason },
       })),
     ];
     if (resolution.golden.length === 0 && lifecycle.length === 0 && relations.length === 0) return;
@@ -607,7 +613,7 @@ export class PersonResolver {
     manager: EntityManager,
     entityIds: string[],
     moves: { key: string; from: string; to: string }[],
-    deactivated: Set<string>,
+    withdrawn: Map<string, 'cancelled' | 'unnamed'>,
   ): Promise<Omit<PersonResolution, 'moved'>> {
     const rows: (GoldenInput & { entity_id: string })[] = await manager.query(
       `SELECT m.entity_id, m.feed, m.source_record_id AS "sourceRecordId", m.pointer,
@@ -645,7 +651,7 @@ export class PersonResolver {
       } else if (targets) {
         const [into] = [...targets].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0];
         merged.push({ id, into });
-      } else if (deactivated.has(id)) ended.push({ id });
+      } else if (withdrawn.has(id)) ended.push({ id, reason: withdrawn.get(id)! });
     }
     return { golden, merged, split, ended };
   }

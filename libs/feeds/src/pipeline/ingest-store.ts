@@ -509,7 +509,12 @@ export class IngestStore {
       );
       for (const n of now) personOf.set(keyOf(n), n.entity_id);
     }
-    return { features, previous, dormant, personOf, familyBlocks };
+    const cancelled = new Set(
+      [...newestVersions(plan).values()]
+        .filter((p) => p.status === 'cancelled')
+        .map((p) => recordKey(p.record.feed, p.record.sourceRecordId)),
+    );
+    return { features, previous, dormant, personOf, familyBlocks, cancelled };
   }
 
   /**
@@ -531,7 +536,6 @@ export class IngestStore {
         entityId: people.personOf.get(key) ?? entityIds.get(key)!,
         oldBlocks: old ? blocksOf(old) : [],
         newBlocks: blocksOfFeatures(current.features),
-        deactivated: false,
       });
       if (old || people.dormant.has(key)) updates.push(key);
     }
@@ -542,7 +546,9 @@ export class IngestStore {
         entityId: people.personOf.get(key) ?? old.entity_id,
         oldBlocks: blocksOf(old),
         newBlocks: [],
-        deactivated: true,
+        withdrawn: people.cancelled.has(recordKey(old.feed, old.source_record_id))
+          ? 'cancelled'
+          : 'unnamed',
       });
     if (updates.length > 0) {
       const rows = updates.map((key) => ({ key, ...personColumns(people.features.get(key)!) }));

@@ -162,7 +162,6 @@ export class ResolutionService {
       entityId: r.entity_id,
       oldBlocks: blocksOf(r),
       newBlocks: blocksOf(r),
-      deactivated: false,
     }));
     await this.resolver.write(manager, await this.resolver.resolve(manager, touched));
   }
