@@ -626,15 +626,17 @@ export class PersonResolver {
     );
     const inputs = new Map<string, GoldenInput[]>();
     for (const r of rows) inputs.set(r.entity_id, [...(inputs.get(r.entity_id) ?? []), r]);
-    const persons: { id: string }[] = await manager.query(
-      `SELECT id FROM person WHERE id = ANY($1::uuid[]) AND merged_into IS NULL`,
+    const persons: { id: string; merged: boolean }[] = await manager.query(
+      `SELECT id, merged_into IS NOT NULL AS merged FROM person WHERE id = ANY($1::uuid[])`,
       [entityIds],
     );
-    const existing = new Set(persons.map((p) => p.id));
-    const golden = [...inputs].map(([id, list]) => ({
-      id,
-      columns: goldenPerson(list, this.rules),
-    }));
+    const existing = new Set(persons.filter((p) => !p.merged).map((p) => p.id));
+    // A tombstone stays one: a mention in no block (it has no name, so it is never clustered)
+    // that its restored record put back on a person merged away gives that person no values.
+    const tombstones = new Set(persons.filter((p) => p.merged).map((p) => p.id));
+    const golden = [...inputs]
+      .filter(([id]) => !tombstones.has(id))
+      .map(([id, list]) => ({ id, columns: goldenPerson(list, this.rules) }));
     const movedTo = new Map<string, Map<string, number>>();
     for (const m of moves) {
       const targets = movedTo.get(m.from) ?? new Map<string, number>();
