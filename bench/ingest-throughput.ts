@@ -36,6 +36,8 @@ export interface IngestThroughput {
    * batches: with several transactions at once they add up to more than ingestSeconds.
    */
   phaseSeconds: Record<string, number>;
+  /** Batch transactions run again after PostgreSQL aborted them to break a deadlock. */
+  deadlockRetries: number;
   /** RSS of the ingest processes (summed) when 10 %, 50 % and 100 % of the stream was stored. */
   ingestRssMb: { at10pct: number; at50pct: number; at100pct: number; peak: number };
 }
@@ -158,6 +160,7 @@ export async function measureIngest(
   let cpuAtFirst = cpuNow();
   let cpuAtLast = cpuAtFirst;
   let phaseSeconds: Record<string, number> = {};
+  let deadlockRetries = 0;
   const db = new Client({ connectionString: database.url });
   await db.connect();
   try {
@@ -191,6 +194,7 @@ export async function measureIngest(
         Math.round(v),
       ]),
     );
+    deadlockRetries = (await metricSums('hub_batch_retries_total{')).get('') ?? 0;
     // The figure counts only if the end state is the expected one.
     const { rows } = await db.query<{ n: string; r: string }>(
       `SELECT (SELECT count(*) FROM source_record) AS n, (SELECT count(*) FROM reject) AS r`,
@@ -223,6 +227,7 @@ export async function measureIngest(
     processes,
     relay: benchRelay.inIngest() ? 'in the ingest process' : 'its own process',
     phaseSeconds,
+    deadlockRetries,
     cpuMicrosPerMessage: {
       ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
       relay:
