@@ -110,7 +110,11 @@ describe('change events over HTTP', () => {
       record: string;
     }) => canonicalJson([r.from, r.type, r.to, r.qualifiers, r.feed, r.record]);
     const rebuilt = new Map<string, number>();
+    const merged = new Set<string>();
     for (const event of events) {
+      // A merged person is a tombstone: its `merged` is its last event.
+      expect(merged.has(event.subject) ? event.type : '').toBe('');
+      if (event.type === 'cn.gov.hub.person.merged') merged.add(event.subject);
       const kind = /\.relation\.(added|ended)$/.exec(event.type)?.[1];
       if (!kind) continue;
       const data = event.data as {

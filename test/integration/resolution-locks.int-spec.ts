@@ -98,6 +98,10 @@ describe('resolution locks on persons that mentions moved to', () => {
 
   beforeAll(async () => {
     scenario = await scenarioDatabase();
+    // PostgreSQL checks a waiting lock for a cycle once, deadlock_timeout after the wait began:
+    // 5 s leave the deadlock case time to close its cycle before the batch's check.
+    const [{ db }] = await scenario.db.query<{ db: string }[]>(`SELECT current_database() AS db`);
+    await scenario.db.query(`ALTER DATABASE "${db}" SET deadlock_timeout = '5s'`);
     api = await createApiApp(testConfig(), scenario.url);
     await api.init();
   });

@@ -46,32 +46,39 @@ export async function relationChangesOfMoves(
   const records = [
     ...new Map(wanted.map((m) => [`${m.feed}\u001f${m.sourceRecordId}`, m])).values(),
   ];
-  // As the `relation` view, for the current, not cancelled, version of each record.
+  // As the `relation` view, for the current, not cancelled, version of each record; written as
+  // LATERAL probes (one index lookup per key), not joins the planner could answer by hashing
+  // whole tables (see IngestStore).
   const rows: CurrentRelation[] = await manager.query(
     `SELECT s.feed, s.source_record_id, r.rel->>'type' AS type, r.rel->>'from' AS from_pointer,
             r.rel->>'to' AS to_pointer, fm.entity_type AS from_type, fm.entity_id AS from_id,
             tm.entity_type AS to_type, coalesce(tm.entity_id, p.id) AS to_id, r.rel->>'toPlace' AS code,
             coalesce(r.rel->'attributes', '{}'::jsonb) AS attributes
        FROM unnest($1::text[], $2::text[]) k(feed, id)
-       JOIN feed_record_head h ON h.feed = k.feed AND h.source_record_id = k.id AND NOT h.cancelled
-       JOIN source_record s ON s.id = h.current_id
+      CROSS JOIN LATERAL (SELECT current_id FROM feed_record_head h
+                           WHERE h.feed = k.feed AND h.source_record_id = k.id AND NOT h.cancelled LIMIT 1) h
+      CROSS JOIN LATERAL (SELECT feed, source_record_id, relations FROM source_record s
+                           WHERE s.id = h.current_id LIMIT 1) s
       CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
-       JOIN mention fm
-         ON fm.feed = s.feed AND fm.source_record_id = s.source_record_id AND fm.pointer = r.rel->>'from'
-       LEFT JOIN mention tm
-         ON tm.feed = s.feed AND tm.source_record_id = s.source_record_id AND tm.pointer = r.rel->>'to'
-       LEFT JOIN place p ON p.code = r.rel->>'toPlace'
+      CROSS JOIN LATERAL (SELECT entity_type, entity_id FROM mention fm
+                           WHERE fm.feed = s.feed AND fm.source_record_id = s.source_record_id
+                             AND fm.pointer = r.rel->>'from' LIMIT 1) fm
+       LEFT JOIN LATERAL (SELECT entity_type, entity_id FROM mention tm
+                           WHERE tm.feed = s.feed AND tm.source_record_id = s.source_record_id
+                             AND tm.pointer = r.rel->>'to' LIMIT 1) tm ON true
+       LEFT JOIN LATERAL (SELECT id FROM place p WHERE p.code = r.rel->>'toPlace' LIMIT 1) p ON true
       WHERE coalesce(tm.entity_id, p.id) IS NOT NULL`,
     [records.map((m) => m.feed), records.map((m) => m.sourceRecordId)],
   );
-  const changes: RelationChange[] = [];
+  // Each record's relations before and after, compared as a whole (as diffRelations does for a
+  // new version): two mentions that state the same relation and merge give one relation.
+  const byRecord = new Map<string, { before: ResolvedRelation[]; after: ResolvedRelation[] }>();
   for (const row of rows) {
-    const fromKey = keyOf(row.feed, row.source_record_id, row.from_pointer);
-    const toKey =
-      row.to_pointer === null ? null : keyOf(row.feed, row.source_record_id, row.to_pointer);
-    const fromBefore = previous.get(fromKey);
-    const toBefore = toKey === null ? undefined : previous.get(toKey);
-    if (fromBefore === undefined && toBefore === undefined) continue;
+    const fromBefore = previous.get(keyOf(row.feed, row.source_record_id, row.from_pointer));
+    const toBefore =
+      row.to_pointer === null
+        ? undefined
+        : previous.get(keyOf(row.feed, row.source_record_id, row.to_pointer));
     const relation = (from: string, to: string): ResolvedRelation => ({
       type: row.type,
       from: { type: row.from_type, id: from },
@@ -81,12 +88,17 @@ export async function relationChangesOfMoves(
           : { type: row.to_type!, id: to },
       attributes: row.attributes,
     });
-    const source = { feed: row.feed, sourceRecordId: row.source_record_id };
-    for (const change of diffRelations(
-      [relation(fromBefore ?? row.from_id, toBefore ?? row.to_id!)],
-      [relation(row.from_id, row.to_id!)],
-    ))
-      changes.push({ ...change, source });
+    const record = `${row.feed}\u001f${row.source_record_id}`;
+    const lists = byRecord.get(record) ?? { before: [], after: [] };
+    lists.before.push(relation(fromBefore ?? row.from_id, toBefore ?? row.to_id!));
+    lists.after.push(relation(row.from_id, row.to_id!));
+    byRecord.set(record, lists);
+  }
+  const changes: RelationChange[] = [];
+  for (const [record, { before, after }] of byRecord) {
+    const [feed, sourceRecordId] = record.split('\u001f');
+    for (const change of diffRelations(before, after))
+      changes.push({ ...change, source: { feed, sourceRecordId } });
   }
   return changes;
 }

@@ -454,17 +454,34 @@ export class PersonResolver {
 
   /**
    * Writes the persons a resolution concerns, with their change events: golden values changed,
-   * merged, split, ended, and the relations that followed a moved mention (ended on the person
-   * it left, added on the one it joined), except those of records `comparedByCaller` names (the
-   * ingest compares its batch's records version by version). Takes the change-log lock, so call
-   * it last in the transaction.
+   * the relations that followed a moved mention (ended on the person it left, added on the one it
+   * joined), then merged, split, ended, so that a tombstone's last event is its `merged`. The
+   * ingest runs the three steps itself, to put its batch's own relation events in the middle.
+   * Takes the change-log lock, so call it last in the transaction.
    */
-  async write(
-    manager: EntityManager,
-    resolution: PersonResolution,
-    comparedByCaller: (feed: string, sourceRecordId: string) => boolean = () => false,
-  ): Promise<void> {
-    const relations = await relationChangesOfMoves(manager, resolution.moved, comparedByCaller);
+  async write(manager: EntityManager, resolution: PersonResolution): Promise<void> {
+    const relations = await relationChangesOfMoves(manager, resolution.moved);
+    await this.writeGolden(manager, resolution);
+    if (relations.length > 0) {
+      await lockChangeLog(manager);
+      await insertRelationEvents(manager, relations);
+    }
+    await this.writeLifecycle(manager, resolution);
+  }
+
+  /** The golden values of the persons concerned, with created / updated / revived / ended events. */
+  async writeGolden(manager: EntityManager, resolution: PersonResolution): Promise<void> {
+    if (resolution.golden.length === 0) return;
+    await lockChangeLog(manager);
+    await upsertEntitiesWithEvents(
+      manager,
+      'person',
+      resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
+    );
+  }
+
+  /** The merged, split and ended events of the persons concerned. */
+  async writeLifecycle(manager: EntityManager, resolution: PersonResolution): Promise<void> {
     const lifecycle = [
       ...resolution.merged.map((m) => ({
         id: m.id,
@@ -483,16 +500,9 @@ export class PersonResolver {
         data: { reason: e.reason },
       })),
     ];
-    if (resolution.golden.length === 0 && lifecycle.length === 0 && relations.length === 0) return;
+    if (lifecycle.length === 0) return;
     await lockChangeLog(manager);
-    if (resolution.golden.length > 0)
-      await upsertEntitiesWithEvents(
-        manager,
-        'person',
-        resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
-      );
     await insertLifecycleEvents(manager, 'person', lifecycle);
-    if (relations.length > 0) await insertRelationEvents(manager, relations);
   }
 
   /**

@@ -27,6 +27,7 @@ import {
   insertRelationEvents,
   lockChangeLog,
   RelationChange,
+  relationChangesOfMoves,
   ResolvedRelation,
   upsertEntitiesWithEvents,
 } from '@hub/changes';
@@ -151,13 +152,15 @@ export class IngestStore {
     const leftEntity = new Map(movedFrom);
     for (const m of resolution.moved)
       leftEntity.set(mentionKeyOf(m.feed, m.sourceRecordId, m.pointer), m.from);
-    const relationChanges = await this.relationChanges(
-      manager,
-      plan,
-      endedRelations,
-      leftEntity,
-      mentions,
-    );
+    // The batch's records are compared version by version; other records' relations that
+    // followed a mention resolution moved are compared before and after the move.
+    const compared = new Set(newestVersions(plan).keys());
+    const relationChanges = [
+      ...(await this.relationChanges(manager, plan, endedRelations, leftEntity, mentions)),
+      ...(await relationChangesOfMoves(manager, resolution.moved, (feed, id) =>
+        compared.has(recordKey(feed, id)),
+      )),
+    ];
     const withdrawn = await this.withdrawMentions(manager, plan, mentions, movedFrom);
     await this.upsertMentionedEntities(
       manager,
@@ -171,6 +174,8 @@ export class IngestStore {
       await lockChangeLog(manager);
       await insertRelationEvents(manager, relationChanges);
     }
+    // Lifecycle events last: a merged person's last event is its `merged`.
+    await this.persons.writeLifecycle(manager, resolution);
     if (withdrawn.length > 0) await this.endOrphanedEntities(manager, withdrawn);
   }
 
@@ -655,9 +660,7 @@ export class IngestStore {
           rows.map(([id, e]) => ({ id, columns: e.columns })),
         );
     }
-    // The batch's own records are compared version by version in relationChanges.
-    const compared = new Set(records.map((r) => recordKey(r.feed, r.sourceRecordId)));
-    await this.persons.write(manager, persons, (feed, id) => compared.has(recordKey(feed, id)));
+    await this.persons.writeGolden(manager, persons);
   }
 
   /**
