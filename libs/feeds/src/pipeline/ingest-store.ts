@@ -231,11 +231,7 @@ export class IngestStore {
         WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
       [gone.map((m) => m.feed), gone.map((m) => m.source_record_id), gone.map((m) => m.pointer)],
     );
-    const cancelled = new Set(
-      newest
-        .filter((p) => p.status === 'cancelled')
-        .map((p) => recordKey(p.record.feed, p.record.sourceRecordId)),
-    );
+    const cancelled = cancelledRecords(plan);
     return [
       ...left,
       ...gone.map((m) => ({
@@ -514,12 +510,14 @@ export class IngestStore {
       );
       for (const n of now) personOf.set(keyOf(n), n.entity_id);
     }
-    const cancelled = new Set(
-      [...newestVersions(plan).values()]
-        .filter((p) => p.status === 'cancelled')
-        .map((p) => recordKey(p.record.feed, p.record.sourceRecordId)),
-    );
-    return { features, previous, dormant, personOf, familyBlocks, cancelled };
+    return {
+      features,
+      previous,
+      dormant,
+      personOf,
+      familyBlocks,
+      cancelled: cancelledRecords(plan),
+    };
   }
 
   /**
@@ -850,6 +848,14 @@ function newestVersions(plan: IngestPlan): Map<string, IngestPlan['store'][numbe
     if (p.status !== 'stale') newest.set(recordKey(p.record.feed, p.record.sourceRecordId), p);
   return newest;
 }
+
+/** The records (recordKey) whose newest version in the batch is a cancellation. */
+const cancelledRecords = (plan: IngestPlan): Set<string> =>
+  new Set(
+    [...newestVersions(plan).entries()]
+      .filter(([, p]) => p.status === 'cancelled')
+      .map(([key]) => key),
+  );
 
 /** The person mentions of each record's newest version in the batch, with their match features. */
 function personMentionFeatures(plan: IngestPlan) {
