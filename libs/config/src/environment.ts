@@ -121,14 +121,15 @@ export class Environment {
   HUB_INGEST_TRANSACTION_RECORDS = 1000;
 
   /**
-   * Ingest transactions one ingest process runs at once (more processes scale further). Three:
-   * while one holds the person locks, the others prepare; on two cores 3 beat 2 by 8% and 4
-   * did no better (npm run bench).
+   * Ingest transactions one ingest process runs at once (more processes scale further). Two:
+   * while one holds the person locks, the other prepares. On two cores, 3 catch up on a
+   * backlog 8% faster, but at a steady 1,000 records/s a record then waits behind two
+   * transactions: change events' p99 was 1.1–1.8 s with 3 and 0.7–0.9 s with 2 (npm run bench).
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  HUB_INGEST_CONCURRENT_TRANSACTIONS = 3;
+  HUB_INGEST_CONCURRENT_TRANSACTIONS = 2;
 
   /**
    * Extra feed folders, comma-separated, each with `schemas/feeds/*.schema.json` and
