@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { retriedTransaction } from '@hub/persistence';
+import { retriedTransaction, sqlStateOf } from '@hub/persistence';
 import type { DivisionIndex } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { FeedCatalog } from '../feed-catalog';
@@ -157,7 +157,7 @@ export class FeedPipeline {
 }
 
 function isDataError(error: unknown): error is Error {
-  const code = (error as { driverError?: { code?: string } }).driverError?.code ?? '';
+  const code = sqlStateOf(error) ?? '';
   return code.startsWith('22') || code.startsWith('23');
 }
 
