@@ -12,13 +12,16 @@ const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
 /** The advisory lock keys PersonResolver.lock takes (hashed with hashtextextended). */
 const blockLock = (block: string) => `person-block\u001f${block}`;
 const personLock = (id: string) => `person\u001f${id}`;
+const idLock = (idNumber: string) => `person-id\u001f${idNumber}`;
 
 /**
  * A batch waits for the resolution locks of its residents while another transaction moves one
  * of their mentions to another person. The batch then also locks that person, and when that
  * closes a lock cycle, PostgreSQL aborts the batch's transaction and the batch runs again.
+ * Two batches whose persons are each other's family context (a family member given by name
+ * only, a household member) are serialized, and the second compares them.
  */
-describe('resolution locks on persons that mentions moved to', () => {
+describe('resolution locks', () => {
   let api: INestApplication;
   let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
   const clients: Client[] = [];
@@ -49,6 +52,15 @@ describe('resolution locks on persons that mentions moved to', () => {
     for (const key of keys)
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     return client;
+  };
+  /** How many sessions of the scenario's database wait for an advisory lock. */
+  const waitingSessions = async () => {
+    const [{ n }] = await scenario.db.query<{ n: number }[]>(
+      `SELECT count(DISTINCT pid)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return n;
   };
   /** How many sessions wait for this advisory lock key. */
   const waitersOn = async (key: string) => {
@@ -178,4 +190,120 @@ describe('resolution locks on persons that mentions moved to', () => {
     );
     expect(persons.filter((x) => x.merged_into === null)).toHaveLength(1);
   });
+
+  /** The 64-bit hash PostgreSQL locks an advisory key by. */
+  const lockHash = async (key: string) => {
+    const [{ h }] = await scenario.db.query<{ h: string }[]>(
+      `SELECT hashtextextended($1, 0)::text AS h`,
+      [key],
+    );
+    return BigInt(h);
+  };
+
+  // 陈秀兰's police record puts her in household H. Her civil-affairs case lists her husband
+  // 陈志刚 by name only: a family member, compared with the persons of H under his name. His own
+  // police record puts him in H too. The two batches that bring his two records run at once:
+  // whichever goes second must compare them. His police record waits for the lock of his ID;
+  // it holds H's lock meanwhile when that comes first in lock order, and the case waits for it;
+  // otherwise the case is stored while the police record waits, which then finds the case's
+  // family member once it holds its locks.
+  it.each([
+    ['waits for his police record', 1, true],
+    ['is stored while his police record waits', 2, false],
+  ])(
+    'compares a family member with a household member stored at once: the case %s',
+    async (_, n, householdLockedFirst) => {
+      const wife = withCheck(`5001161952030301${n}`);
+      const husband = withCheck(`5001161950020201${n}`);
+      let household = '';
+      for (let h = 900; !household; h++) {
+        const candidate = `500116005000${h}`;
+        const first =
+          (await lockHash(`person-household\u001f${candidate}`)) <
+          (await lockHash(idLock(husband)));
+        if (first === householdLockedFirst) household = candidate;
+      }
+      const police = (k: number, name: string, idNumber: string, birth: string) => ({
+        RKBM: `500116202311200000${n}${k}`,
+        SJBBH: '1',
+        SJLX: 'HJRK',
+        BDLX: 'XZ',
+        BDSJ: '2023-11-20 09:00:00',
+        GMSFHM: idNumber,
+        XM: name,
+        XBDM: k === 1 ? '2' : '1',
+        MZDM: '01',
+        CSRQ: birth,
+        HJDZ_XZQHDM: '500116005',
+        HJDZ_QHNXXDZ: `东门路4${n}号1栋1单元101`,
+        HH: household,
+        YHZGXDM: k === 1 ? '02' : '10',
+        RYZTDM: '0',
+      });
+      await http()
+        .post('/v1/feeds/population/records')
+        .send([police(1, '陈秀兰', wife, '19520303')])
+        .expect(200);
+      const caseId = `CA-DB-2023-00090${n}`;
+      const caseRecord = {
+        recordId: caseId,
+        recordType: 'assistance',
+        version: 1,
+        updatedAt: '2023-11-20T10:00:00+08:00',
+        operation: 'upsert',
+        payload: {
+          caseNo: `JJ-DB-2023-090${n}`,
+          assistanceType: 'DIBAO',
+          status: 'ACTIVE',
+          monthlyAmount: '650.00',
+          startDate: '2023-05-01',
+          endDate: null,
+          applicant: {
+            name: '陈秀兰',
+            idCard: wife,
+            gender: '女',
+            birthDate: '1952-03-03',
+            address: `江津区鼎山街道西门路${n}号2栋1单元301室`,
+          },
+          members: [{ name: '陈志刚', relation: '夫' }],
+          divisionCode: '500116005002',
+        },
+      };
+
+      const idHolder = await holding(idLock(husband));
+      const policePush = http()
+        .post('/v1/feeds/population/records')
+        .send([police(2, '陈志刚', husband, '19500202')])
+        .then((r) => r);
+      await waitForWaiter(idLock(husband), 'his police record at the lock of his ID');
+      let caseStored = false;
+      const casePush = http()
+        .post('/v1/feeds/assistance/records')
+        .send([caseRecord])
+        .then((r) => ((caseStored = true), r));
+      await waitFor(async () => (caseStored || (await waitingSessions()) > 1 ? true : undefined), {
+        what: 'the case stored, or waiting for a lock',
+        timeoutMs: 15_000,
+      });
+      expect(caseStored).toBe(!householdLockedFirst);
+      await idHolder.query('COMMIT');
+      for (const response of await Promise.all([policePush, casePush])) {
+        expect(response.status).toBe(200);
+        expect(response.body.results[0]).toMatchObject({ outcome: 'accepted' });
+      }
+
+      const persons = await scenario.db.query<{ pointer: string; entity_id: string }[]>(
+        `SELECT pointer, entity_id FROM mention
+          WHERE entity_type = 'person' AND source_record_id = ANY($1) ORDER BY pointer`,
+        [[caseId, police(2, '', '', '').RKBM]],
+      );
+      expect(persons.map((p) => p.pointer)).toEqual([
+        '',
+        '/payload/applicant',
+        '/payload/members/0',
+      ]);
+      const personOf = new Map(persons.map((p) => [p.pointer, p.entity_id]));
+      expect(personOf.get('/payload/members/0')).toBe(personOf.get(''));
+    },
+  );
 });

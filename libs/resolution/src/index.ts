@@ -17,7 +17,13 @@ export { goldenOrganization, goldenPerson, loadSurvivorshipRules } from './survi
 export type { GoldenPerson, OrganizationInput, SurvivorshipRules } from './survivorship';
 export { SURVIVORSHIP_RULES, SURVIVORSHIP_RULES_PROVIDER } from './resolution.module';
 export { mentionKeyOf, PersonResolver } from './person-resolver';
-export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
+export type {
+  FamilyContextQuery,
+  PendingMentions,
+  PersonResolution,
+  ResolutionLocks,
+  TouchedMention,
+} from './person-resolver';
 export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';
 export {
   divisionPlaceIds,

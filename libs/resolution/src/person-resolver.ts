@@ -13,6 +13,29 @@ import { familyBlock, placeBlock, type PersonFeatures } from './person-features'
 import type { MatchThresholds } from './person-match';
 import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
 
+/** The advisory locks of resolution (see PersonResolver.lock). */
+export interface ResolutionLocks {
+  blocks?: string[];
+  idNumbers?: string[];
+  persons?: string[];
+  households?: string[];
+}
+
+/** The locks a batch's family context adds (see PersonResolver.familyContext). */
+export type FamilyContextLocks = Required<
+  Pick<ResolutionLocks, 'blocks' | 'idNumbers' | 'households'>
+>;
+
+/** What a batch's family context is looked up by (see PersonResolver.familyContext). */
+export interface FamilyContextQuery {
+  /** Valid IDs, police households and (name key, place) of the batch's persons, now or before. */
+  idNumbers: string[];
+  households: string[];
+  placed: { nameKey: string; place: string }[];
+  /** The batch's family members: the valid ID each is family of, its name key and its places. */
+  members: { familyOf: string; nameKey: string | null; places: string[] }[];
+}
+
 /** A person mention whose blocks may have changed: its key, and the blocks before and after. */
 export interface TouchedMention {
   key: string;
@@ -101,29 +124,102 @@ export class PersonResolver {
   ) {}
 
   /**
-   * Serializes resolution of the same blocks, ID numbers and persons across processes. Take it
-   * before writing any of the mentions concerned: every write of a mention then happens under
-   * the lock of its block, so two batches cannot wait on each other's rows. The persons are those
-   * the batch's stored mentions are on: two batches that change mentions of one person in
-   * different blocks (one cancels a record, the other restores another) must not decide that
-   * person's end or golden values each without the other.
+   * Serializes resolution of the same blocks, ID numbers, persons and police households across
+   * processes. Take it before writing any of the mentions concerned: every write of a mention
+   * then happens under the lock of its block, so two batches cannot wait on each other's rows.
+   * The persons are those the batch's stored mentions are on: two batches that change mentions
+   * of one person in different blocks (one cancels a record, the other restores another) must
+   * not decide that person's end or golden values each without the other. Households: see
+   * familyContextLocks.
    */
-  async lock(
-    manager: EntityManager,
-    blocks: string[],
-    idNumbers: string[],
-    personIds: string[] = [],
-  ): Promise<void> {
-    const keys = [
-      ...blocks.map((b) => `person-block\u001f${b}`),
-      ...idNumbers.map((i) => `person-id\u001f${i}`),
-      ...personIds.map((p) => `person\u001f${p}`),
+  async lock(manager: EntityManager, keys: ResolutionLocks): Promise<void> {
+    const all = [
+      ...(keys.blocks ?? []).map((b) => `person-block\u001f${b}`),
+      ...(keys.idNumbers ?? []).map((i) => `person-id\u001f${i}`),
+      ...(keys.persons ?? []).map((p) => `person\u001f${p}`),
+      ...(keys.households ?? []).map((h) => `person-household\u001f${h}`),
     ];
-    if (keys.length === 0) return;
+    if (all.length === 0) return;
     await manager.query(
       `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) locks`,
-      [keys],
+      [all],
     );
+  }
+
+  /**
+   * The family context of a batch, as of now: the family-context blocks its persons touch
+   * (familyBlocksTouchedBy), and the locks that make it conflict with every batch whose persons
+   * are candidates of its new family members, or the other way round. A family member of the
+   * person with ID X is compared with the persons with a valid ID in X's police household, and
+   * with those under its name tied to its places (see loadFamilyContext). So the batch locks X's
+   * ID (X's household can change only under it), X's household (every batch with a person in it
+   * locks it) and the place-context blocks of the member's name and places (every batch with a
+   * person with a valid ID there locks them: see placeBlocksOf). Without these, two batches
+   * could each read the other's mentions as not there yet, and neither compare them.
+   */
+  async familyContext(
+    manager: EntityManager,
+    of: FamilyContextQuery,
+  ): Promise<{ blocks: string[]; locks: FamilyContextLocks }> {
+    const memberIds = [...new Set(of.members.map((m) => m.familyOf))];
+    const households: { household: string }[] = memberIds.length
+      ? await manager.query(
+          `SELECT DISTINCT h.household FROM unnest($1::text[]) k(id)
+            CROSS JOIN LATERAL (SELECT household FROM mention h
+                                 WHERE h.id_key = k.id AND h.household IS NOT NULL OFFSET 0) h`,
+          [memberIds],
+        )
+      : [];
+    const blocks = await this.familyBlocksTouchedBy(
+      manager,
+      of.idNumbers,
+      of.households,
+      of.placed,
+    );
+    return {
+      blocks,
+      locks: {
+        blocks: [
+          ...blocks,
+          ...of.members.flatMap((m) =>
+            m.nameKey ? m.places.map((place) => `${m.nameKey}|a${place}`) : [],
+          ),
+        ],
+        idNumbers: memberIds,
+        households: households.map((h) => h.household),
+      },
+    };
+  }
+
+  /**
+   * After `lock` with the keys of `familyContext`: looks the family context up again, since a
+   * batch that held one of these locks may have added to it while this one waited, locks what is
+   * new, and repeats until nothing new comes up (each round locks at least one more key, so it
+   * ends). Returns the family-context blocks to resolve. Like rereadWithPersonsLocked, this
+   * second lock statement can close a deadlock, which runs the transaction again.
+   */
+  async familyContextLocked(
+    manager: EntityManager,
+    of: FamilyContextQuery,
+    held: FamilyContextLocks,
+  ): Promise<string[]> {
+    const locked = {
+      blocks: new Set(held.blocks),
+      idNumbers: new Set(held.idNumbers),
+      households: new Set(held.households),
+    };
+    for (;;) {
+      const now = await this.familyContext(manager, of);
+      const fresh = {
+        blocks: now.locks.blocks.filter((b) => !locked.blocks.has(b)),
+        idNumbers: now.locks.idNumbers.filter((i) => !locked.idNumbers.has(i)),
+        households: now.locks.households.filter((h) => !locked.households.has(h)),
+      };
+      if (Object.values(fresh).every((keys) => keys.length === 0)) return now.blocks;
+      await this.lock(manager, fresh);
+      for (const kind of ['blocks', 'idNumbers', 'households'] as const)
+        for (const key of fresh[kind]) locked[kind].add(key);
+    }
   }
 
   /**
@@ -146,7 +242,7 @@ export class PersonResolver {
       const rows = await read();
       const moved = [...new Set(rows.map((r) => r.entity_id))].filter((id) => !held.has(id));
       if (moved.length === 0) return rows;
-      await this.lock(manager, [], [], moved);
+      await this.lock(manager, { persons: moved });
       for (const id of moved) held.add(id);
     }
   }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
 import {
   blockKeys,
+  type FamilyContextQuery,
   divisionPlaceIds,
   KeyedPlacement,
   mentionKeyOf,
@@ -418,9 +419,10 @@ export class IngestStore {
 
   /**
    * The active person mentions the batch's records had before, those that are inactive (their
-   * record was cancelled and may now be restored), and the resolution locks on every block and ID
-   * number concerned (those of the active ones and of `features`) and on the persons of the
-   * stored ones, before any of those mentions is written.
+   * record was cancelled and may now be restored), and the resolution locks on every block, ID
+   * number and police household concerned (those of the active ones and of `features`), on the
+   * persons of the stored ones and on the batch's family context (PersonResolver.familyContext),
+   * before any of those mentions is written.
    */
   private async preparePersonMentions(
     manager: EntityManager,
@@ -475,21 +477,29 @@ export class IngestStore {
       if (f.household) households.add(f.household);
       if (f.idNumber && f.nameKey) addPlaced(f.nameKey, f.places);
     }
-    const familyBlocks = await this.persons.familyBlocksTouchedBy(
-      manager,
-      [...idNumbers],
-      [...households],
-      [...placed.values()],
-    );
-    for (const block of familyBlocks) blocks.add(block);
+    const family: FamilyContextQuery = {
+      idNumbers: [...idNumbers],
+      households: [...households],
+      placed: [...placed.values()],
+      members: [...features.values()].flatMap(({ features: f }) =>
+        f.familyOf ? [{ familyOf: f.familyOf, nameKey: f.nameKey, places: f.places ?? [] }] : [],
+      ),
+    };
+    const context = await this.persons.familyContext(manager, family);
     clock?.lap('records');
-    await this.persons.lock(
-      manager,
-      [...blocks],
-      [...idNumbers, ...before.flatMap((b) => (b.id_key ? [b.id_key] : []))],
-      before.map((b) => b.entity_id),
-    );
+    const locks = {
+      blocks: [...blocks, ...context.locks.blocks],
+      idNumbers: [
+        ...idNumbers,
+        ...before.flatMap((b) => (b.id_key ? [b.id_key] : [])),
+        ...context.locks.idNumbers,
+      ],
+      households: [...households, ...context.locks.households],
+    };
+    await this.persons.lock(manager, { ...locks, persons: before.map((b) => b.entity_id) });
     clock?.lap('person_lock_wait');
+    // A batch that held one of the locks may have added to the family context meanwhile.
+    const familyBlocks = await this.persons.familyContextLocked(manager, family, locks);
     // The person of each stored mention as of now: the transaction that held one of the blocks
     // may have moved it to another person while this one waited.
     const personOf = new Map<string, string>();

@@ -155,7 +155,7 @@ export class ResolutionService {
     const first = await read();
     const blocks = [...new Set(first.flatMap(blocksOf))];
     const persons = first.map((r) => r.entity_id);
-    await this.resolver.lock(manager, blocks, [], persons);
+    await this.resolver.lock(manager, { blocks, persons });
     const now = await this.resolver.rereadWithPersonsLocked(manager, persons, read);
     const touched = now.map((r) => ({
       key: keyOf(r),
