@@ -18,15 +18,18 @@ export interface ResolutionLocks {
   blocks?: string[];
   idNumbers?: string[];
   persons?: string[];
+  /** Police households the batch's persons are in: locked shared. */
   households?: string[];
+  /** Police households the batch's family members are compared with: locked exclusive. */
+  familyHouseholds?: string[];
 }
 
-/** The locks a batch's family context adds (see PersonResolver.familyContext). */
-export type FamilyContextLocks = Required<
-  Pick<ResolutionLocks, 'blocks' | 'idNumbers' | 'households'>
+/** The locks a batch's family members add (see PersonResolver.familyMemberLocks). */
+export type FamilyMemberLocks = Required<
+  Pick<ResolutionLocks, 'blocks' | 'idNumbers' | 'familyHouseholds'>
 >;
 
-/** What a batch's family context is looked up by (see PersonResolver.familyContext). */
+/** What a batch's family context is looked up by (see PersonResolver.familyContextLocked). */
 export interface FamilyContextQuery {
   /** Valid IDs, police households and (name key, place) of the batch's persons, now or before. */
   idNumbers: string[];
@@ -124,102 +127,105 @@ export class PersonResolver {
   ) {}
 
   /**
-   * Serializes resolution of the same blocks, ID numbers, persons and police households across
-   * processes. Take it before writing any of the mentions concerned: every write of a mention
-   * then happens under the lock of its block, so two batches cannot wait on each other's rows.
-   * The persons are those the batch's stored mentions are on: two batches that change mentions
-   * of one person in different blocks (one cancels a record, the other restores another) must
-   * not decide that person's end or golden values each without the other. Households: see
-   * familyContextLocks.
+   * Serializes resolution of the same blocks, ID numbers and persons across processes. Take it
+   * before writing any of the mentions concerned: every write of a mention then happens under
+   * the lock of its block, so two batches cannot wait on each other's rows. The persons are those
+   * the batch's stored mentions are on: two batches that change mentions of one person in
+   * different blocks (one cancels a record, the other restores another) must not decide that
+   * person's end or golden values each without the other. Police households: see
+   * familyMemberLocks. All in one order (by hash), so that one statement never deadlocks.
    */
   async lock(manager: EntityManager, keys: ResolutionLocks): Promise<void> {
-    const all = [
+    const exclusive = [
       ...(keys.blocks ?? []).map((b) => `person-block\u001f${b}`),
       ...(keys.idNumbers ?? []).map((i) => `person-id\u001f${i}`),
       ...(keys.persons ?? []).map((p) => `person\u001f${p}`),
-      ...(keys.households ?? []).map((h) => `person-household\u001f${h}`),
+      ...(keys.familyHouseholds ?? []).map((h) => `person-household\u001f${h}`),
     ];
-    if (all.length === 0) return;
+    const shared = (keys.households ?? []).map((h) => `person-household\u001f${h}`);
+    if (exclusive.length + shared.length === 0) return;
+    // A key wanted both ways is taken exclusive (false sorts first).
     await manager.query(
-      `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) locks`,
-      [all],
+      `SELECT CASE WHEN shared THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_xact_lock(h) END
+         FROM (SELECT DISTINCT ON (h) h, shared
+                 FROM (SELECT hashtextextended(k, 0) AS h, s AS shared
+                         FROM unnest($1::text[], $2::bool[]) u(k, s)) keys
+                ORDER BY h, shared) locks
+        ORDER BY h`,
+      [
+        [...exclusive, ...shared],
+        [...exclusive.map(() => false), ...shared.map(() => true)],
+      ],
     );
   }
 
   /**
-   * The family context of a batch, as of now: the family-context blocks its persons touch
-   * (familyBlocksTouchedBy), and the locks that make it conflict with every batch whose persons
-   * are candidates of its new family members, or the other way round. A family member of the
-   * person with ID X is compared with the persons with a valid ID in X's police household, and
-   * with those under its name tied to its places (see loadFamilyContext). So the batch locks X's
-   * ID (X's household can change only under it), X's household (every batch with a person in it
-   * locks it) and the place-context blocks of the member's name and places (every batch with a
-   * person with a valid ID there locks them: see placeBlocksOf). Without these, two batches
-   * could each read the other's mentions as not there yet, and neither compare them.
+   * The locks a batch's new family members add. A family member of the person with ID X is
+   * compared with the persons with a valid ID in X's police household, and with those under its
+   * name tied to its places (see loadFamilyContext); a batch that brings such a person must not
+   * run at the same time, or each could read the other's mentions as not there yet. So the
+   * member's batch locks X's ID (X's household changes only under it), the place-context blocks
+   * of its name and places (locked by every batch with a person with a valid ID there: see
+   * placeBlocksOf) and, exclusively, X's households, which every batch with a person in one of
+   * them locks shared: batches that only add household members still run side by side.
    */
-  async familyContext(
+  async familyMemberLocks(
+    manager: EntityManager,
+    members: FamilyContextQuery['members'],
+  ): Promise<FamilyMemberLocks> {
+    const idNumbers = [...new Set(members.map((m) => m.familyOf))];
+    return {
+      idNumbers,
+      blocks: members.flatMap((m) =>
+        m.nameKey ? m.places.map((place) => `${m.nameKey}|a${place}`) : [],
+      ),
+      familyHouseholds: await this.householdsOf(manager, idNumbers),
+    };
+  }
+
+  /** Every police household the persons with these valid IDs were ever recorded in. */
+  private async householdsOf(manager: EntityManager, idNumbers: string[]): Promise<string[]> {
+    if (idNumbers.length === 0) return [];
+    const rows: { household: string }[] = await manager.query(
+      `SELECT DISTINCT h.household FROM unnest($1::text[]) k(id)
+        CROSS JOIN LATERAL (SELECT household FROM mention h
+                             WHERE h.id_key = k.id AND h.household IS NOT NULL OFFSET 0) h`,
+      [idNumbers],
+    );
+    return rows.map((r) => r.household);
+  }
+
+  /**
+   * After `lock` with the batch's keys and familyMemberLocks: the family-context blocks to
+   * resolve (familyBlocksTouchedBy), locked. The members' households are read again first (one
+   * of the batches this one waited for may have moved X), and any new one locked. Once those are
+   * held, every batch that could add to the family context has committed, and is seen, or waits
+   * for this one: the blocks are looked up once, and those not held yet are locked. Like
+   * rereadWithPersonsLocked, these later lock statements can close a deadlock, which runs the
+   * transaction again.
+   */
+  async familyContextLocked(
     manager: EntityManager,
     of: FamilyContextQuery,
-  ): Promise<{ blocks: string[]; locks: FamilyContextLocks }> {
+    held: ResolutionLocks,
+  ): Promise<string[]> {
+    const households = new Set(held.familyHouseholds);
     const memberIds = [...new Set(of.members.map((m) => m.familyOf))];
-    const households: { household: string }[] = memberIds.length
-      ? await manager.query(
-          `SELECT DISTINCT h.household FROM unnest($1::text[]) k(id)
-            CROSS JOIN LATERAL (SELECT household FROM mention h
-                                 WHERE h.id_key = k.id AND h.household IS NOT NULL OFFSET 0) h`,
-          [memberIds],
-        )
-      : [];
+    for (;;) {
+      const moved = (await this.householdsOf(manager, memberIds)).filter((h) => !households.has(h));
+      if (moved.length === 0) break;
+      await this.lock(manager, { familyHouseholds: moved });
+      for (const h of moved) households.add(h);
+    }
     const blocks = await this.familyBlocksTouchedBy(
       manager,
       of.idNumbers,
       of.households,
       of.placed,
     );
-    return {
-      blocks,
-      locks: {
-        blocks: [
-          ...blocks,
-          ...of.members.flatMap((m) =>
-            m.nameKey ? m.places.map((place) => `${m.nameKey}|a${place}`) : [],
-          ),
-        ],
-        idNumbers: memberIds,
-        households: households.map((h) => h.household),
-      },
-    };
-  }
-
-  /**
-   * After `lock` with the keys of `familyContext`: looks the family context up again, since a
-   * batch that held one of these locks may have added to it while this one waited, locks what is
-   * new, and repeats until nothing new comes up (each round locks at least one more key, so it
-   * ends). Returns the family-context blocks to resolve. Like rereadWithPersonsLocked, this
-   * second lock statement can close a deadlock, which runs the transaction again.
-   */
-  async familyContextLocked(
-    manager: EntityManager,
-    of: FamilyContextQuery,
-    held: FamilyContextLocks,
-  ): Promise<string[]> {
-    const locked = {
-      blocks: new Set(held.blocks),
-      idNumbers: new Set(held.idNumbers),
-      households: new Set(held.households),
-    };
-    for (;;) {
-      const now = await this.familyContext(manager, of);
-      const fresh = {
-        blocks: now.locks.blocks.filter((b) => !locked.blocks.has(b)),
-        idNumbers: now.locks.idNumbers.filter((i) => !locked.idNumbers.has(i)),
-        households: now.locks.households.filter((h) => !locked.households.has(h)),
-      };
-      if (Object.values(fresh).every((keys) => keys.length === 0)) return now.blocks;
-      await this.lock(manager, fresh);
-      for (const kind of ['blocks', 'idNumbers', 'households'] as const)
-        for (const key of fresh[kind]) locked[kind].add(key);
-    }
+    const locked = new Set(held.blocks);
+    await this.lock(manager, { blocks: blocks.filter((b) => !locked.has(b)) });
+    return blocks;
   }
 
   /**

@@ -485,20 +485,20 @@ export class IngestStore {
         f.familyOf ? [{ familyOf: f.familyOf, nameKey: f.nameKey, places: f.places ?? [] }] : [],
       ),
     };
-    const context = await this.persons.familyContext(manager, family);
+    const members = await this.persons.familyMemberLocks(manager, family.members);
     clock?.lap('records');
     const locks = {
-      blocks: [...blocks, ...context.locks.blocks],
+      blocks: [...blocks, ...members.blocks],
       idNumbers: [
         ...idNumbers,
         ...before.flatMap((b) => (b.id_key ? [b.id_key] : [])),
-        ...context.locks.idNumbers,
+        ...members.idNumbers,
       ],
-      households: [...households, ...context.locks.households],
+      households: [...households],
+      familyHouseholds: members.familyHouseholds,
     };
     await this.persons.lock(manager, { ...locks, persons: before.map((b) => b.entity_id) });
     clock?.lap('person_lock_wait');
-    // A batch that held one of the locks may have added to the family context meanwhile.
     const familyBlocks = await this.persons.familyContextLocked(manager, family, locks);
     // The person of each stored mention as of now: the transaction that held one of the blocks
     // may have moved it to another person while this one waited.
