@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -23,7 +24,20 @@ export type EntityKey =
 // Fixed namespace of the hub's key-derived ids (a random v4, generated once).
 const HUB_KEY_NAMESPACE = '6f2b8c3e-4d0a-4a8e-9c1b-2f7d5e8a9b10';
 
-export const keyedEntityId = (key: string): string => uuidv5(key, HUB_KEY_NAMESPACE);
+/*
+ * Every version, redelivery and feed of a resident repeats the same addresses and organizations:
+ * keys and ids already worked out are kept (a name-based UUID is a SHA-1, an address a parse).
+ * Cached keys are frozen, since callers share them.
+ */
+const KEY_CACHE_SIZE = 100_000;
+const idsOfKeys = new LRUCache<string, string>({ max: KEY_CACHE_SIZE });
+const placeKeys = new LRUCache<string, EntityKey>({ max: KEY_CACHE_SIZE });
+
+export const keyedEntityId = (key: string): string => {
+  let id = idsOfKeys.get(key);
+  if (id === undefined) idsOfKeys.set(key, (id = uuidv5(key, HUB_KEY_NAMESPACE)));
+  return id;
+};
 
 const valueOf = (values: readonly MentionValue[], attribute: string): unknown =>
   values.find((v) => v.attribute === attribute && v.valid)?.value;
@@ -51,16 +65,27 @@ export function placeKey(values: readonly MentionValue[]): EntityKey | null {
   const address = valueOf(values, 'address');
   if (!isAddress(address) || !address.divisionCode) return null;
   if (address.detail === '') return { kind: 'division', code: address.divisionCode };
-  const parts = standardAddress(address.detail);
-  const division = keyDivision(address.divisionCode, parts);
-  const standard = formatStandardAddress(parts);
-  const key = `place|${division}|${standard}`;
-  return {
-    kind: 'keyed',
-    key,
-    id: keyedEntityId(key),
-    columns: { level: 'address', name: standard, division_code: division, address: parts },
-  };
+  const cacheKey = `${address.divisionCode}\u001f${address.detail}`;
+  let cached = placeKeys.get(cacheKey);
+  if (cached === undefined) {
+    const parts = Object.freeze(standardAddress(address.detail));
+    const division = keyDivision(address.divisionCode, parts);
+    const standard = formatStandardAddress(parts);
+    const key = `place|${division}|${standard}`;
+    cached = Object.freeze({
+      kind: 'keyed' as const,
+      key,
+      id: keyedEntityId(key),
+      columns: Object.freeze({
+        level: 'address',
+        name: standard,
+        division_code: division,
+        address: parts,
+      }),
+    });
+    placeKeys.set(cacheKey, cached);
+  }
+  return cached;
 }
 
 /** An organization's name as a key: half-width (brackets too), no spaces. */

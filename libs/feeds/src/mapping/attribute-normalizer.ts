@@ -14,6 +14,7 @@ import {
   splitTags,
   toHalfWidth,
 } from '@hub/normalize';
+import { LRUCache } from 'lru-cache';
 import { RecordRejection } from '../rejection';
 import type { AttributeRule, NormalizerName } from './feed-mapping';
 
@@ -77,20 +78,51 @@ const NORMALIZERS: Record<NormalizerName, Normalizer> = {
     const code = divisions.resolve(text(raw));
     return code ? { value: code, valid: true } : { value: text(raw), valid: false };
   },
-  address: (raw, divisions, divisionRaw) => {
-    if (!blank(divisionRaw)) {
-      const given = divisions.resolve(text(divisionRaw));
-      const detail = blank(raw) ? '' : text(raw);
-      if (given === null) return { value: addressValue(text(divisionRaw), detail), valid: false };
-      // The detail may go on naming divisions below the given one (500116 + 鼎山街道东门路…).
-      const split = splitAddress(detail, divisions, given);
-      return { value: addressValue(split.divisionCode ?? given, split.detail), valid: true };
-    }
-    if (blank(raw)) return null;
-    const split = splitAddress(String(raw), divisions);
-    return { value: addressValue(split.divisionCode, split.detail), valid: true };
-  },
+  address: memoizedAddress,
 };
+
+/*
+ * Reading an address against the division catalogue is the dearest normalizer, and addresses
+ * repeat: every version, redelivery and feed of a resident writes the same ones. Results are
+ * kept per catalogue by the raw texts (strings only), frozen since the callers share them.
+ */
+const ADDRESS_CACHE_SIZE = 100_000;
+const addressCaches = new WeakMap<DivisionIndex, LRUCache<string, NormalizedValue>>();
+
+function memoizedAddress(raw: unknown, divisions: DivisionIndex, divisionRaw: unknown) {
+  const textual = (v: unknown): v is string | null | undefined =>
+    v === undefined || v === null || typeof v === 'string';
+  if (!textual(raw) || !textual(divisionRaw)) return normalizeAddress(raw, divisions, divisionRaw);
+  let cache = addressCaches.get(divisions);
+  if (!cache) addressCaches.set(divisions, (cache = new LRUCache({ max: ADDRESS_CACHE_SIZE })));
+  const key = `${divisionRaw ?? ''}\u001f${raw ?? ''}`;
+  let result = cache.get(key);
+  if (result === undefined) {
+    const normalized = normalizeAddress(raw, divisions, divisionRaw);
+    if (normalized === null) return null;
+    result = Object.freeze({ ...normalized, value: Object.freeze(normalized.value) });
+    cache.set(key, result);
+  }
+  return result;
+}
+
+function normalizeAddress(
+  raw: unknown,
+  divisions: DivisionIndex,
+  divisionRaw: unknown,
+): NormalizedValue | null {
+  if (!blank(divisionRaw)) {
+    const given = divisions.resolve(text(divisionRaw));
+    const detail = blank(raw) ? '' : text(raw);
+    if (given === null) return { value: addressValue(text(divisionRaw), detail), valid: false };
+    // The detail may go on naming divisions below the given one (500116 + 鼎山街道东门路…).
+    const split = splitAddress(detail, divisions, given);
+    return { value: addressValue(split.divisionCode ?? given, split.detail), valid: true };
+  }
+  if (blank(raw)) return null;
+  const split = splitAddress(String(raw), divisions);
+  return { value: addressValue(split.divisionCode, split.detail), valid: true };
+}
 
 /**
  * An address value: its division, the detail as written (cleaned) and, when there is a detail,
