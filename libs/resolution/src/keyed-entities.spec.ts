@@ -70,3 +70,14 @@ describe('organizationKey', () => {
     expect(org({ name: '鼎山便民超市' })).toBeNull();
   });
 });
+
+describe('placeKey on an address seen again', () => {
+  it('hands out the same key, which nobody can change', () => {
+    const first = placeKey(address('500116005', '东门路12号3栋2单元501室'));
+    const again = placeKey(address('500116005', '东门路12号3栋2单元501室'));
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    if (again?.kind !== 'keyed') throw new Error('not keyed');
+    expect(Object.isFrozen(again.columns)).toBe(true);
+  });
+});
