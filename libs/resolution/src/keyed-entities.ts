@@ -29,7 +29,7 @@ const HUB_KEY_NAMESPACE = '6f2b8c3e-4d0a-4a8e-9c1b-2f7d5e8a9b10';
  * keys and ids already worked out are kept (a name-based UUID is a SHA-1, an address a parse).
  * Cached keys are frozen, since callers share them.
  */
-const KEY_CACHE_SIZE = 100_000;
+const KEY_CACHE_SIZE = 50_000;
 const idsOfKeys = new LRUCache<string, string>({ max: KEY_CACHE_SIZE });
 const placeKeys = new LRUCache<string, EntityKey>({ max: KEY_CACHE_SIZE });
 

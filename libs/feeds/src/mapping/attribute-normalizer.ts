@@ -86,7 +86,7 @@ const NORMALIZERS: Record<NormalizerName, Normalizer> = {
  * repeat: every version, redelivery and feed of a resident writes the same ones. Results are
  * kept per catalogue by the raw texts (strings only), frozen since the callers share them.
  */
-const ADDRESS_CACHE_SIZE = 100_000;
+const ADDRESS_CACHE_SIZE = 50_000;
 const addressCaches = new WeakMap<DivisionIndex, LRUCache<string, NormalizedValue>>();
 
 function memoizedAddress(raw: unknown, divisions: DivisionIndex, divisionRaw: unknown) {
