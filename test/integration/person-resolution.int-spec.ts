@@ -53,7 +53,9 @@ describe('person resolution', () => {
     expect((await partitionAfter(shuffleRecords(stream.messages, 99))).partition).toEqual(
       original.partition,
     );
-  });
+    // Three full resolutions of the stream: about a minute alone on a slow machine of this kind,
+    // twice that under a busy neighbour.
+  }, 300_000);
 });
 
 /** Records in a seeded random order, each record's messages still in their own order. */

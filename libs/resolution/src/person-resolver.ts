@@ -737,7 +737,11 @@ export class PersonResolver {
       [entityIds],
     );
     const inputs = new Map<string, GoldenInput[]>();
-    for (const r of rows) inputs.set(r.entity_id, [...(inputs.get(r.entity_id) ?? []), r]);
+    for (const r of rows) {
+      const list = inputs.get(r.entity_id);
+      if (list) list.push(r);
+      else inputs.set(r.entity_id, [r]);
+    }
     const persons: { id: string; merged: boolean }[] = await manager.query(
       `SELECT id, merged_into IS NOT NULL AS merged FROM person WHERE id = ANY($1::uuid[])`,
       [entityIds],
