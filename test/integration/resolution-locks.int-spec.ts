@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { idCheckCharacter } from '@hub/normalize';
+import { nameKeyOf, placeKey } from '@hub/resolution';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
@@ -200,29 +201,46 @@ describe('resolution locks', () => {
     return BigInt(h);
   };
 
-  // 陈秀兰's police record puts her in household H. Her civil-affairs case lists her husband
-  // 陈志刚 by name only: a family member, compared with the persons of H under his name. His own
-  // police record puts him in H too. The two batches that bring his two records run at once:
-  // whichever goes second must compare them. His police record waits for the lock of his ID;
-  // it holds H's lock meanwhile when that comes first in lock order, and the case waits for it;
-  // otherwise the case is stored while the police record waits, which then finds the case's
-  // family member once it holds its locks.
+  // 陈秀兰's civil-affairs case lists her husband 陈志刚 by name only: a family member, compared
+  // with the persons with a valid ID under his name in her police household (route
+  // `household`: her police record and his put both in household H) and with those tied to the
+  // case's address (route `address`: his grid record says he lives there). The batches that
+  // bring the case and his own record run at once: whichever goes second must compare them. His
+  // record waits for the lock of his ID; it holds the lock the two have in common (H, or his
+  // name at that address) meanwhile when that comes first in lock order, and the case waits for
+  // it; otherwise the case is stored while his record waits, which then finds the case's family
+  // member once it holds its locks.
   it.each([
-    ['waits for his police record', 1, true],
-    ['is stored while his police record waits', 2, false],
-  ])(
-    'compares a family member with a household member stored at once: the case %s',
-    async (_, n, householdLockedFirst) => {
+    ['household', 'waits for his record', 1, true],
+    ['household', 'is stored while his record waits', 2, false],
+    ['address', 'waits for his record', 3, true],
+    ['address', 'is stored while his record waits', 4, false],
+  ] as const)(
+    'compares a family member with a person stored at once, by %s: the case %s',
+    async (route, _, n, contextLockedFirst) => {
       const wife = withCheck(`5001161952030301${n}`);
-      const husband = withCheck(`5001161950020201${n}`);
-      let household = '';
-      for (let h = 900; !household; h++) {
-        const candidate = `500116005000${h}`;
-        const first =
-          (await lockHash(`person-household\u001f${candidate}`)) <
-          (await lockHash(idLock(husband)));
-        if (first === householdLockedFirst) household = candidate;
-      }
+      const husbandFirst17 = `5001161950020201${n}`;
+      const husband = withCheck(husbandFirst17);
+      /** The first `candidate(i)` whose common lock comes before or after his ID's, as wanted. */
+      const pick = async (candidate: (i: number) => { value: string; lock: string }) => {
+        for (let i = 1; ; i++) {
+          const c = candidate(i);
+          const first = (await lockHash(c.lock)) < (await lockHash(idLock(husband)));
+          if (first === contextLockedFirst) return c.value;
+        }
+      };
+      const household = await pick((i) => ({
+        value: `500116005000${900 + i}`,
+        lock: `person-household\u001f500116005000${900 + i}`,
+      }));
+      const caseAddress = await pick((i) => {
+        const detail = `西门路${n}${i}号2栋1单元301室`;
+        const place = placeKey([
+          { attribute: 'address', valid: true, value: { divisionCode: '500116005', detail } },
+        ]);
+        if (place?.kind !== 'keyed') throw new Error(`${detail} is not keyed`);
+        return { value: detail, lock: blockLock(`${nameKeyOf('陈志刚')}|a${place.id}`) };
+      });
       const police = (k: number, name: string, idNumber: string, birth: string) => ({
         RKBM: `500116202311200000${n}${k}`,
         SJBBH: '1',
@@ -240,10 +258,21 @@ describe('resolution locks', () => {
         YHZGXDM: k === 1 ? '02' : '10',
         RYZTDM: '0',
       });
-      await http()
-        .post('/v1/feeds/population/records')
-        .send([police(1, '陈秀兰', wife, '19520303')])
-        .expect(200);
+      const his =
+        route === 'household'
+          ? { feed: 'population', record: police(2, '陈志刚', husband, '19500202') }
+          : {
+              feed: 'grid',
+              record: {
+                ...resident(n, '陈志刚', husbandFirst17, '2023-11-20 09:00:00'),
+                居住地址: `鼎山街道${caseAddress}`,
+              },
+            };
+      if (route === 'household')
+        await http()
+          .post('/v1/feeds/population/records')
+          .send([police(1, '陈秀兰', wife, '19520303')])
+          .expect(200);
       const caseId = `CA-DB-2023-00090${n}`;
       const caseRecord = {
         recordId: caseId,
@@ -263,7 +292,7 @@ describe('resolution locks', () => {
             idCard: wife,
             gender: '女',
             birthDate: '1952-03-03',
-            address: `江津区鼎山街道西门路${n}号2栋1单元301室`,
+            address: `江津区鼎山街道${caseAddress}`,
           },
           members: [{ name: '陈志刚', relation: '夫' }],
           divisionCode: '500116005002',
@@ -271,11 +300,11 @@ describe('resolution locks', () => {
       };
 
       const idHolder = await holding(idLock(husband));
-      const policePush = http()
-        .post('/v1/feeds/population/records')
-        .send([police(2, '陈志刚', husband, '19500202')])
+      const hisPush = http()
+        .post(`/v1/feeds/${his.feed}/records`)
+        .send([his.record])
         .then((r) => r);
-      await waitForWaiter(idLock(husband), 'his police record at the lock of his ID');
+      await waitForWaiter(idLock(husband), 'his record at the lock of his ID');
       let caseStored = false;
       const casePush = http()
         .post('/v1/feeds/assistance/records')
@@ -285,17 +314,18 @@ describe('resolution locks', () => {
         what: 'the case stored, or waiting for a lock',
         timeoutMs: 15_000,
       });
-      expect(caseStored).toBe(!householdLockedFirst);
+      expect(caseStored).toBe(!contextLockedFirst);
       await idHolder.query('COMMIT');
-      for (const response of await Promise.all([policePush, casePush])) {
+      for (const response of await Promise.all([hisPush, casePush])) {
         expect(response.status).toBe(200);
         expect(response.body.results[0]).toMatchObject({ outcome: 'accepted' });
       }
 
+      const hisId = 'RKBM' in his.record ? his.record.RKBM : his.record.记录编号;
       const persons = await scenario.db.query<{ pointer: string; entity_id: string }[]>(
         `SELECT pointer, entity_id FROM mention
           WHERE entity_type = 'person' AND source_record_id = ANY($1) ORDER BY pointer`,
-        [[caseId, police(2, '', '', '').RKBM]],
+        [[caseId, hisId]],
       );
       expect(persons.map((p) => p.pointer)).toEqual([
         '',
