@@ -30,14 +30,12 @@ const HUB_KEY_NAMESPACE = '6f2b8c3e-4d0a-4a8e-9c1b-2f7d5e8a9b10';
  * Cached keys are frozen, since callers share them.
  */
 const KEY_CACHE_SIZE = 50_000;
-const idsOfKeys = new LRUCache<string, string>({ max: KEY_CACHE_SIZE });
-const placeKeys = new LRUCache<string, EntityKey>({ max: KEY_CACHE_SIZE });
+const idsOfKeys = new LRUCache<string, string>({
+  max: KEY_CACHE_SIZE,
+  memoMethod: (key) => uuidv5(key, HUB_KEY_NAMESPACE),
+});
 
-export const keyedEntityId = (key: string): string => {
-  let id = idsOfKeys.get(key);
-  if (id === undefined) idsOfKeys.set(key, (id = uuidv5(key, HUB_KEY_NAMESPACE)));
-  return id;
-};
+export const keyedEntityId = (key: string): string => idsOfKeys.memo(key);
 
 const valueOf = (values: readonly MentionValue[], attribute: string): unknown =>
   values.find((v) => v.attribute === attribute && v.valid)?.value;
@@ -65,14 +63,20 @@ export function placeKey(values: readonly MentionValue[]): EntityKey | null {
   const address = valueOf(values, 'address');
   if (!isAddress(address) || !address.divisionCode) return null;
   if (address.detail === '') return { kind: 'division', code: address.divisionCode };
-  const cacheKey = `${address.divisionCode}\u001f${address.detail}`;
-  let cached = placeKeys.get(cacheKey);
-  if (cached === undefined) {
+  return placeKeys.memo(`${address.divisionCode}\u001f${address.detail}`, {
+    context: { divisionCode: address.divisionCode, detail: address.detail },
+  });
+}
+
+/** A keyed place, worked out once per division and detail (see KEY_CACHE_SIZE). */
+const placeKeys = new LRUCache<string, EntityKey, { divisionCode: string; detail: string }>({
+  max: KEY_CACHE_SIZE,
+  memoMethod: (_key, _stale, { context: address }) => {
     const parts = Object.freeze(standardAddress(address.detail));
     const division = keyDivision(address.divisionCode, parts);
     const standard = formatStandardAddress(parts);
     const key = `place|${division}|${standard}`;
-    cached = Object.freeze({
+    return Object.freeze({
       kind: 'keyed' as const,
       key,
       id: keyedEntityId(key),
@@ -83,10 +87,8 @@ export function placeKey(values: readonly MentionValue[]): EntityKey | null {
         address: parts,
       }),
     });
-    placeKeys.set(cacheKey, cached);
-  }
-  return cached;
-}
+  },
+});
 
 /** An organization's name as a key: half-width (brackets too), no spaces. */
 const organizationName = (name: string) => toHalfWidth(name).replace(/\s+/g, '');

@@ -87,23 +87,30 @@ const NORMALIZERS: Record<NormalizerName, Normalizer> = {
  * kept per catalogue by the raw texts (strings only), frozen since the callers share them.
  */
 const ADDRESS_CACHE_SIZE = 50_000;
-const addressCaches = new WeakMap<DivisionIndex, LRUCache<string, NormalizedValue>>();
+type AddressInput = { raw: unknown; divisionRaw: unknown; divisions: DivisionIndex };
+const addressCaches = new WeakMap<DivisionIndex, LRUCache<string, NormalizedValue, AddressInput>>();
 
 function memoizedAddress(raw: unknown, divisions: DivisionIndex, divisionRaw: unknown) {
   const textual = (v: unknown): v is string | null | undefined =>
     v === undefined || v === null || typeof v === 'string';
-  if (!textual(raw) || !textual(divisionRaw)) return normalizeAddress(raw, divisions, divisionRaw);
+  // Both blank gives null, which a cache cannot hold (normalizeAttribute never asks for it).
+  if (!textual(raw) || !textual(divisionRaw) || (blank(raw) && blank(divisionRaw)))
+    return normalizeAddress(raw, divisions, divisionRaw);
   let cache = addressCaches.get(divisions);
-  if (!cache) addressCaches.set(divisions, (cache = new LRUCache({ max: ADDRESS_CACHE_SIZE })));
-  const key = `${divisionRaw ?? ''}\u001f${raw ?? ''}`;
-  let result = cache.get(key);
-  if (result === undefined) {
-    const normalized = normalizeAddress(raw, divisions, divisionRaw);
-    if (normalized === null) return null;
-    result = Object.freeze({ ...normalized, value: Object.freeze(normalized.value) });
-    cache.set(key, result);
-  }
-  return result;
+  if (!cache)
+    addressCaches.set(
+      divisions,
+      (cache = new LRUCache({
+        max: ADDRESS_CACHE_SIZE,
+        memoMethod: (_key, _stale, { context: c }) => {
+          const value = normalizeAddress(c.raw, c.divisions, c.divisionRaw)!;
+          return Object.freeze({ ...value, value: Object.freeze(value.value) });
+        },
+      })),
+    );
+  return cache.memo(`${divisionRaw ?? ''}\u001f${raw ?? ''}`, {
+    context: { raw, divisionRaw, divisions },
+  });
 }
 
 function normalizeAddress(

@@ -421,7 +421,8 @@ export class IngestStore {
    * The active person mentions the batch's records had before, those that are inactive (their
    * record was cancelled and may now be restored), and the resolution locks on every block, ID
    * number and police household concerned (those of the active ones and of `features`), on the
-   * persons of the stored ones and on the batch's family context (PersonResolver.familyContext),
+   * persons of the stored ones and on the batch's family context (PersonResolver.familyMemberLocks
+   * and familyContextLocked),
    * before any of those mentions is written.
    */
   private async preparePersonMentions(
