@@ -234,7 +234,7 @@ export async function measureChangeLatency(
 
     // The same events produced by plain kafkajs.
     const rows = await ds.query<ChangeEventRow[]>(
-      `SELECT position, event_id, type, entity_type, entity_id, entity_seq, division_code, time, data::text AS data
+      `SELECT position, event_id, type, entity_type, entity_id, entity_seq, division_code, previous_division_code, time, data::text AS data
          FROM change_event ORDER BY position`,
     );
     const plainTopic = `${prefix}plain-produce`;

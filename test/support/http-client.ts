@@ -40,6 +40,7 @@ export async function pushOverHttp(
 export async function readChangeFeed(
   api: INestApplication,
   after = '0',
+  filters: { division?: string } = {},
 ): Promise<{ events: ChangeCloudEvent[]; next: string }> {
   const events: ChangeCloudEvent[] = [];
   let cursor = after;
@@ -47,7 +48,7 @@ export async function readChangeFeed(
     const page = (
       await request(api.getHttpServer())
         .get('/v1/changes')
-        .query({ after: cursor, limit: 1000 })
+        .query({ ...filters, after: cursor, limit: 1000 })
         .expect(200)
     ).body as { events: ChangeCloudEvent[]; next: string };
     events.push(...page.events);

@@ -13,7 +13,10 @@ export interface ChangePageQuery {
   after: string;
   /** Full CloudEvents types, e.g. cn.gov.hub.person.updated. */
   types?: string[];
-  /** A division code prefix: 500116 takes every event in Jiangjin. */
+  /**
+   * A division code prefix: 500116 takes every event in Jiangjin, also the update that moves an
+   * entity out of it.
+   */
   division?: string;
   limit: number;
 }
@@ -36,13 +39,14 @@ export class ChangeLogRepository {
     const rows = (await db.query(
       `WITH horizon AS (SELECT coalesce(max(position), 0) AS horizon FROM change_event)
        SELECT e.position, e.event_id, e.type, e.entity_type, e.entity_id, e.entity_seq,
-              e.division_code, e.time, e.data::text AS data, h.horizon
+              e.division_code, e.previous_division_code, e.time, e.data::text AS data, h.horizon
          FROM horizon h
          LEFT JOIN LATERAL (
            SELECT * FROM change_event
             WHERE position > $1
               AND ($2::text[] IS NULL OR type = ANY($2::text[]))
-              AND ($3::text IS NULL OR division_code LIKE $3 || '%')
+              AND ($3::text IS NULL OR division_code LIKE $3 || '%'
+                   OR previous_division_code LIKE $3 || '%')
             ORDER BY position
             LIMIT $4) e ON true`,
       [query.after, query.types ?? null, query.division ?? null, query.limit],

@@ -14,6 +14,8 @@ export interface ChangeCloudEvent {
   entityseq: string;
   /** Extension: the entity's division code, when the model knows it. */
   divisioncode?: string;
+  /** Extension: when the change moved the entity to another division, the one it left. */
+  previousdivisioncode?: string;
   /** Extension: the entity type (person, event, object, organization). */
   entitytype: string;
   /** Extension: the position in the change log (the HTTP cursor). */
@@ -29,6 +31,7 @@ export interface ChangeEventRow {
   entity_id: string;
   entity_seq: string;
   division_code: string | null;
+  previous_division_code: string | null;
   time: Date;
   /** The event's data as the JSON text the outbox holds. */
   data: string;
@@ -45,6 +48,7 @@ function envelope(row: ChangeEventRow): Omit<ChangeCloudEvent, 'data'> {
     datacontenttype: 'application/json',
     entityseq: String(row.entity_seq),
     ...(row.division_code ? { divisioncode: row.division_code } : {}),
+    ...(row.previous_division_code ? { previousdivisioncode: row.previous_division_code } : {}),
     entitytype: row.entity_type,
     position: String(row.position),
   };

@@ -91,6 +91,11 @@ export async function upsertEntitiesWithEvents(
             ELSE 'updated' END`
     : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
   const division = names.includes('division_code') ? `c.attrs->>'divisionCode'` : 'NULL';
+  // The division an update moved the entity out of (see ChangeEvent.previousDivisionCode).
+  const previousDivision = names.includes('division_code')
+    ? `CASE WHEN b.attrs->>'divisionCode' IS DISTINCT FROM c.attrs->>'divisionCode'
+            THEN b.attrs->>'divisionCode' END`
+    : 'NULL';
   await manager.query(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], ${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
@@ -106,8 +111,8 @@ export async function upsertEntitiesWithEvents(
            OR t.ended_at IS NOT NULL
        RETURNING t.id, t.change_seq, ${attrs('t')} AS attrs
      )
-     INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
-     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || (${kind}), '${type}', c.id, c.change_seq, ${division},
+     INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, previous_division_code, data)
+     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || (${kind}), '${type}', c.id, c.change_seq, ${division}, ${previousDivision},
             jsonb_build_object('attributes', c.attrs, 'changed',
               CASE WHEN b.id IS NOT NULL THEN coalesce(
                 (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))

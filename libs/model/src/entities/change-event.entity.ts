@@ -41,6 +41,13 @@ export class ChangeEvent {
   @Column({ type: 'varchar', length: 12, nullable: true })
   divisionCode!: string | null;
 
+  /**
+   * When this change moved the entity to another division: the one it left. The division
+   * filter matches either, so a subscriber of the old division sees the entity leave.
+   */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  previousDivisionCode!: string | null;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   time!: Date;
 

@@ -10,6 +10,7 @@ import { WebhookSubscriptions1795955112683 } from './1795955112683-WebhookSubscr
 import { LeanerWrites1795963976866 } from './1795963976866-LeanerWrites';
 import { EndedEntities1795994281494 } from './1795994281494-EndedEntities';
 import { PersonDivision1796049205183 } from './1796049205183-PersonDivision';
+import { PreviousDivision1796067704515 } from './1796067704515-PreviousDivision';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   LeanerWrites1795963976866,
   EndedEntities1795994281494,
   PersonDivision1796049205183,
+  PreviousDivision1796067704515,
 ];
