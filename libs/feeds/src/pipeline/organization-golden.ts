@@ -35,16 +35,16 @@ export async function organizationGoldenColumns(
   const inputs = new Map<string, Parameters<typeof goldenOrganization>[0][number][]>();
   for (const row of rows) {
     const columns = goldenColumns({ entityType: 'organization', values: row.values });
-    inputs.set(row.entity_id, [
-      ...(inputs.get(row.entity_id) ?? []),
-      {
-        feed: row.feed,
-        observedAt: row.observed_at,
-        columns: Object.fromEntries(
-          Object.entries(columns).map(([c, v]) => [c, typeof v === 'string' ? v : null]),
-        ),
-      },
-    ]);
+    const input = {
+      feed: row.feed,
+      observedAt: row.observed_at,
+      columns: Object.fromEntries(
+        Object.entries(columns).map(([c, v]) => [c, typeof v === 'string' ? v : null]),
+      ),
+    };
+    const list = inputs.get(row.entity_id);
+    if (list) list.push(input);
+    else inputs.set(row.entity_id, [input]);
   }
   return new Map(
     [...inputs].map(([id, list]) => [id, goldenOrganization(list, rules) as GoldenColumns]),
