@@ -25,7 +25,8 @@ export class BatchGatherer<Item, Result> {
     private readonly run: (items: Item[]) => Promise<Result>,
     /** The part of `result` that belongs to the items at [start, end) of the call. */
     private readonly slice: (result: Result, start: number, end: number) => Result,
-    private readonly limits: { maxItems: number; concurrency: number },
+    /** `maxItems` may change between calls (see ConsumerBacklog): read as each call starts. */
+    private readonly limits: { maxItems: number | (() => number); concurrency: number },
   ) {}
 
   submit(items: Item[]): Promise<Result> {
@@ -47,8 +48,10 @@ export class BatchGatherer<Item, Result> {
   private pump(): void {
     while (this.inFlight < this.limits.concurrency && this.pending.length > 0) {
       const waiting = this.pending.reduce((n, p) => n + p.items.length, 0);
+      const maxItems =
+        typeof this.limits.maxItems === 'function' ? this.limits.maxItems() : this.limits.maxItems;
       const share = Math.min(
-        this.limits.maxItems,
+        maxItems,
         Math.ceil(waiting / (this.limits.concurrency - this.inFlight)),
       );
       let count = this.pending[0].items.length;

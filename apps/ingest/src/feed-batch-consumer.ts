@@ -5,6 +5,7 @@ import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { FeedPipeline, InboundMessage, IngestMetrics, RejectedRecord } from '@hub/feeds';
 import type { BatchContext } from '@hub/kafka';
 import { BatchGatherer } from './batch-gatherer';
+import { ConsumerBacklog } from './consumer-backlog';
 
 export const dlqTopic = (topic: string) => `${topic}.dlq`;
 
@@ -21,14 +22,14 @@ function dlqHeaders(reject: RejectedRecord): IHeaders {
 
 /**
  * The ingest side of the pipeline: a Kafka batch goes through FeedPipeline in chunks, gathered
- * with the chunks of other partitions into transactions of up to `transactionRecords` messages
- * (see BatchGatherer); rejects (already kept in PostgreSQL) go to `<topic>.dlq` with their
+ * with the chunks of other partitions into transactions of up to `transactionRecords` messages,
+ * or `catchUpTransactionRecords` on a backlog (see BatchGatherer, ConsumerBacklog); rejects (already kept in PostgreSQL) go to `<topic>.dlq` with their
  * reason and coordinates; only then does the transport commit the offsets. A partition hands
  * over its next chunk only once the previous one is durable, so its order is kept.
  */
 @Injectable()
 export class FeedBatchConsumer {
-  private readonly chunk: number;
+  private readonly backlog: ConsumerBacklog;
   private readonly gatherer: BatchGatherer<InboundMessage, RejectedRecord[]>;
 
   constructor(
@@ -37,18 +38,28 @@ export class FeedBatchConsumer {
     private readonly log: PinoLogger,
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
-    this.chunk = config.ingest.transactionRecords;
+    this.backlog = new ConsumerBacklog({
+      steady: config.ingest.transactionRecords,
+      catchUp: config.ingest.catchUpTransactionRecords,
+    });
     this.gatherer = new BatchGatherer(
       async (messages) => (await pipeline.processBatch(messages, { transport: 'kafka' })).rejects,
       (rejects, start, end) => rejects.filter((r) => r.index >= start && r.index < end),
-      { maxItems: this.chunk, concurrency: config.ingest.concurrentTransactions },
+      {
+        maxItems: () => this.backlog.transactionRecords(),
+        concurrency: config.ingest.concurrentTransactions,
+      },
     );
   }
 
   async handle(context: BatchContext): Promise<void> {
     const { batch, producer } = context;
-    for (let start = 0; start < batch.messages.length; start += this.chunk) {
-      const messages = batch.messages.slice(start, start + this.chunk).map((m) => ({
+    const partition = `${batch.topic}/${batch.partition}`;
+    const lagAfterBatch = Number(batch.offsetLag());
+    for (let start = 0; start < batch.messages.length;) {
+      this.backlog.report(partition, lagAfterBatch + batch.messages.length - start);
+      const end = start + this.backlog.transactionRecords();
+      const messages = batch.messages.slice(start, end).map((m) => ({
         value: m.value,
         key: m.key?.toString('utf8') ?? null,
         coordinates: { topic: batch.topic, partition: batch.partition, offset: m.offset },
@@ -66,10 +77,9 @@ export class FeedBatchConsumer {
           );
       }
       await context.heartbeat();
+      start = end;
     }
-    this.metrics.lag.set(
-      { topic: batch.topic, partition: String(batch.partition) },
-      Number(batch.offsetLag()),
-    );
+    this.backlog.report(partition, lagAfterBatch);
+    this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lagAfterBatch);
   }
 }

@@ -46,6 +46,8 @@ export interface HubConfig {
     topicPrefix: string;
     /** Kafka batches are gathered into transactions of up to this many records. */
     transactionRecords: number;
+    /** The same, while this process is far behind on its partitions. */
+    catchUpTransactionRecords: number;
     /** Ingest transactions run at once in one process. */
     concurrentTransactions: number;
   };
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       pushMaxBytes: parsed.HUB_PUSH_MAX_BYTES,
       topicPrefix: parsed.KAFKA_TOPIC_PREFIX,
       transactionRecords: parsed.HUB_INGEST_TRANSACTION_RECORDS,
+      catchUpTransactionRecords: parsed.HUB_INGEST_CATCH_UP_TRANSACTION_RECORDS,
       concurrentTransactions: parsed.HUB_INGEST_CONCURRENT_TRANSACTIONS,
       feedDirs: (parsed.HUB_FEED_DIRS ?? '')
         .split(',')
