@@ -17,7 +17,10 @@ export class ConsumerBacklog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Records of `partition` not stored yet: Kafka's lag after its batch, plus what of the batch waits. */
+  /**
+   * Records of `partition` not stored yet: Kafka's lag after the batch handed over, plus what
+   * of that batch waits.
+   */
   report(partition: string, records: number): void {
     this.waiting.set(partition, { records, at: this.now() });
   }

@@ -23,9 +23,10 @@ function dlqHeaders(reject: RejectedRecord): IHeaders {
 /**
  * The ingest side of the pipeline: a Kafka batch goes through FeedPipeline in chunks, gathered
  * with the chunks of other partitions into transactions of up to `transactionRecords` messages,
- * or `catchUpTransactionRecords` on a backlog (see BatchGatherer, ConsumerBacklog); rejects (already kept in PostgreSQL) go to `<topic>.dlq` with their
- * reason and coordinates; only then does the transport commit the offsets. A partition hands
- * over its next chunk only once the previous one is durable, so its order is kept.
+ * or `catchUpTransactionRecords` on a backlog (see BatchGatherer, ConsumerBacklog); rejects
+ * (already kept in PostgreSQL) go to `<topic>.dlq` with their reason and coordinates; only then
+ * does the transport commit the offsets. A partition hands over its next chunk only once the
+ * previous one is durable, so its order is kept.
  */
 @Injectable()
 export class FeedBatchConsumer {
