@@ -3,7 +3,7 @@
  * be. Caught up, a record should wait behind small transactions: change events' p99 at a steady
  * 1,000 records/s was 0.86 s with transactions of up to 1,000 records and 1.2–1.6 s with 3,000
  * (npm run bench), since a transaction that takes all that waited takes longer and lets more
- * pile up behind it. On a backlog, 3,000 ingested 19 % faster: the same residents come close
+ * pile up behind it. On a backlog, 6,000 ingested 30–40 % faster: the same residents come close
  * together from the three feeds, so a larger transaction resolves more of a person's records at
  * once and waits less often on another's locks. So transactions grow to the catch-up size only
  * while more than CATCH_UP_FACTOR steady transactions' worth of records wait.
