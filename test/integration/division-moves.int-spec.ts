@@ -1,10 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { idCheckCharacter } from '@hub/normalize';
-import { createApiApp } from '../../apps/api/src/api-app';
 import { readChangeFeed } from '../support/http-client';
-import { scenarioDatabase } from '../support/scenario-database';
-import { testConfig } from '../support/test-config';
+import { apiOnScenarioDatabase } from '../support/scenario-api';
 
 const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
 
@@ -13,9 +10,8 @@ const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
  * not only arrive elsewhere: the update that moves a person names the division it left.
  */
 describe('an entity moving to another division', () => {
-  let api: INestApplication;
-  let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
-  const http = () => request(api.getHttpServer());
+  const suite = apiOnScenarioDatabase();
+  const http = () => request(suite.api.getHttpServer());
   /** A grid resident record of one person, as observed at `time`, living at `address`. */
   const resident = (time: string, grid: string, address: string, phone = '13900001001') => ({
     记录编号: 'WG-500116005002-03-20231001-0001',
@@ -34,19 +30,9 @@ describe('an entity moving to another division', () => {
   const push = (record: unknown) =>
     http().post('/v1/feeds/grid/records').send([record]).expect(200);
   const ownEvents = async (after: string, subject: string, division?: string) =>
-    (await readChangeFeed(api, after, { division })).events.filter(
+    (await readChangeFeed(suite.api, after, { division })).events.filter(
       (e) => e.subject === subject && !e.type.includes('.relation.'),
     );
-
-  beforeAll(async () => {
-    scenario = await scenarioDatabase();
-    api = await createApiApp(testConfig(), scenario.url);
-    await api.init();
-  });
-  afterAll(async () => {
-    await api?.close();
-    await scenario?.drop();
-  });
 
   it('names the division left, and the old and new divisions both see the move', async () => {
     await push(
@@ -61,7 +47,7 @@ describe('an entity moving to another division', () => {
     const from = created.divisioncode!;
     expect(from).toMatch(/^500116005/);
     expect(created.previousdivisioncode).toBeUndefined();
-    const { next } = await readChangeFeed(api);
+    const { next } = await readChangeFeed(suite.api);
 
     await push(
       resident('2024-03-01 09:00:00', '500116001001-01', '几江街道滨江路5号2栋1单元301室'),
@@ -77,7 +63,7 @@ describe('an entity moving to another division', () => {
     expect(await ownEvents(next, person, '500116005')).toEqual([moved]);
     expect(await ownEvents(next, person, '500116001')).toEqual([moved]);
     expect(await ownEvents(next, person, '500116101')).toEqual([]);
-    const { next: afterMove } = await readChangeFeed(api, next);
+    const { next: afterMove } = await readChangeFeed(suite.api, next);
 
     // A change that keeps the division names no other one: the old division sees no more.
     await push(

@@ -1,12 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { CHANGE_LOG_LOCK } from '@hub/changes';
 import { idCheckCharacter } from '@hub/normalize';
-import { createApiApp } from '../../apps/api/src/api-app';
 import { readChangeFeed } from '../support/http-client';
-import { scenarioDatabase } from '../support/scenario-database';
-import { testConfig } from '../support/test-config';
+import { apiOnScenarioDatabase } from '../support/scenario-api';
 import { waitFor } from '../support/wait-for';
 
 const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
@@ -16,9 +13,8 @@ const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
  * when a record names it again, also when that record commits just after the end was decided.
  */
 describe('revival of ended entities', () => {
-  let api: INestApplication;
-  let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
-  const http = () => request(api.getHttpServer());
+  const suite = apiOnScenarioDatabase();
+  const http = () => request(suite.api.getHttpServer());
   const push = async (records: unknown[]) =>
     (await http().post('/v1/feeds/grid/records').send(records).expect(200)).body as unknown;
   /** A grid resident record; `n` makes record, person and flat its own. */
@@ -49,26 +45,16 @@ describe('revival of ended entities', () => {
     (await http().get('/v1/places').query({ address }).expect(200)).body.places[0].id as string;
   /** The entity's own events (no relation events) after a cursor: type and data. */
   const eventsOf = async (after: string, subject: string) =>
-    (await readChangeFeed(api, after)).events
+    (await readChangeFeed(suite.api, after)).events
       .filter((e) => e.subject === subject && !e.type.includes('.relation.'))
       .map((e) => ({ type: e.type, data: e.data }));
   const endedAt = async (table: 'place' | 'person', id: string) =>
     (
-      await scenario.db.query<{ ended_at: Date | null }[]>(
+      await suite.scenario.db.query<{ ended_at: Date | null }[]>(
         `SELECT ended_at FROM ${table} WHERE id = $1`,
         [id],
       )
     )[0].ended_at;
-
-  beforeAll(async () => {
-    scenario = await scenarioDatabase();
-    api = await createApiApp(testConfig(), scenario.url);
-    await api.init();
-  });
-  afterAll(async () => {
-    await api?.close();
-    await scenario?.drop();
-  });
 
   it('revives a cancelled resident and their flat when the record is restored unchanged', async () => {
     const flat = '鼎山街道东门路20号1栋1单元101室';
@@ -80,7 +66,7 @@ describe('revival of ended entities', () => {
       .query({ idNumber: record.身份证号 })
       .expect(200);
     const person = body.persons[0].id as string;
-    const { next } = await readChangeFeed(api, '0');
+    const { next } = await readChangeFeed(suite.api, '0');
 
     await push([at(record, '2023-10-02 09:00:00', { 作废: '是' })]);
     expect(await eventsOf(next, place)).toEqual([
@@ -90,7 +76,7 @@ describe('revival of ended entities', () => {
       { type: 'cn.gov.hub.person.ended', data: { reason: 'cancelled' } },
     ]);
     expect(await endedAt('place', place)).not.toBeNull();
-    const { next: afterEnd } = await readChangeFeed(api, next);
+    const { next: afterEnd } = await readChangeFeed(suite.api, next);
 
     await push([at(record, '2023-10-03 09:00:00')]);
     const [revivedPlace] = await eventsOf(afterEnd, place);
@@ -106,7 +92,7 @@ describe('revival of ended entities', () => {
     expect(await endedAt('person', person)).toBeNull();
 
     // Named again while alive: no event of its own.
-    const { next: afterRevival } = await readChangeFeed(api, afterEnd);
+    const { next: afterRevival } = await readChangeFeed(suite.api, afterEnd);
     await push([at(record, '2023-10-04 09:00:00', { 人员类别: '独居老人' })]);
     expect(await eventsOf(afterRevival, place)).toEqual([]);
   });
@@ -143,7 +129,7 @@ describe('revival of ended entities', () => {
       .expect(200);
     const { body } = await http().get('/v1/persons').query({ idNumber: member.idCard }).expect(200);
     const person = body.persons[0].id as string;
-    const { next } = await readChangeFeed(api, '0');
+    const { next } = await readChangeFeed(suite.api, '0');
 
     await http()
       .post('/v1/feeds/assistance/records')
@@ -164,14 +150,17 @@ describe('revival of ended entities', () => {
     const before = body.persons[0].id as string;
     await push([at(record, '2023-10-02 09:00:00', { 作废: '是' })]);
     // As if a merge had taken the person's other mentions to another person meanwhile.
-    const [{ id: survivor }] = await scenario.db.query<{ id: string }[]>(
+    const [{ id: survivor }] = await suite.scenario.db.query<{ id: string }[]>(
       `INSERT INTO person (id, name, status, change_seq) VALUES (gen_random_uuid(), '冯志明', 'normal', 1) RETURNING id`,
     );
-    await scenario.db.query(`UPDATE person SET merged_into = $2 WHERE id = $1`, [before, survivor]);
-    const { next } = await readChangeFeed(api, '0');
+    await suite.scenario.db.query(`UPDATE person SET merged_into = $2 WHERE id = $1`, [
+      before,
+      survivor,
+    ]);
+    const { next } = await readChangeFeed(suite.api, '0');
 
     await push([at(record, '2023-10-03 09:00:00')]);
-    const [{ entity_id: now }] = await scenario.db.query<{ entity_id: string }[]>(
+    const [{ entity_id: now }] = await suite.scenario.db.query<{ entity_id: string }[]>(
       `SELECT entity_id FROM mention WHERE source_record_id = $1 AND pointer = '' AND active`,
       [record.记录编号],
     );
@@ -187,11 +176,11 @@ describe('revival of ended entities', () => {
     const arriving = resident(3, '郑丽华', '50011619750505004', flat);
     await push([leaving]);
     const place = await placeOf(flat);
-    const { next } = await readChangeFeed(api, '0');
+    const { next } = await readChangeFeed(suite.api, '0');
 
     // Both transactions are held at the change-log lock in this order: the cancellation decides
     // the end before the arrival's mention of the flat is committed.
-    const holder = new Client({ connectionString: scenario.url });
+    const holder = new Client({ connectionString: suite.scenario.url });
     await holder.connect();
     const waiting = async () =>
       Number(
