@@ -316,12 +316,14 @@ export class PersonResolver {
       for (const block of m.blocks) stored.push(pendingRow(m, block));
     const byBlock = new Map<string, BlockMention[]>();
     const current = new Map<string, StoredMention>();
-    const seen = new Set<string>();
+    const seenIn = new Map<string, Set<string>>();
     for (const row of stored) {
       const key = mentionKeyOf(row.feed, row.source_record_id, row.pointer);
       current.set(key, row);
-      if (seen.has(`${row.block}\u001e${key}`)) continue;
-      seen.add(`${row.block}\u001e${key}`);
+      const seen = seenIn.get(row.block);
+      if (seen?.has(key)) continue;
+      if (seen) seen.add(key);
+      else seenIn.set(row.block, new Set([key]));
       const list = byBlock.get(row.block) ?? [];
       // In a family-context block, the family member is taken to be of that household.
       const household = householdOf.get(row.block);
@@ -401,7 +403,10 @@ export class PersonResolver {
     for (const t of touched)
       if (t.withdrawn && withdrawn.get(t.entityId) !== 'cancelled')
         withdrawn.set(t.entityId, t.withdrawn);
-    const resolution = await this.outcome(manager, [...concerned], moves, withdrawn);
+    const resolution = await this.outcome(manager, [...concerned], moves, withdrawn, {
+      blocks,
+      features: current,
+    });
     return {
       ...resolution,
       moved: moves.map(({ key, from }) => {
@@ -482,14 +487,18 @@ export class PersonResolver {
         })),
       ),
     );
+    // The batch's new persons with a valid ID, by name key: looked up per family block.
+    const pendingWithId = new Map<string, PendingMentions['mentions']>();
     for (const m of pending.mentions)
-      if (m.features.idNumber && m.features.places?.length)
-        for (const f of family)
-          if (
-            m.features.nameKey === f.nameKey &&
-            m.features.places.some((p) => memberPlaces.get(f.block)?.has(p))
-          )
-            byPlace.push(pendingRow(m, f.block));
+      if (m.features.idNumber && m.features.nameKey) {
+        const list = pendingWithId.get(m.features.nameKey);
+        if (list) list.push(m);
+        else pendingWithId.set(m.features.nameKey, [m]);
+      }
+    for (const f of family)
+      for (const m of pendingWithId.get(f.nameKey) ?? [])
+        if (m.features.places?.some((p) => memberPlaces.get(f.block)?.has(p)))
+          byPlace.push(pendingRow(m, f.block));
     stored.push(...byPlace);
     const known: { family_of: string; household: string }[] = await manager.query(
       `SELECT k.family_of, h.household
@@ -523,13 +532,8 @@ export class PersonResolver {
     );
     stored.push(...rows);
     for (const f of wanted)
-      for (const m of pending.mentions)
-        if (
-          m.features.idNumber &&
-          m.features.household === householdOf.get(f.block) &&
-          m.features.nameKey === f.nameKey
-        )
-          stored.push(pendingRow(m, f.block));
+      for (const m of pendingWithId.get(f.nameKey) ?? [])
+        if (m.features.household === householdOf.get(f.block)) stored.push(pendingRow(m, f.block));
     return householdOf;
   }
 
@@ -720,27 +724,46 @@ export class PersonResolver {
       );
   }
 
-  /** Golden records of the persons concerned, and which ones merged, split or ended. */
+  /**
+   * Golden records of the persons concerned, and which ones merged, split or ended. `loaded`:
+   * the blocks resolve read whole, with the features of the mentions read: a mention in one of
+   * them comes back without its features, which are not sent and parsed a second time.
+   */
   private async outcome(
     manager: EntityManager,
     entityIds: string[],
     moves: { key: string; from: string; to: string }[],
     withdrawn: Map<string, 'cancelled' | 'unnamed'>,
+    loaded: { blocks: string[]; features: Map<string, { features: PersonFeatures }> },
   ): Promise<Omit<PersonResolution, 'moved'>> {
-    const rows: (GoldenInput & { entity_id: string })[] = await manager.query(
+    const rows: (Omit<GoldenInput, 'features'> & {
+      entity_id: string;
+      features: PersonFeatures | null;
+    })[] = await manager.query(
       `SELECT m.entity_id, m.feed, m.source_record_id AS "sourceRecordId", m.pointer,
-              to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "observedAt", m.features
+              to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "observedAt",
+              CASE WHEN m.block = ANY($2::text[]) OR m.anchor_block = ANY($2::text[]) THEN NULL
+                   ELSE m.features END AS features
          FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) e
         CROSS JOIN LATERAL (SELECT * FROM mention m
                              WHERE m.entity_type = 'person' AND m.entity_id = e.id
                                AND m.active AND m.features IS NOT NULL OFFSET 0) m`,
-      [entityIds],
+      [entityIds, loaded.blocks],
     );
     const inputs = new Map<string, GoldenInput[]>();
     for (const r of rows) {
+      const features =
+        r.features ??
+        loaded.features.get(mentionKeyOf(r.feed, r.sourceRecordId, r.pointer))?.features;
+      // Every active mention of those blocks was read by resolve, under their locks.
+      if (!features)
+        throw new Error(
+          `person mention ${r.feed}/${r.sourceRecordId}${r.pointer} is in a resolved block but was not read with it`,
+        );
+      const input = { ...r, features };
       const list = inputs.get(r.entity_id);
-      if (list) list.push(r);
-      else inputs.set(r.entity_id, [r]);
+      if (list) list.push(input);
+      else inputs.set(r.entity_id, [input]);
     }
     const persons: { id: string; merged: boolean }[] = await manager.query(
       `SELECT id, merged_into IS NOT NULL AS merged FROM person WHERE id = ANY($1::uuid[])`,

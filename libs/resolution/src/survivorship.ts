@@ -57,10 +57,7 @@ export function goldenPerson(
   rules: SurvivorshipRules,
 ): GoldenPerson {
   const pick = (attribute: GoldenAttribute): string | null =>
-    survivor(
-      inputs.map((input) => ({ ...input, value: valueOf(input.features, attribute) })),
-      rules.person[attribute] ?? [],
-    );
+    survivor(inputs, (input) => valueOf(input.features, attribute), rules.person[attribute] ?? []);
   const flags: GoldenConflict[] = [];
   for (const attribute of rules.conflicts.person) {
     const stated = inputs
@@ -107,28 +104,33 @@ function valueOf(features: PersonFeatures, attribute: GoldenAttribute): string |
  * value at the same rank and time (a full birth date beats a partial one), then the first in
  * code-point order, so that the order of the candidates never matters. Nulls never win.
  */
-function survivor(
-  candidates: readonly { feed: string; observedAt: string; value: string | null }[],
+// Reads each candidate's value through `valueOf` rather than taking copies that carry it: the
+// golden record runs this for every attribute of every mention of each person a batch concerns.
+function survivor<C extends { feed: string; observedAt: string }>(
+  candidates: readonly C[],
+  valueOf: (candidate: C) => string | null,
   order: readonly string[],
 ): string | null {
   const rank = (feed: string) => {
     const i = order.indexOf(feed);
     return i < 0 ? order.length : i;
   };
-  let best: { feed: string; observedAt: string; value: string } | undefined;
+  let best: { rank: number; observedAt: string; value: string } | undefined;
   for (const c of candidates) {
-    if (c.value === null) continue;
+    const value = valueOf(c);
+    if (value === null) continue;
+    const r = rank(c.feed);
     if (
       !best ||
-      rank(c.feed) < rank(best.feed) ||
-      (rank(c.feed) === rank(best.feed) && c.observedAt > best.observedAt) ||
-      (rank(c.feed) === rank(best.feed) &&
+      r < best.rank ||
+      (r === best.rank && c.observedAt > best.observedAt) ||
+      (r === best.rank &&
         c.observedAt === best.observedAt &&
-        (c.value.length > best.value.length ||
+        (value.length > best.value.length ||
           // whatever order the candidates come in
-          (c.value.length === best.value.length && c.value < best.value)))
+          (value.length === best.value.length && value < best.value)))
     )
-      best = { ...c, value: c.value };
+      best = { rank: r, observedAt: c.observedAt, value };
   }
   return best?.value ?? null;
 }
@@ -153,10 +155,7 @@ export function goldenOrganization(
   return Object.fromEntries(
     columns.map((column) => [
       column,
-      survivor(
-        inputs.map((i) => ({ ...i, value: i.columns[column] ?? null })),
-        rules.organization[column] ?? [],
-      ),
+      survivor(inputs, (i) => i.columns[column] ?? null, rules.organization[column] ?? []),
     ]),
   );
 }
