@@ -565,25 +565,17 @@ export class IngestStore {
           : 'unnamed',
       });
     if (updates.length > 0) {
-      const rows = updates.map((key) => ({ key, ...personColumns(people.features.get(key)!) }));
+      const rows = updates.map((key) => {
+        const [feed, id, pointer] = key.split('\u001f');
+        return { feed, id, pointer, ...personColumns(people.features.get(key)!) };
+      });
       await manager.query(
         `UPDATE mention m SET block = u.block, anchor_block = u.anchor_block, id_key = u.id_key, household = u.household,
                               family_of = u.family_of, features = u.features, observed_at = u.observed, active = true,
                               places = string_to_array(u.places, ',')::uuid[]
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[])
-                  u(feed, id, pointer, block, anchor_block, id_key, household, family_of, features, observed, places)
+           FROM jsonb_to_recordset($1::jsonb) AS u(${PERSON_MENTION_ROW})
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
-        [
-          ...keyColumns(updates),
-          rows.map((r) => r.block),
-          rows.map((r) => r.anchor_block),
-          rows.map((r) => r.idKey),
-          rows.map((r) => r.household),
-          rows.map((r) => r.familyOf),
-          rows.map((r) => r.features),
-          rows.map((r) => r.observedAt),
-          rows.map((r) => r.places),
-        ],
+        [JSON.stringify(rows)],
       );
     }
     if (gone.length > 0)
@@ -777,32 +769,25 @@ export class IngestStore {
     people: Map<string, PersonMention>,
   ) {
     if (rows.length === 0) return;
-    const person = rows.map(({ key }) => {
+    const json = rows.map(({ key, feed, id, pointer, type, entityId, link }) => {
       const p = people.get(key);
-      return p ? personColumns(p) : undefined;
+      return {
+        feed,
+        id,
+        pointer,
+        entity_type: type,
+        entity_id: entityId,
+        link,
+        ...(p && personColumns(p)),
+      };
     });
     await manager.query(
       `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed_at, places, active)
        SELECT feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed,
               string_to_array(places, ',')::uuid[], NOT (features IS NULL AND entity_type = 'person')
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::timestamptz[], $14::text[])
-                AS u(feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed, places)`,
-      [
-        rows.map((r) => r.feed),
-        rows.map((r) => r.id),
-        rows.map((r) => r.pointer),
-        rows.map((r) => r.type),
-        rows.map((r) => r.entityId),
-        rows.map((r) => (r.link ? JSON.stringify(r.link) : null)),
-        person.map((p) => p?.block ?? null),
-        person.map((p) => p?.anchor_block ?? null),
-        person.map((p) => p?.idKey ?? null),
-        person.map((p) => p?.household ?? null),
-        person.map((p) => p?.familyOf ?? null),
-        person.map((p) => p?.features ?? null),
-        person.map((p) => p?.observedAt ?? null),
-        person.map((p) => p?.places ?? null),
-      ],
+         FROM jsonb_to_recordset($1::jsonb)
+                AS u(${PERSON_MENTION_ROW}, entity_type text, entity_id uuid, link jsonb)`,
+      [JSON.stringify(json)],
     );
   }
 
@@ -852,11 +837,17 @@ interface Withdrawal {
   reason: 'cancelled' | 'unnamed';
 }
 
+/** Worked out once per plan: apply asks for it at several steps. */
+const newestOfPlan = new WeakMap<IngestPlan, Map<string, IngestPlan['store'][number]>>();
+
 /** The newest stored, not stale, version of each record in the batch. */
 function newestVersions(plan: IngestPlan): Map<string, IngestPlan['store'][number]> {
+  const known = newestOfPlan.get(plan);
+  if (known) return known;
   const newest = new Map<string, IngestPlan['store'][number]>();
   for (const p of plan.store)
     if (p.status !== 'stale') newest.set(recordKey(p.record.feed, p.record.sourceRecordId), p);
+  newestOfPlan.set(plan, newest);
   return newest;
 }
 
@@ -942,7 +933,11 @@ const keyColumns = (keys: string[]): string[][] => {
   return [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2])];
 };
 
-/** The mention columns that carry a person mention's match features. */
+/**
+ * The mention columns that carry a person mention's match features, as written: rows go to
+ * PostgreSQL as one JSON document taken apart by jsonb_to_recordset (PERSON_MENTION_ROW), which
+ * spares escaping every feature document into an array literal, as storeVersions does payloads.
+ */
 const personColumns = ({
   features,
   observedAt,
@@ -954,12 +949,16 @@ const personColumns = ({
   return {
     block,
     anchor_block: anchorBlock,
-    idKey: features.idNumber,
+    id_key: features.idNumber,
     household: features.household,
-    familyOf: features.familyOf,
-    features: JSON.stringify(features),
-    observedAt,
-    // Comma-joined: unnest cannot carry ragged arrays.
+    family_of: features.familyOf,
+    features,
+    observed: observedAt,
+    // Comma-joined, and NULL without places (the places index skips NULLs, not empty arrays).
     places: features.places?.length ? features.places.join(',') : null,
   };
 };
+
+/** The columns of a mention row in JSON, as personColumns gives them with the mention's key. */
+const PERSON_MENTION_ROW = `feed text, id text, pointer text, block text, anchor_block text, id_key text,
+  household text, family_of text, features jsonb, observed timestamptz, places text`;
