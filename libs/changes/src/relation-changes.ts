@@ -18,6 +18,13 @@ export interface RelationChange {
   source: { feed: string; sourceRecordId: string };
 }
 
+/**
+ * A jsonb[] from a parameter holding one JSON array, in its order: the documents travel as one
+ * JSON text rather than an array literal that escapes every quote in them.
+ */
+const JSONB_ELEMENTS = (param: string) =>
+  `ARRAY(SELECT e FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY d(e, n) ORDER BY n)`;
+
 const identity = (r: ResolvedRelation) =>
   JSON.stringify([r.type, r.from.id, r.to.id ?? r.to.code, r.attributes]);
 
@@ -51,12 +58,15 @@ export async function insertRelationEvents(
   changes: RelationChange[],
 ): Promise<void> {
   const byType = new Map<EntityType, RelationChange[]>();
-  for (const c of changes)
-    byType.set(c.relation.from.type, [...(byType.get(c.relation.from.type) ?? []), c]);
+  for (const c of changes) {
+    const list = byType.get(c.relation.from.type);
+    if (list) list.push(c);
+    else byType.set(c.relation.from.type, [c]);
+  }
   for (const [type, list] of byType)
     await manager.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS i(id, kind, data, n)
+         SELECT * FROM unnest($1::uuid[], $2::text[], ${JSONB_ELEMENTS('$3')}) WITH ORDINALITY AS i(id, kind, data, n)
        ), counts AS (
          SELECT id, count(*) AS c FROM input GROUP BY id
        ), bumped AS (
@@ -72,13 +82,13 @@ export async function insertRelationEvents(
       [
         list.map((c) => c.relation.from.id),
         list.map((c) => c.kind),
-        list.map((c) =>
-          JSON.stringify({
+        JSON.stringify(
+          list.map((c) => ({
             relation: c.relation.type,
             to: c.relation.to,
             qualifiers: c.relation.attributes,
             source: c.source,
-          }),
+          })),
         ),
       ],
     );
