@@ -111,7 +111,29 @@ const canonicalJson = (value: unknown): string =>
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
       : v,
   );
+/**
+ * A link equal to the stored one: its evidence is compared as canonical JSON only when the rest
+ * agrees (most links have none, and a block is re-resolved whole each time).
+ */
+const sameLink = (link: MentionLink, stored: MentionLink | null): boolean =>
+  stored !== null &&
+  link.rule === stored.rule &&
+  link.score === stored.score &&
+  link.matchedKey === stored.matchedKey &&
+  canonicalJson(link.evidence ?? null) === canonicalJson(stored.evidence ?? null);
+
 const splitKey = (key: string) => key.split('\u001f') as [string, string, string];
+
+/**
+ * Mention keys as a parameter: one JSON array of the keys, which `MENTION_KEYS` takes apart in
+ * SQL. Resolution passes every mention of the blocks it read (tens of thousands in a large
+ * batch); three text arrays would escape each part of each key into an array literal.
+ */
+const mentionKeysParam = (keys: string[]): string => JSON.stringify(keys);
+const MENTION_KEYS = (param: string) =>
+  `(SELECT split_part(k, E'\\x1f', 1) AS feed, split_part(k, E'\\x1f', 2) AS id,
+           split_part(k, E'\\x1f', 3) AS pointer
+      FROM jsonb_array_elements_text(${param}::jsonb) k)`;
 
 /**
  * Re-resolves every block a batch touched (the blocks its person mentions are in now and were
@@ -372,7 +394,7 @@ export class PersonResolver {
         continue;
       }
       if (to !== row.entity_id) moves.push({ key, from: row.entity_id, to });
-      if (to !== row.entity_id || canonicalJson(link) !== canonicalJson(row.link))
+      if (to !== row.entity_id || !sameLink(link, row.link))
         updates.push({ key, entityId: to, link });
     }
     if (updates.length > 0) {
@@ -540,9 +562,8 @@ export class PersonResolver {
   /** Operators' decisions on any of these mentions; for a pair decided twice, the later one. */
   private async decisionsAbout(manager: EntityManager, keys: string[]): Promise<Decision[]> {
     if (keys.length === 0) return [];
-    const parts = keys.map(splitKey);
     const rows: { verdict: 'same' | 'different'; a: string; b: string }[] = await manager.query(
-      `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)),
+      `WITH k AS ${MENTION_KEYS('$1')},
             d AS (SELECT d.* FROM k JOIN resolution_decision d
                     ON d.feed_a = k.feed AND d.source_record_id_a = k.id AND d.pointer_a = k.pointer
                   UNION
@@ -551,7 +572,7 @@ export class PersonResolver {
        SELECT verdict, concat_ws(E'\\x1f', feed_a, source_record_id_a, pointer_a) AS a,
               concat_ws(E'\\x1f', feed_b, source_record_id_b, pointer_b) AS b
          FROM d ORDER BY decided_at, id`,
-      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2])],
+      [mentionKeysParam(keys)],
     );
     const latest = new Map<string, Decision>();
     for (const r of rows) latest.set(r.a < r.b ? `${r.a}\u001d${r.b}` : `${r.b}\u001d${r.a}`, r);
@@ -700,13 +721,13 @@ export class PersonResolver {
       };
     });
     const stillOpen = new Set(reviews.map((r) => r.key));
-    const moot = blockKeys.filter((k) => !stillOpen.has(k)).map(splitKey);
+    const moot = blockKeys.filter((k) => !stillOpen.has(k));
     if (moot.length > 0)
       await manager.query(
         `UPDATE review_task t SET status = 'moot', decided_at = now()
-           FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
+           FROM ${MENTION_KEYS('$1')} k
           WHERE t.status = 'open' AND t.feed = k.feed AND t.source_record_id = k.id AND t.pointer = k.pointer`,
-        [moot.map((p) => p[0]), moot.map((p) => p[1]), moot.map((p) => p[2])],
+        [mentionKeysParam(moot)],
       );
     if (open.length > 0)
       await manager.query(
