@@ -35,9 +35,17 @@ export const pad2 = (n: number): string => String(n).padStart(2, '0');
 /** Beijing time is a fixed UTC+08:00 (the feeds' contract; no daylight saving). */
 export const BEIJING_OFFSET_MINUTES = 8 * 60;
 
+const DAY_MS = 86_400_000;
+/** The last day asked for: every ID number's check asks, and it changes once a day. */
+let lastDay: { day: number; iso: string } | undefined;
+
 /** Today's date in Beijing as "YYYY-MM-DD". */
 export function beijingToday(now: Date): string {
-  return new Date(now.getTime() + BEIJING_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
+  const beijing = now.getTime() + BEIJING_OFFSET_MINUTES * 60_000;
+  const day = Math.floor(beijing / DAY_MS);
+  if (lastDay?.day !== day)
+    lastDay = { day, iso: new Date(day * DAY_MS).toISOString().slice(0, 10) };
+  return lastDay.iso;
 }
 
 /** "YYYYMMDD" → "YYYY-MM-DD" when it is a real date, else null. */
