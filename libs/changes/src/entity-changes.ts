@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@hub/model';
+import { JSON_RECORDS, jsonRecords } from '@hub/persistence';
 
 /** Golden column values of one entity, by column name. */
 export type GoldenColumns = Record<string, unknown>;
@@ -85,8 +86,8 @@ export async function upsertEntitiesWithEvents(
   const ended = ENDED_STATUSES[type];
   const kind = ended
     ? `CASE WHEN b.id IS NULL THEN 'created'
-            WHEN c.attrs->>'status' = ANY($${names.length + 2}::text[])
-             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($${names.length + 2}::text[])) THEN 'ended'
+            WHEN c.attrs->>'status' = ANY($3::text[])
+             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($3::text[])) THEN 'ended'
             WHEN b.ended THEN 'revived'
             ELSE 'updated' END`
     : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
@@ -98,8 +99,7 @@ export async function upsertEntitiesWithEvents(
     : 'NULL';
   await manager.query(
     `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], ${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
-                  AS i(id, ${names.join(', ')})
+       SELECT * FROM ${JSON_RECORDS('$2', 'i', `id uuid, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')}`)}
      ), before AS (
        SELECT t.id, ${attrs('t')} AS attrs, t.ended_at IS NOT NULL AS ended FROM ${type} t WHERE t.id = ANY($1::uuid[])
      ), c AS (
@@ -119,14 +119,11 @@ export async function upsertEntitiesWithEvents(
                    FROM jsonb_object_keys(c.attrs) k WHERE b.attrs->k IS DISTINCT FROM c.attrs->k), '{}') END)
        FROM c LEFT JOIN before b ON b.id = c.id
       ORDER BY c.id`,
+    // The ids also as an array: `= ANY` of an array probes the primary key; the planner cannot
+    // see how few rows the JSON holds.
     [
       rows.map((r) => r.id),
-      ...columns.map(([c, t]) =>
-        rows.map((r) => {
-          const v = r.columns[c] ?? null;
-          return t === 'jsonb' && v !== null ? JSON.stringify(v) : v;
-        }),
-      ),
+      jsonRecords(rows.map((r) => ({ ...r.columns, id: r.id }))),
       ...(ended ? [ended] : []),
     ],
   );

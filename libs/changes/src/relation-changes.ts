@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@hub/model';
+import { JSONB_ELEMENTS } from '@hub/persistence';
 import { CHANGE_TYPE_PREFIX, divisionOf } from './entity-changes';
 
 /** One relation of a record version, with both ends resolved to entities. */
@@ -17,13 +18,6 @@ export interface RelationChange {
   /** The record whose new version (or cancellation) made the change. */
   source: { feed: string; sourceRecordId: string };
 }
-
-/**
- * A jsonb[] from a parameter holding one JSON array, in its order: the documents travel as one
- * JSON text rather than an array literal that escapes every quote in them.
- */
-const JSONB_ELEMENTS = (param: string) =>
-  `ARRAY(SELECT e FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY d(e, n) ORDER BY n)`;
 
 const identity = (r: ResolvedRelation) =>
   JSON.stringify([r.type, r.from.id, r.to.id ?? r.to.code, r.attributes]);

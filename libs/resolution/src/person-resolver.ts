@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { JSON_RECORDS, jsonRecords } from '@hub/persistence';
 import {
   insertLifecycleEvents,
   insertRelationEvents,
@@ -398,18 +399,15 @@ export class PersonResolver {
         updates.push({ key, entityId: to, link });
     }
     if (updates.length > 0) {
-      const parts = updates.map((u) => splitKey(u.key));
+      const rows = updates.map((u) => {
+        const [feed, id, pointer] = splitKey(u.key);
+        return { feed, id, pointer, entity_id: u.entityId, link: u.link };
+      });
       await manager.query(
         `UPDATE mention m SET entity_id = u.entity_id, link = u.link
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[]) u(feed, id, pointer, entity_id, link)
+           FROM ${JSON_RECORDS('$1', 'u', 'feed text, id text, pointer text, entity_id uuid, link jsonb')}
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
-        [
-          parts.map((p) => p[0]),
-          parts.map((p) => p[1]),
-          parts.map((p) => p[2]),
-          updates.map((u) => u.entityId),
-          updates.map((u) => JSON.stringify(u.link)),
-        ],
+        [jsonRecords(rows)],
       );
     }
     await pending.insert(placed);
@@ -706,9 +704,9 @@ export class PersonResolver {
       const [feed, sourceRecordId, pointer] = splitKey(r.key);
       return {
         feed,
-        sourceRecordId,
+        source_record_id: sourceRecordId,
         pointer,
-        entityId: entityOf.get(clusters.get(r.key)!)!,
+        entity_id: entityOf.get(clusters.get(r.key)!)!,
         candidates: r.candidates.map((c) => {
           const [mf, mid, mp] = splitKey(c.matchedKey);
           return {
@@ -732,16 +730,11 @@ export class PersonResolver {
     if (open.length > 0)
       await manager.query(
         `INSERT INTO review_task (feed, source_record_id, pointer, entity_id, candidates)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[])
+         SELECT feed, source_record_id, pointer, entity_id, candidates
+           FROM ${JSON_RECORDS('$1', 'o', 'feed text, source_record_id text, pointer text, entity_id uuid, candidates jsonb')}
          ON CONFLICT (feed, source_record_id, pointer) WHERE status = 'open'
          DO UPDATE SET entity_id = EXCLUDED.entity_id, candidates = EXCLUDED.candidates`,
-        [
-          open.map((o) => o.feed),
-          open.map((o) => o.sourceRecordId),
-          open.map((o) => o.pointer),
-          open.map((o) => o.entityId),
-          open.map((o) => JSON.stringify(o.candidates)),
-        ],
+        [jsonRecords(open)],
       );
   }
 
