@@ -24,7 +24,8 @@ function offsetMinutes(zone: string): number | null {
  */
 export function parseInstant(raw: string): Date {
   const text = toHalfWidth(raw).trim();
-  const g = FORMATS.map((f) => f.exec(text)?.groups).find((found) => found !== undefined);
+  let g: Record<string, string | undefined> | undefined;
+  for (const format of FORMATS) if ((g = format.exec(text)?.groups)) break;
   if (!g) throw new InvalidDateError(raw);
   const [year, month, day] = [Number(g.y), Number(g.m), Number(g.d)];
   const [hour, minute, second] = [g.h, g.mi, g.s].map((v) => Number(v ?? '0'));
