@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
+import { JSON_RECORDS, jsonRecords } from '@hub/persistence';
 import {
   blockKeys,
   type FamilyContextQuery,
@@ -573,9 +574,9 @@ export class IngestStore {
         `UPDATE mention m SET block = u.block, anchor_block = u.anchor_block, id_key = u.id_key, household = u.household,
                               family_of = u.family_of, features = u.features, observed_at = u.observed, active = true,
                               places = string_to_array(u.places, ',')::uuid[]
-           FROM jsonb_to_recordset($1::jsonb) AS u(${PERSON_MENTION_ROW})
+           FROM ${JSON_RECORDS('$1', 'u', PERSON_MENTION_ROW)}
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
-        [JSON.stringify(rows)],
+        [jsonRecords(rows)],
       );
     }
     if (gone.length > 0)
@@ -785,9 +786,8 @@ export class IngestStore {
       `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed_at, places, active)
        SELECT feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed,
               string_to_array(places, ',')::uuid[], NOT (features IS NULL AND entity_type = 'person')
-         FROM jsonb_to_recordset($1::jsonb)
-                AS u(${PERSON_MENTION_ROW}, entity_type text, entity_id uuid, link jsonb)`,
-      [JSON.stringify(json)],
+         FROM ${JSON_RECORDS('$1', 'u', `${PERSON_MENTION_ROW}, entity_type text, entity_id uuid, link jsonb`)}`,
+      [jsonRecords(json)],
     );
   }
 
@@ -935,7 +935,7 @@ const keyColumns = (keys: string[]): string[][] => {
 
 /**
  * The mention columns that carry a person mention's match features, as written: rows go to
- * PostgreSQL as one JSON document taken apart by jsonb_to_recordset (PERSON_MENTION_ROW), which
+ * PostgreSQL as one JSON document taken apart by JSON_RECORDS (PERSON_MENTION_ROW), which
  * spares escaping every feature document into an array literal, as storeVersions does payloads.
  */
 const personColumns = ({
