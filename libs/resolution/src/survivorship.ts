@@ -104,11 +104,11 @@ function valueOf(features: PersonFeatures, attribute: GoldenAttribute): string |
  * value at the same rank and time (a full birth date beats a partial one), then the first in
  * code-point order, so that the order of the candidates never matters. Nulls never win.
  */
-// Reads each candidate's value through `valueOf` rather than taking copies that carry it: the
+// Reads each candidate's value through `valueIn` rather than taking copies that carry it: the
 // golden record runs this for every attribute of every mention of each person a batch concerns.
 function survivor<C extends { feed: string; observedAt: string }>(
   candidates: readonly C[],
-  valueOf: (candidate: C) => string | null,
+  valueIn: (candidate: C) => string | null,
   order: readonly string[],
 ): string | null {
   const rank = (feed: string) => {
@@ -117,7 +117,7 @@ function survivor<C extends { feed: string; observedAt: string }>(
   };
   let best: { rank: number; observedAt: string; value: string } | undefined;
   for (const c of candidates) {
-    const value = valueOf(c);
+    const value = valueIn(c);
     if (value === null) continue;
     const r = rank(c.feed);
     if (
