@@ -573,7 +573,7 @@ export class IngestStore {
       await manager.query(
         `UPDATE mention m SET block = u.block, anchor_block = u.anchor_block, id_key = u.id_key, household = u.household,
                               family_of = u.family_of, features = u.features, observed_at = u.observed, active = true,
-                              places = string_to_array(u.places, ',')::uuid[]
+                              places = u.places
            FROM ${JSON_RECORDS('$1', 'u', PERSON_MENTION_ROW)}
           WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
         [jsonRecords(rows)],
@@ -785,7 +785,7 @@ export class IngestStore {
     await manager.query(
       `INSERT INTO mention (feed, source_record_id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed_at, places, active)
        SELECT feed, id, pointer, entity_type, entity_id, link, block, anchor_block, id_key, household, family_of, features, observed,
-              string_to_array(places, ',')::uuid[], NOT (features IS NULL AND entity_type = 'person')
+              places, NOT (features IS NULL AND entity_type = 'person')
          FROM ${JSON_RECORDS('$1', 'u', `${PERSON_MENTION_ROW}, entity_type text, entity_id uuid, link jsonb`)}`,
       [jsonRecords(json)],
     );
@@ -954,11 +954,11 @@ const personColumns = ({
     family_of: features.familyOf,
     features,
     observed: observedAt,
-    // Comma-joined, and NULL without places (the places index skips NULLs, not empty arrays).
-    places: features.places?.length ? features.places.join(',') : null,
+    // NULL without places: the places index skips NULLs, not empty arrays.
+    places: features.places?.length ? features.places : null,
   };
 };
 
 /** The columns of a mention row in JSON, as personColumns gives them with the mention's key. */
 const PERSON_MENTION_ROW = `feed text, id text, pointer text, block text, anchor_block text, id_key text,
-  household text, family_of text, features jsonb, observed timestamptz, places text`;
+  household text, family_of text, features jsonb, observed timestamptz, places uuid[]`;
