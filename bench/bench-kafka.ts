@@ -54,6 +54,11 @@ export const benchRelay = {
   /** The relay process, unless it runs in the ingest. */
   async start(env: Record<string, string>): Promise<AppProcess | undefined> {
     if (this.inIngest()) return undefined;
-    return AppProcess.start('relay', { ...env, RELAY_HTTP_PORT: String(await freePort()) });
+    return AppProcess.start(
+      'relay',
+      { ...env, RELAY_HTTP_PORT: String(await freePort()) },
+      // as BENCH_INGEST_NODE_ARGS, for the relay
+      process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean),
+    );
   },
 };

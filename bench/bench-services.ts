@@ -35,7 +35,7 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
     kafkaBrokers: kafka.address,
     stop: async () => {
       await kafka.stop();
-      await database.drop();
+      await dropUnlessKept(database);
       await postgres.stop();
     },
   };
@@ -53,12 +53,19 @@ export async function startBenchPostgres(): Promise<{
     url: database.url,
     description: postgres.description,
     stop: async () => {
-      // BENCH_KEEP_DATABASE=1 (with BENCH_DATABASE_URL) keeps the run's data for EXPLAIN.
-      if (process.env.BENCH_KEEP_DATABASE) process.stderr.write(`[bench] kept ${database.url}\n`);
-      else await database.drop();
+      await dropUnlessKept(database);
       await postgres.stop();
     },
   };
+}
+
+/** BENCH_KEEP_DATABASE=1 (with BENCH_DATABASE_URL) keeps the run's data for EXPLAIN. */
+export async function dropUnlessKept(database: {
+  url: string;
+  drop(): Promise<void>;
+}): Promise<void> {
+  if (process.env.BENCH_KEEP_DATABASE) process.stderr.write(`[bench] kept ${database.url}\n`);
+  else await database.drop();
 }
 
 async function benchPostgres() {

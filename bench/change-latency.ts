@@ -10,6 +10,7 @@ import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
 import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
+import { dropUnlessKept } from './bench-services';
 
 export interface ChangeLatency {
   /** Department records produced per second, steadily, across the three feeds. */
@@ -292,6 +293,6 @@ export async function measureChangeLatency(
       .catch(() => undefined);
     await admin.disconnect();
     await ds.destroy();
-    await database.drop();
+    await dropUnlessKept(database);
   }
 }

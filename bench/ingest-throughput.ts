@@ -10,6 +10,7 @@ import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
 import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
+import { dropUnlessKept } from './bench-services';
 import { treeCpuSeconds } from './process-cpu';
 
 export interface IngestThroughput {
@@ -213,7 +214,7 @@ export async function measureIngest(
     await db.end();
     await admin.deleteTopics({ topics });
     await admin.disconnect();
-    await database.drop();
+    await dropUnlessKept(database);
   }
   const ingestSeconds = (last - first) / 1000;
   return {
