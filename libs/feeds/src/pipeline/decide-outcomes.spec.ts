@@ -11,7 +11,6 @@ const version = (id: string, v: number, cancelled = false): PreparedRecord => ({
   versionKey: String(v).padStart(20, '0'),
   cancelled,
   observedAt: new Date(0),
-  payload: {},
   raw: Buffer.alloc(0),
   key: id,
 });

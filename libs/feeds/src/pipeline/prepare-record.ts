@@ -17,7 +17,6 @@ export interface PreparedRecord {
   versionKey: string;
   cancelled: boolean;
   observedAt: Date;
-  payload: Record<string, unknown>;
   /** Absent for cancellations: they end facts, they do not state new ones. */
   mapped?: MappedRecord;
   coordinates?: KafkaCoordinates;
@@ -130,7 +129,6 @@ export function prepareRecord(
       versionKey: versionKey(mapping.version.order, version),
       cancelled,
       observedAt: parseInstant(scalar(record, mapping.observedAt, 'observation time')),
-      payload: record,
       mapped: cancelled ? undefined : mapRecord(mapping, record, options.divisions),
       coordinates: message.coordinates,
       raw,
