@@ -58,8 +58,19 @@ export class IngestMetrics {
     registers: [this.registry],
   });
 
+  private readonly splits = new Counter({
+    name: 'hub_batch_splits_total',
+    help: 'Batch transactions PostgreSQL refused as a whole (53200: its lock table is full) and that were stored in halves, by SQLSTATE',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+
   retried(error: Error): void {
     this.retries.inc({ code: sqlStateOf(error) ?? 'unknown' });
+  }
+
+  split(error: Error): void {
+    this.splits.inc({ code: sqlStateOf(error) ?? 'unknown' });
   }
 
   /** A clock whose laps go to phaseSeconds. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { retriedTransaction, sqlStateOf } from '@hub/persistence';
@@ -39,6 +39,10 @@ export interface BatchResult {
  */
 @Injectable()
 export class FeedPipeline {
+  private readonly log = new Logger(FeedPipeline.name);
+  /** The most records one transaction holds: lowered when the server's lock table overflows. */
+  private storableRecords = Number.POSITIVE_INFINITY;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: FeedCatalog,
@@ -106,26 +110,66 @@ export class FeedPipeline {
     keepRejects: boolean,
     clock: PhaseClock,
   ): Promise<Map<number, RecordOutcome>> {
-    try {
-      return await this.storeInOneTransaction(prepared, keepRejects ? rejects : [], clock);
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-      // A value PostgreSQL refuses (class 22/23: too long, out of range…) must not block the
-      // partition for ever: store the batch record by record and reject the one that fails.
-      const outcomes = new Map<number, RecordOutcome>();
-      for (const record of prepared) {
-        try {
-          for (const [i, o] of await this.storeInOneTransaction([record], [], clock))
-            outcomes.set(i, o);
-        } catch (recordError) {
-          if (!isDataError(recordError)) throw recordError;
-          rejects.push(unstorable(record, recordError));
-        }
-      }
-      if (keepRejects)
-        await this.dataSource.transaction((m) => this.store.insertRejects(m, rejects));
-      return outcomes;
+    const run: StoreRun = {
+      outcomes: new Map(),
+      rejects,
+      unstoredRejects: keepRejects ? [...rejects] : [],
+      keepRejects,
+      clock,
+    };
+    for (let start = 0; start < prepared.length;) {
+      const part = prepared.slice(start, start + this.storableRecords);
+      await this.storeInParts(part, run);
+      start += part.length;
     }
+    if (run.unstoredRejects.length > 0)
+      await this.dataSource.transaction((m) => this.store.insertRejects(m, run.unstoredRejects));
+    return run.outcomes;
+  }
+
+  /**
+   * Stores `prepared` (with the rejects not stored yet) in one transaction. When PostgreSQL
+   * refuses it as a whole, for a value it will not take (class 22/23: too long, out of range…) or
+   * for more locks than its lock table holds (53200, `max_locks_per_transaction` too small for a
+   * catch-up batch), each half goes in a transaction of its own, down to the one record it
+   * refuses, which becomes a reject. A partition must never retry one batch for ever. Halves keep
+   * the arrival order, and a half already committed is a no-op when the batch is redelivered.
+   * After a full lock table, later batches are cut to the size that fitted, so that each does
+   * not fail first.
+   */
+  private async storeInParts(prepared: PreparedRecord[], run: StoreRun): Promise<void> {
+    try {
+      const stored = await this.storeInOneTransaction(prepared, run.unstoredRejects, run.clock);
+      run.unstoredRejects.length = 0;
+      for (const [index, outcome] of stored) run.outcomes.set(index, outcome);
+    } catch (error) {
+      const lockTableFull = isLockTableFull(error);
+      if (!lockTableFull && !isDataError(error)) throw error;
+      if (prepared.length > 1) {
+        if (lockTableFull) {
+          this.storableRecords = Math.min(this.storableRecords, Math.ceil(prepared.length / 2));
+          this.warnLockTableFull(prepared.length, error);
+        }
+        const half = Math.ceil(prepared.length / 2);
+        await this.storeInParts(prepared.slice(0, half), run);
+        await this.storeInParts(prepared.slice(half), run);
+        return;
+      }
+      // One record needing more locks than the whole table holds: nothing smaller to try.
+      if (lockTableFull) throw error;
+      const reject = unstorable(prepared[0], error);
+      run.rejects.push(reject);
+      if (run.keepRejects) run.unstoredRejects.push(reject);
+    }
+  }
+
+  private warnLockTableFull(records: number, error: Error): void {
+    this.metrics.split(error);
+    this.log.warn(
+      `a transaction of ${records} records ran out of PostgreSQL's lock table (${error.message}): ` +
+        `storing it in halves, and later batches in parts of at most ${this.storableRecords} ` +
+        'records. Raise max_locks_per_transaction (512, as in deploy/docker-compose.yml).',
+    );
   }
 
   private async storeInOneTransaction(
@@ -156,10 +200,23 @@ export class FeedPipeline {
   }
 }
 
+interface StoreRun {
+  outcomes: Map<number, RecordOutcome>;
+  /** Every reject of the batch: what the caller reports and sends to the DLQ. */
+  rejects: RejectedRecord[];
+  /** The rejects to store with the next transaction that commits. */
+  unstoredRejects: RejectedRecord[];
+  keepRejects: boolean;
+  clock: PhaseClock;
+}
+
 function isDataError(error: unknown): error is Error {
   const code = sqlStateOf(error) ?? '';
   return code.startsWith('22') || code.startsWith('23');
 }
+
+/** "out of shared memory": the lock table (max_locks_per_transaction × connections) is full. */
+const isLockTableFull = (error: unknown): error is Error => sqlStateOf(error) === '53200';
 
 function unstorable(record: PreparedRecord, error: Error): RejectedRecord {
   return {

@@ -1,0 +1,107 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@hub/persistence';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { generateMixedStream, type StreamMessage } from '../generators/mixed-stream';
+import { modelSnapshot } from '../support/model-snapshot';
+import { startPostgresServerProcess } from '../support/postgres-server-process';
+import { scenarioDatabase } from '../support/scenario-database';
+import { testConfig } from '../support/test-config';
+
+/**
+ * A batch PostgreSQL refuses as a whole is stored in halves, down to the one record it refuses:
+ * a value it will not take rejects that record alone, and a batch needing more locks than the
+ * server's lock table holds (a server left at the default `max_locks_per_transaction`) is
+ * stored in smaller transactions instead of failing, and retrying, for ever.
+ */
+describe('batches PostgreSQL refuses', () => {
+  // Every message is a version newer than the last of its record: all accepted.
+  const stream = generateMixedStream({
+    records: 1800,
+    seed: 20261201,
+    redeliveryRate: 0,
+    outOfOrderRate: 0,
+    invalidRate: 0,
+    cancellationRate: 0,
+  });
+  const population = stream.messages.filter((m) => m.topic === 'ps.population.v1');
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  const apiOn = async (url: string) => {
+    const api = await createApiApp(testConfig(), url);
+    cleanups.push(() => api.close());
+    await api.init();
+    return api;
+  };
+
+  /** One push of `messages` as NDJSON (the API stores it in transactions of 1,000 records). */
+  const push = async (api: INestApplication, messages: StreamMessage[]) =>
+    (
+      await request(api.getHttpServer())
+        .post('/v1/feeds/population/records')
+        .set('content-type', 'application/x-ndjson')
+        .send(messages.map((m) => m.value).join('\n'))
+        .expect(200)
+    ).body as {
+      accepted: number;
+      rejected: number;
+      results: { index: number; outcome: string; reason?: string }[];
+    };
+
+  it('rejects only the record with a value PostgreSQL will not take', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const api = await apiOn(scenario.url);
+    // JSON allows \u0000 in a string; PostgreSQL's jsonb does not (22P05).
+    const poison = (value: string) => {
+      const record = JSON.parse(value) as Record<string, unknown>;
+      return JSON.stringify({ ...record, HJDZ_QHNXXDZ: `${String(record.HJDZ_QHNXXDZ)}\u0000` });
+    };
+    const poisoned = population
+      .slice(0, 40)
+      .map((m, i) => (i === 17 ? { ...m, value: poison(m.value) } : m));
+    expect(poisoned[17].value).toContain('\\u0000');
+
+    const body = await push(api, poisoned);
+
+    expect(body.accepted).toBe(39);
+    expect(body.rejected).toBe(1);
+    expect(body.results.filter((r) => r.outcome === 'rejected')).toEqual([
+      expect.objectContaining({ index: 17, reason: 'unstorable' }),
+    ]);
+    const [{ stored, rejects }] = await scenario.db.query<{ stored: string; rejects: string }[]>(
+      `SELECT (SELECT count(*) FROM source_record) AS stored,
+              (SELECT count(*) FROM reject WHERE reason = 'unstorable') AS rejects`,
+    );
+    expect([Number(stored), Number(rejects)]).toEqual([39, 1]);
+  });
+
+  it('stores a batch larger than the lock table in smaller transactions, to the same state', async () => {
+    // The smallest lock table PostgreSQL allows: a few hundred locks in all, where a batch of a
+    // thousand records takes thousands (a lock per record, per block, per person).
+    const small = await startPostgresServerProcess({
+      max_locks_per_transaction: '10',
+      max_connections: '20',
+    });
+    cleanups.push(() => small.stop());
+    const reference = await scenarioDatabase();
+    cleanups.push(reference.drop);
+
+    const api = await apiOn(small.url);
+    const body = await push(api, population);
+    await push(await apiOn(reference.url), population);
+
+    expect(population.length).toBeGreaterThan(1000);
+    expect(body).toMatchObject({ accepted: population.length, rejected: 0 });
+    const metrics = await request(api.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/hub_batch_splits_total\{code="53200"\} [1-9]/);
+    const db = await new DataSource(dataSourceOptions(small.url, 2)).initialize();
+    cleanups.push(() => db.destroy());
+    expect(await modelSnapshot(db)).toEqual(await modelSnapshot(reference.db));
+  });
+});
