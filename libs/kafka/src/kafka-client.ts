@@ -8,6 +8,7 @@ import {
 } from 'kafkajs';
 import pino from 'pino';
 import type { KafkaConfig } from '@hub/config';
+import { serializeError } from '@hub/logging';
 
 const PINO_LEVEL: Record<logLevel, pino.Level> = {
   [logLevel.NOTHING]: 'fatal',
@@ -21,8 +22,13 @@ const PINO_LEVEL: Record<logLevel, pino.Level> = {
 function pinoLogCreator(logger: pino.Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      logger[PINO_LEVEL[level]]({ kafka: namespace, ...extra }, message);
+      const { message, error, ...extra } = log;
+      // kafkajs logs the error a batch handler threw as it is: a failed query with its parameters.
+      const logged = error instanceof Error ? { error: serializeError(error) } : { error };
+      logger[PINO_LEVEL[level]](
+        { kafka: namespace, ...extra, ...(error === undefined ? {} : logged) },
+        message,
+      );
     };
 }
 

@@ -1,2 +1,3 @@
 export { LoggingModule } from './logging.module';
+export { serializeError } from './error-serializer';
 export { Logger } from 'nestjs-pino';

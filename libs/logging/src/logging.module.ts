@@ -1,6 +1,7 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
+import { serializeError } from './error-serializer';
 
 /** Structured JSON logs (pino) for every hub process, request logs included. */
 @Module({
@@ -17,6 +18,7 @@ import { HUB_CONFIG, HubConfig } from '@hub/config';
             ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? ''),
           },
           redact: ['req.headers.authorization', 'req.headers.cookie'],
+          serializers: { err: serializeError },
         },
       }),
     }),

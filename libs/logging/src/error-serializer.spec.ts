@@ -1,0 +1,42 @@
+import { QueryFailedError } from 'typeorm';
+import { serializeError } from './error-serializer';
+
+describe('serializeError', () => {
+  const driverError = Object.assign(new Error('out of shared memory'), {
+    code: '53200',
+    hint: 'You might need to increase "max_locks_per_transaction".',
+  });
+  const failed = new QueryFailedError(
+    `SELECT pg_advisory_xact_lock(h) FROM unnest($1::text[]) h ${'-- padding '.repeat(200)}`,
+    [Array.from({ length: 10_000 }, (_, i) => `person-block\u001fname|${i}`)],
+    driverError,
+  );
+
+  it("keeps a failed query's SQLSTATE, message and hint, without its parameters", () => {
+    const logged = serializeError(failed);
+    expect(logged).toMatchObject({
+      type: 'QueryFailedError',
+      message: 'out of shared memory',
+      code: '53200',
+      hint: driverError.hint,
+      parameterCount: 1,
+    });
+    expect(logged).not.toHaveProperty('parameters');
+    expect(logged).not.toHaveProperty('driverError');
+    expect(String(logged.query)).toHaveLength(1001);
+    expect(JSON.stringify(logged).length).toBeLessThan(5000);
+  });
+
+  it('serializes other errors as pino does, and non-errors as their text', () => {
+    expect(serializeError(new RangeError('too far'))).toMatchObject({
+      type: 'RangeError',
+      message: 'too far',
+    });
+    expect(serializeError('plain')).toEqual({ message: 'plain' });
+  });
+
+  it("takes pino's serialization of an error too (as pino-http hands it over)", () => {
+    const logged = serializeError({ type: 'QueryFailedError', message: 'm', parameters: [1, 2] });
+    expect(logged).toEqual({ type: 'QueryFailedError', message: 'm', parameterCount: 2 });
+  });
+});
