@@ -22,13 +22,10 @@ const PINO_LEVEL: Record<logLevel, pino.Level> = {
 function pinoLogCreator(logger: pino.Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
-      const { message, error, ...extra } = log;
+      const { message, ...extra } = log;
       // kafkajs logs the error a batch handler threw as it is: a failed query with its parameters.
-      const logged = error instanceof Error ? { error: serializeError(error) } : { error };
-      logger[PINO_LEVEL[level]](
-        { kafka: namespace, ...extra, ...(error === undefined ? {} : logged) },
-        message,
-      );
+      if (extra.error instanceof Error) extra.error = serializeError(extra.error);
+      logger[PINO_LEVEL[level]]({ kafka: namespace, ...extra }, message);
     };
 }
 
