@@ -39,6 +39,8 @@ export interface IngestThroughput {
   phaseSeconds: Record<string, number>;
   /** Batch transactions run again after PostgreSQL aborted them to break a deadlock. */
   deadlockRetries: number;
+  /** Batch transactions that overflowed PostgreSQL's lock table and were stored in halves. */
+  lockTableSplits: number;
   /** RSS of the ingest processes (summed) when 10 %, 50 % and 100 % of the stream was stored. */
   ingestRssMb: { at10pct: number; at50pct: number; at100pct: number; peak: number };
 }
@@ -162,6 +164,7 @@ export async function measureIngest(
   let cpuAtLast = cpuAtFirst;
   let phaseSeconds: Record<string, number> = {};
   let deadlockRetries = 0;
+  let lockTableSplits = 0;
   const db = new Client({ connectionString: database.url });
   await db.connect();
   try {
@@ -196,6 +199,7 @@ export async function measureIngest(
       ]),
     );
     deadlockRetries = (await metricSums('hub_batch_retries_total{')).get('') ?? 0;
+    lockTableSplits = (await metricSums('hub_batch_splits_total{')).get('') ?? 0;
     // The figure counts only if the end state is the expected one.
     const { rows } = await db.query<{ n: string; r: string }>(
       `SELECT (SELECT count(*) FROM source_record) AS n, (SELECT count(*) FROM reject) AS r`,
@@ -229,6 +233,7 @@ export async function measureIngest(
     relay: benchRelay.inIngest() ? 'in the ingest process' : 'its own process',
     phaseSeconds,
     deadlockRetries,
+    lockTableSplits,
     cpuMicrosPerMessage: {
       ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
       relay:
