@@ -81,6 +81,25 @@ describe('batches PostgreSQL refuses', () => {
     expect([Number(stored), Number(rejects)]).toEqual([39, 1]);
   });
 
+  it('keeps a reject whose message quotes a NUL character, and every valid record', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const api = await apiOn(scenario.url);
+    // JSON.parse's error names the bad character: text and jsonb cannot hold U+0000.
+    const garbage = { ...population[0], value: '\u0000\u0001 not JSON' };
+
+    const body = await push(api, [...population.slice(0, 10), garbage]);
+
+    expect(body.accepted).toBe(10);
+    expect(body.results[10]).toMatchObject({ outcome: 'rejected', reason: 'invalid_json' });
+    const rejects = await scenario.db.query<{ raw: Buffer; message: string }[]>(
+      `SELECT raw, detail->>'message' AS message FROM reject`,
+    );
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0].raw.toString('utf8')).toBe(garbage.value);
+    expect(rejects[0].message).toContain('\uFFFD');
+  });
+
   it('stores a batch larger than the lock table in smaller transactions, to the same state', async () => {
     // The smallest lock table PostgreSQL allows: a few hundred locks in all, where a batch of a
     // thousand records takes thousands (a lock per record, per block, per person).

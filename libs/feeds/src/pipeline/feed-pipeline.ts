@@ -119,7 +119,7 @@ export class FeedPipeline {
     };
     for (let start = 0; start < prepared.length;) {
       const part = prepared.slice(start, start + this.storableRecords);
-      await this.storeInParts(part, run);
+      await this.storeInParts(part, run, true);
       start += part.length;
     }
     if (run.unstoredRejects.length > 0)
@@ -128,7 +128,8 @@ export class FeedPipeline {
   }
 
   /**
-   * Stores `prepared` (with the rejects not stored yet) in one transaction. When PostgreSQL
+   * Stores `prepared` in one transaction, with the rejects not stored yet when `withRejects`
+   * (the halves of a refused batch go without them: they are stored at the end). When PostgreSQL
    * refuses it as a whole, for a value it will not take (class 22/23: too long, out of range…) or
    * for more locks than its lock table holds (53200, `max_locks_per_transaction` too small for a
    * catch-up batch), each half goes in a transaction of its own, down to the one record it
@@ -137,22 +138,30 @@ export class FeedPipeline {
    * After a full lock table, later batches are cut to the size that fitted, so that each does
    * not fail first.
    */
-  private async storeInParts(prepared: PreparedRecord[], run: StoreRun): Promise<void> {
+  private async storeInParts(
+    prepared: PreparedRecord[],
+    run: StoreRun,
+    withRejects: boolean,
+  ): Promise<void> {
     try {
-      const stored = await this.storeInOneTransaction(prepared, run.unstoredRejects, run.clock);
-      run.unstoredRejects.length = 0;
+      const rejects = withRejects ? run.unstoredRejects : [];
+      const stored = await this.storeInOneTransaction(prepared, rejects, run.clock);
+      if (withRejects) run.unstoredRejects = [];
       for (const [index, outcome] of stored) run.outcomes.set(index, outcome);
     } catch (error) {
       const lockTableFull = isLockTableFull(error);
       if (!lockTableFull && !isDataError(error)) throw error;
+      // The rejects may be what was refused: they are stored on their own at the end.
+      if (withRejects && run.unstoredRejects.length > 0)
+        return this.storeInParts(prepared, run, false);
       if (prepared.length > 1) {
         if (lockTableFull) {
           this.storableRecords = Math.min(this.storableRecords, Math.ceil(prepared.length / 2));
           this.warnLockTableFull(prepared.length, error);
         }
         const half = Math.ceil(prepared.length / 2);
-        await this.storeInParts(prepared.slice(0, half), run);
-        await this.storeInParts(prepared.slice(half), run);
+        await this.storeInParts(prepared.slice(0, half), run, false);
+        await this.storeInParts(prepared.slice(half), run, false);
         return;
       }
       // One record needing more locks than the whole table holds: nothing smaller to try.

@@ -800,9 +800,9 @@ export class IngestStore {
       [
         rejects.map((r) => r.feed),
         rejects.map((r) => r.reason),
-        rejects.map((r) => JSON.stringify({ message: r.message, ...r.detail })),
+        rejects.map((r) => JSON.stringify({ message: r.message, ...r.detail }, withoutNul)),
         rejects.map((r) => r.raw),
-        rejects.map((r) => r.key),
+        rejects.map((r) => (r.key === null ? null : withoutNul('', r.key))),
         rejects.map((r) => r.coordinates?.topic ?? null),
         rejects.map((r) => r.coordinates?.partition ?? null),
         rejects.map((r) => r.coordinates?.offset ?? null),
@@ -810,6 +810,14 @@ export class IngestStore {
     );
   }
 }
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, which a reject's message may quote (JSON.parse
+ * names the bad character) and a Kafka key may carry: a reject must always be storable. The raw
+ * message keeps it (bytea).
+ */
+const withoutNul = (_key: string, value: unknown): unknown =>
+  typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value;
 
 /** Entity types whose mentions a record's new version can withdraw (persons: resolution). */
 const WITHDRAWABLE_TYPES = ['place', 'organization', 'event', 'object'] as const;
