@@ -6,7 +6,8 @@ const MAX_QUERY_CHARS = 1000;
  * pino's error serializer, less what a failed query drags along: TypeORM's QueryFailedError
  * carries the query's `parameters` (a batch's key arrays, hundreds of kilobytes) and the
  * driver's error again. Logged on every retry of a failing batch, they made the log grow by
- * megabytes a minute. Takes an error or pino's serialization of one. The SQLSTATE (`code`), `detail` and `hint` stay; the query is cut.
+ * megabytes a minute. The SQLSTATE (`code`), `detail` and `hint` stay; the query is cut.
+ * Takes an error, or pino's serialization of one.
  */
 export function serializeError(error: unknown): Record<string, unknown> {
   // pino-http hands its error serializer what pino's own serializer already made of the error.
