@@ -155,11 +155,11 @@ export class FeedPipeline {
       if (withRejects && run.unstoredRejects.length > 0)
         return this.storeInParts(prepared, run, false);
       if (prepared.length > 1) {
+        const half = Math.ceil(prepared.length / 2);
         if (lockTableFull) {
-          this.storableRecords = Math.min(this.storableRecords, Math.ceil(prepared.length / 2));
+          this.storableRecords = Math.min(this.storableRecords, half);
           this.warnLockTableFull(prepared.length, error);
         }
-        const half = Math.ceil(prepared.length / 2);
         await this.storeInParts(prepared.slice(0, half), run, false);
         await this.storeInParts(prepared.slice(half), run, false);
         return;

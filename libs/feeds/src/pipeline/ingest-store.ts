@@ -800,9 +800,13 @@ export class IngestStore {
       [
         rejects.map((r) => r.feed),
         rejects.map((r) => r.reason),
-        rejects.map((r) => JSON.stringify({ message: r.message, ...r.detail }, withoutNul)),
+        rejects.map((r) =>
+          JSON.stringify({ message: r.message, ...r.detail }, (_k, v: unknown) =>
+            typeof v === 'string' ? withoutNul(v) : v,
+          ),
+        ),
         rejects.map((r) => r.raw),
-        rejects.map((r) => (r.key === null ? null : withoutNul('', r.key))),
+        rejects.map((r) => (r.key === null ? null : withoutNul(r.key))),
         rejects.map((r) => r.coordinates?.topic ?? null),
         rejects.map((r) => r.coordinates?.partition ?? null),
         rejects.map((r) => r.coordinates?.offset ?? null),
@@ -816,8 +820,7 @@ export class IngestStore {
  * names the bad character) and a Kafka key may carry: a reject must always be storable. The raw
  * message keeps it (bytea).
  */
-const withoutNul = (_key: string, value: unknown): unknown =>
-  typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value;
+const withoutNul = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 
 /** Entity types whose mentions a record's new version can withdraw (persons: resolution). */
 const WITHDRAWABLE_TYPES = ['place', 'organization', 'event', 'object'] as const;
