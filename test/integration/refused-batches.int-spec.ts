@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@hub/persistence';
 import { createApiApp } from '../../apps/api/src/api-app';
@@ -32,8 +33,8 @@ describe('batches PostgreSQL refuses', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  const apiOn = async (url: string) => {
-    const api = await createApiApp(testConfig(), url);
+  const apiOn = async (url: string, settings: Record<string, string> = {}) => {
+    const api = await createApiApp(testConfig(settings), url);
     cleanups.push(() => api.close());
     await api.init();
     return api;
@@ -122,5 +123,40 @@ describe('batches PostgreSQL refuses', () => {
     const db = await new DataSource(dataSourceOptions(small.url, 2)).initialize();
     cleanups.push(() => db.destroy());
     expect(await modelSnapshot(db)).toEqual(await modelSnapshot(reference.db));
+  });
+
+  it('goes back to whole batches once the lock table has room again', async () => {
+    const small = await startPostgresServerProcess({
+      max_locks_per_transaction: '10',
+      max_connections: '20',
+    });
+    cleanups.push(() => small.stop());
+    const api = await apiOn(small.url, { HUB_LOCK_TABLE_RECHECK_TRANSACTIONS: '3' });
+    const metric = async (name: string) => {
+      const text = (await request(api.getHttpServer()).get('/metrics').expect(200)).text;
+      const line = text.split('\n').find((l) => l.startsWith(name));
+      const value = line?.slice(line.lastIndexOf(' ') + 1);
+      return value === undefined ? 0 : value === '+Inf' ? Infinity : Number(value);
+    };
+    // Another session fills most of the lock table (about 1,400 locks on this server; a
+    // population record takes about 10): the API's transactions overflow what is left.
+    const other = new Client({ connectionString: small.url });
+    await other.connect();
+    cleanups.push(() => other.end());
+    await other.query('BEGIN');
+    await other.query('SELECT pg_advisory_xact_lock(g) FROM generate_series(1, 1000) g');
+
+    expect(await push(api, population.slice(0, 100))).toMatchObject({ accepted: 100 });
+    const splits = await metric('hub_batch_splits_total{code="53200"}');
+    expect(splits).toBeGreaterThan(0);
+    expect(await metric('hub_batch_record_cap')).toBeLessThan(100);
+
+    // Its locks released, 80 records fit in one transaction: after three transactions under the
+    // cap, the rest go whole.
+    await other.query('COMMIT');
+    expect(await push(api, population.slice(100, 180))).toMatchObject({ accepted: 80 });
+
+    expect(await metric('hub_batch_splits_total{code="53200"}')).toBe(splits);
+    expect(await metric('hub_batch_record_cap')).toBe(Infinity);
   });
 });

@@ -144,6 +144,17 @@ export class Environment {
   HUB_INGEST_CONCURRENT_TRANSACTIONS = 2;
 
   /**
+   * After PostgreSQL's lock table overflowed (53200), ingest transactions are cut to the size
+   * that fitted for this many committed transactions, then go whole again: a raised
+   * `max_locks_per_transaction`, or another session's locks released, is picked up without a
+   * restart. Each recheck on a server still too small costs one refused transaction.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_LOCK_TABLE_RECHECK_TRANSACTIONS = 100;
+
+  /**
    * Extra feed folders, comma-separated, each with `schemas/feeds/*.schema.json` and
    * `mappings/*.json`: how a new department is added without a new build.
    */

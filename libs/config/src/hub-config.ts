@@ -50,6 +50,8 @@ export interface HubConfig {
     catchUpTransactionRecords: number;
     /** Ingest transactions run at once in one process. */
     concurrentTransactions: number;
+    /** Transactions committed under a lock-table cap before batches go whole again. */
+    lockTableRecheckTransactions: number;
   };
   /** Person matching thresholds: link at or above `upper`, review between the two. */
   matching: { upper: number; lower: number };
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       transactionRecords: parsed.HUB_INGEST_TRANSACTION_RECORDS,
       catchUpTransactionRecords: parsed.HUB_INGEST_CATCH_UP_TRANSACTION_RECORDS,
       concurrentTransactions: parsed.HUB_INGEST_CONCURRENT_TRANSACTIONS,
+      lockTableRecheckTransactions: parsed.HUB_LOCK_TABLE_RECHECK_TRANSACTIONS,
       feedDirs: (parsed.HUB_FEED_DIRS ?? '')
         .split(',')
         .map((d) => d.trim())

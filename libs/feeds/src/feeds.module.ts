@@ -7,7 +7,7 @@ import { FeedPushController } from './http/feed-push.controller';
 import { RejectsController } from './http/rejects.controller';
 import { IngestMetrics } from './ingest-metrics';
 import { MetricsController } from './metrics.controller';
-import { FeedPipeline, INGEST_LIMITS } from './pipeline/feed-pipeline';
+import { FeedPipeline, INGEST_LIMITS, type IngestLimits } from './pipeline/feed-pipeline';
 import { IngestStore } from './pipeline/ingest-store';
 import { RejectReplayer } from './reject-replayer';
 import { RejectRepository } from './reject.repository';
@@ -22,7 +22,10 @@ const providers = [
   {
     provide: INGEST_LIMITS,
     inject: [HUB_CONFIG],
-    useFactory: (config: HubConfig) => ({ maxMessageBytes: config.ingest.maxMessageBytes }),
+    useFactory: (config: HubConfig): IngestLimits => ({
+      maxMessageBytes: config.ingest.maxMessageBytes,
+      lockTableRecheckTransactions: config.ingest.lockTableRecheckTransactions,
+    }),
   },
   SURVIVORSHIP_RULES_PROVIDER,
   PERSON_RESOLVER_PROVIDER,

@@ -65,12 +65,22 @@ export class IngestMetrics {
     registers: [this.registry],
   });
 
+  private readonly recordCap = new Gauge({
+    name: 'hub_batch_record_cap',
+    help: "The most records an ingest transaction holds since PostgreSQL's lock table overflowed (+Inf: no cap; see hub_batch_splits_total)",
+    registers: [this.registry],
+  });
+
   retried(error: Error): void {
     this.retries.inc({ code: sqlStateOf(error) ?? 'unknown' });
   }
 
   split(error: Error): void {
     this.splits.inc({ code: sqlStateOf(error) ?? 'unknown' });
+  }
+
+  capped(records: number): void {
+    this.recordCap.set(records);
   }
 
   /** A clock whose laps go to phaseSeconds. */

@@ -9,12 +9,15 @@ import { IngestMetrics, PhaseClock } from '../ingest-metrics';
 import { decideOutcomes, RecordOutcome } from './decide-outcomes';
 import type { InboundMessage } from './inbound-message';
 import { IngestStore } from './ingest-store';
+import { LockTableCap } from './lock-table-cap';
 import { prepareRecord, PreparedRecord, RejectedRecord } from './prepare-record';
 
 export const INGEST_LIMITS = Symbol('INGEST_LIMITS');
 
 export interface IngestLimits {
   maxMessageBytes: number;
+  /** Transactions committed under a lock-table cap before it is lifted (see LockTableCap). */
+  lockTableRecheckTransactions: number;
 }
 
 export interface MessageResult {
@@ -41,7 +44,7 @@ export interface BatchResult {
 export class FeedPipeline {
   private readonly log = new Logger(FeedPipeline.name);
   /** The most records one transaction holds: lowered when the server's lock table overflows. */
-  private storableRecords = Number.POSITIVE_INFINITY;
+  private readonly cap: LockTableCap;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -50,7 +53,10 @@ export class FeedPipeline {
     private readonly metrics: IngestMetrics,
     @Inject(DIVISION_INDEX) private readonly divisions: DivisionIndex,
     @Inject(INGEST_LIMITS) private readonly limits: IngestLimits,
-  ) {}
+  ) {
+    this.cap = new LockTableCap(limits.lockTableRecheckTransactions);
+    metrics.capped(this.cap.records);
+  }
 
   /**
    * `feed` names the feed for HTTP pushes and replays; Kafka messages are told by their topic.
@@ -118,7 +124,7 @@ export class FeedPipeline {
       clock,
     };
     for (let start = 0; start < prepared.length;) {
-      const part = prepared.slice(start, start + this.storableRecords);
+      const part = prepared.slice(start, start + this.cap.records);
       await this.storeInParts(part, run, true);
       start += part.length;
     }
@@ -136,7 +142,7 @@ export class FeedPipeline {
    * refuses, which becomes a reject. A partition must never retry one batch for ever. Halves keep
    * the arrival order, and a half already committed is a no-op when the batch is redelivered.
    * After a full lock table, later batches are cut to the size that fitted, so that each does
-   * not fail first.
+   * not fail first, until LockTableCap lifts the cap again.
    */
   private async storeInParts(
     prepared: PreparedRecord[],
@@ -157,7 +163,8 @@ export class FeedPipeline {
       if (prepared.length > 1) {
         const half = Math.ceil(prepared.length / 2);
         if (lockTableFull) {
-          this.storableRecords = Math.min(this.storableRecords, half);
+          this.cap.overflowed(half);
+          this.metrics.capped(this.cap.records);
           this.warnLockTableFull(prepared.length, error);
         }
         await this.storeInParts(prepared.slice(0, half), run, false);
@@ -176,9 +183,16 @@ export class FeedPipeline {
     this.metrics.split(error);
     this.log.warn(
       `a transaction of ${records} records ran out of PostgreSQL's lock table (${error.message}): ` +
-        `storing it in halves, and later batches in parts of at most ${this.storableRecords} ` +
-        'records. Raise max_locks_per_transaction (512, as in deploy/docker-compose.yml).',
+        `storing it in halves, and later batches in parts of at most ${this.cap.records} ` +
+        `records (for ${this.limits.lockTableRecheckTransactions} transactions, then whole ` +
+        'again). Raise max_locks_per_transaction (512, as in deploy/docker-compose.yml).',
     );
+  }
+
+  private committed(): void {
+    if (!this.cap.committed()) return;
+    this.metrics.capped(this.cap.records);
+    this.log.log('lifting the cap on records per transaction: the next batch goes whole');
   }
 
   private async storeInOneTransaction(
@@ -205,6 +219,7 @@ export class FeedPipeline {
       },
     );
     clock.lap('commit');
+    this.committed();
     return outcomes;
   }
 }
