@@ -25,7 +25,8 @@ const run = <T>(part: (typeof PARTS)[number], measure: () => Promise<T>) =>
 /**
  * A fixed piece of single-threaded JavaScript, timed: machines of the same kind differ in speed
  * (one session's ran the same ingest code 1.6 times slower than another's), so figures from
- * different runs compare only beside this one.
+ * different runs compare only beside this one. Timed at the start and at the end of the run: the
+ * same machine also drifts within an hour.
  */
 function cpuReferenceMs(): number {
   const started = performance.now();
@@ -82,6 +83,7 @@ async function main() {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,
         cpuReferenceMs: cpuReference,
+        cpuReferenceMsAtEnd: cpuReferenceMs(),
         node: process.version,
         kafka: KAFKA_VERSION,
       },
