@@ -14,6 +14,8 @@ export interface BenchServices {
   /** The postmaster of the bench's own PostgreSQL, whose CPU time the bench reports. */
   postgresPid?: number;
   kafkaBrokers: string;
+  /** The Kafka broker's process when it runs here, whose CPU time the bench reports. */
+  kafkaPid?: number;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
     postgres: postgres.description,
     postgresPid: postgres.pid,
     kafkaBrokers: kafka.address,
+    kafkaPid: kafka.pid,
     stop: async () => {
       await kafka.stop();
       await dropUnlessKept(database);

@@ -27,11 +27,11 @@ export interface IngestThroughput {
   relay: string;
   /**
    * CPU time per message while ingesting, in microseconds: the ingest processes, the relay
-   * process (when it runs apart), and the bench's own PostgreSQL (all its processes; absent with
-   * BENCH_DATABASE_URL). With 2 cores, 2e6 / the sum bounds the rate this work could reach with
-   * every core busy.
+   * process (when it runs apart), the bench's own PostgreSQL (all its processes; absent with
+   * BENCH_DATABASE_URL) and the local Kafka broker (absent when KAFKA_BROKERS names one). With 2
+   * cores, 2e6 / the sum bounds the rate this work could reach with every core busy.
    */
-  cpuMicrosPerMessage: { ingest: number; relay?: number; postgres?: number };
+  cpuMicrosPerMessage: { ingest: number; relay?: number; postgres?: number; kafka?: number };
   /**
    * Seconds spent in each phase of storing a batch (hub_batch_phase_seconds), summed over the
    * batches: with several transactions at once they add up to more than ingestSeconds.
@@ -65,6 +65,7 @@ export async function measureIngest(
     partitions = 6,
     processes = 1,
     postgresPid = undefined as number | undefined,
+    kafkaPid = undefined as number | undefined,
     log = (_: string): void => undefined,
   } = {},
 ): Promise<IngestThroughput> {
@@ -155,10 +156,11 @@ export async function measureIngest(
   const rss = { at10pct: 0, at50pct: 0, at100pct: 0, peak: 0 };
   let first = 0;
   let last = 0;
-  const cpuNow = () => ({
+  const cpuNow = (): Record<'ingest' | 'relay' | 'postgres' | 'kafka', number | undefined> => ({
     ingest: pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0),
     relay: relay ? treeCpuSeconds(relay.child.pid!) : undefined,
     postgres: postgresPid ? treeCpuSeconds(postgresPid) : undefined,
+    kafka: kafkaPid ? treeCpuSeconds(kafkaPid) : undefined,
   });
   let cpuAtFirst = cpuNow();
   let cpuAtLast = cpuAtFirst;
@@ -221,6 +223,12 @@ export async function measureIngest(
     await dropUnlessKept(database);
   }
   const ingestSeconds = (last - first) / 1000;
+  const microsPerMessage = (of: keyof ReturnType<typeof cpuNow>) => {
+    const [from, to] = [cpuAtFirst[of], cpuAtLast[of]];
+    return from === undefined || to === undefined
+      ? undefined
+      : Math.round(((to - from) * 1e6) / total);
+  };
   return {
     messages: stream.messages.length,
     recordsStored: storedExpected,
@@ -235,15 +243,10 @@ export async function measureIngest(
     deadlockRetries,
     lockTableSplits,
     cpuMicrosPerMessage: {
-      ingest: Math.round(((cpuAtLast.ingest - cpuAtFirst.ingest) * 1e6) / total),
-      relay:
-        cpuAtLast.relay === undefined
-          ? undefined
-          : Math.round(((cpuAtLast.relay - cpuAtFirst.relay!) * 1e6) / total),
-      postgres:
-        cpuAtLast.postgres === undefined
-          ? undefined
-          : Math.round(((cpuAtLast.postgres - cpuAtFirst.postgres!) * 1e6) / total),
+      ingest: microsPerMessage('ingest')!,
+      relay: microsPerMessage('relay'),
+      postgres: microsPerMessage('postgres'),
+      kafka: microsPerMessage('kafka'),
     },
     ingestRssMb: rss,
   };

@@ -60,6 +60,7 @@ async function main() {
         records: envInt('BENCH_INGEST_RECORDS', 460_000),
         processes: envInt('BENCH_INGEST_PROCESSES', 1),
         postgresPid: services.postgresPid,
+        kafkaPid: services.kafkaPid,
         log,
       });
       log(`ingest: ${JSON.stringify(measured)}`);

@@ -16,6 +16,8 @@ export interface ProvidedService {
   /** Where it came from: env, testcontainers or local. */
   source: string;
   address: string;
+  /** The server's process, when it runs on this machine (the local Kafka broker). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -131,7 +133,12 @@ export function provideKafka(log: Log, docker: boolean): Promise<ProvidedService
         'scripts/kafka-broker.ts (Maven Central jars)',
         async () => {
           const broker = await startBroker({ log });
-          return { source: 'local', address: broker.brokers, stop: () => stopBroker(broker) };
+          return {
+            source: 'local',
+            address: broker.brokers,
+            pid: broker.pid,
+            stop: () => stopBroker(broker),
+          };
         },
       ],
     ],
