@@ -65,10 +65,13 @@ export class IngestMetrics {
     registers: [this.registry],
   });
 
-  private readonly recordCap = new Gauge({
+  /** Read when /metrics is scraped: FeedPipeline's current cap (see LockTableCap). */
+  private recordCapNow: () => number = () => Number.POSITIVE_INFINITY;
+  private readonly recordCap: Gauge = new Gauge({
     name: 'hub_batch_record_cap',
     help: "The most records an ingest transaction holds since PostgreSQL's lock table overflowed (+Inf: no cap; see hub_batch_splits_total)",
     registers: [this.registry],
+    collect: (): void => this.recordCap.set(this.recordCapNow()),
   });
 
   retried(error: Error): void {
@@ -79,8 +82,8 @@ export class IngestMetrics {
     this.splits.inc({ code: sqlStateOf(error) ?? 'unknown' });
   }
 
-  capped(records: number): void {
-    this.recordCap.set(records);
+  reportRecordCap(current: () => number): void {
+    this.recordCapNow = current;
   }
 
   /** A clock whose laps go to phaseSeconds. */

@@ -43,7 +43,7 @@ export interface BatchResult {
 @Injectable()
 export class FeedPipeline {
   private readonly log = new Logger(FeedPipeline.name);
-  /** The most records one transaction holds: lowered when the server's lock table overflows. */
+  /** The most records one transaction holds: lowered while the server's lock table overflows. */
   private readonly cap: LockTableCap;
 
   constructor(
@@ -55,7 +55,7 @@ export class FeedPipeline {
     @Inject(INGEST_LIMITS) private readonly limits: IngestLimits,
   ) {
     this.cap = new LockTableCap(limits.lockTableRecheckTransactions);
-    metrics.capped(this.cap.records);
+    metrics.reportRecordCap(() => this.cap.records);
   }
 
   /**
@@ -164,7 +164,6 @@ export class FeedPipeline {
         const half = Math.ceil(prepared.length / 2);
         if (lockTableFull) {
           this.cap.overflowed(half);
-          this.metrics.capped(this.cap.records);
           this.warnLockTableFull(prepared.length, error);
         }
         await this.storeInParts(prepared.slice(0, half), run, false);
@@ -187,12 +186,6 @@ export class FeedPipeline {
         `records (for ${this.limits.lockTableRecheckTransactions} transactions, then whole ` +
         'again). Raise max_locks_per_transaction (512, as in deploy/docker-compose.yml).',
     );
-  }
-
-  private committed(): void {
-    if (!this.cap.committed()) return;
-    this.metrics.capped(this.cap.records);
-    this.log.log('lifting the cap on records per transaction: the next batch goes whole');
   }
 
   private async storeInOneTransaction(
@@ -219,7 +212,8 @@ export class FeedPipeline {
       },
     );
     clock.lap('commit');
-    this.committed();
+    if (this.cap.committed())
+      this.log.log('lifting the cap on records per transaction: the next batch goes whole');
     return outcomes;
   }
 }
