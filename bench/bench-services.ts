@@ -48,6 +48,8 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
 export async function startBenchPostgres(): Promise<{
   url: string;
   description: string;
+  /** The postmaster of the bench's own PostgreSQL (absent with BENCH_DATABASE_URL). */
+  pid?: number;
   stop(): Promise<void>;
 }> {
   const postgres = await benchPostgres();
@@ -55,6 +57,7 @@ export async function startBenchPostgres(): Promise<{
   return {
     url: database.url,
     description: postgres.description,
+    pid: postgres.pid,
     stop: async () => {
       await dropUnlessKept(database);
       await postgres.stop();

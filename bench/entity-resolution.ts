@@ -10,8 +10,9 @@
  * mentions into persons is scored pairwise against the truth.
  *
  * They go through the ingest pipeline in-process (FeedPipeline.processBatch, as the Kafka
- * consumer calls it, batches of BENCH_ER_BATCH) into PostgreSQL; `npm run bench` measures the
- * same pipeline end to end through Kafka.
+ * consumer calls it, batches of BENCH_ER_BATCH, BENCH_ER_CONCURRENCY of them at a time: by
+ * default the ingest's HUB_INGEST_CONCURRENT_TRANSACTIONS) into PostgreSQL; `npm run bench`
+ * measures the same pipeline end to end through Kafka.
  *   BENCH_ER_RECORDS=200000 npm run bench:er
  * BENCH_ER_PROFILE=1 adds the time spent in each SQL statement (by its first words) beside the
  * whole time in the pipeline: the rest is the ingest's own CPU.
@@ -24,6 +25,7 @@ import { createApiApp } from '../apps/api/src/api-app';
 import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/feed-messages';
 import { testConfig } from '../test/support/test-config';
 import { startBenchPostgres } from './bench-services';
+import { treeCpuSeconds } from './process-cpu';
 
 const log = (m: string) => process.stderr.write(`[bench:er] ${m}\n`);
 const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -33,15 +35,41 @@ const FEED_WEIGHTS: [FeedName, number][] = [
   ['grid', 0.35],
 ];
 
-export function generateResolutionRecords(count: number, seed: number): SourceRecord[] {
+export function* resolutionRecords(count: number, seed: number): Generator<SourceRecord> {
   const factory = new FeedMessageFactory({ seed });
-  const records: SourceRecord[] = [];
   for (let i = 0; i < count; i++) {
     let roll = factory.faker.number.float({ min: 0, max: 1 });
     const feed = FEED_WEIGHTS.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'grid';
-    records.push(factory.record(feed, { versions: 1 }));
+    yield factory.record(feed, { versions: 1 });
   }
-  return records;
+}
+
+/** A generated record as the bench sends it, and the true resident behind each person mention. */
+interface BenchRecord {
+  feed: FeedName;
+  key: string;
+  value: string;
+}
+
+/**
+ * The records, generated before the clock starts and kept as the text sent (a million generated
+ * records with their truth take several GB), with the resident behind each mention key and the
+ * number of distinct residents among the first n records.
+ */
+function generate(count: number, seed: number) {
+  const records: BenchRecord[] = [];
+  const truth = new Map<string, number>();
+  const residents = new Set<number>();
+  const residentsAfter: number[] = [];
+  for (const r of resolutionRecords(count, seed)) {
+    records.push({ feed: r.feed, key: r.key, value: JSON.stringify(r.versions[0]) });
+    for (const p of r.persons) {
+      truth.set(`${r.feed}\u001f${r.key}\u001f${p.pointer}`, p.person);
+      residents.add(p.person);
+    }
+    residentsAfter.push(residents.size);
+  }
+  return { records, truth, residentsAfter };
 }
 
 /** Pairwise precision and recall of a predicted partition against the true one. */
@@ -68,9 +96,16 @@ export function pairwiseScores(mentions: { truth: number; predicted: string }[])
   };
 }
 
-/** Wall time per SQL statement, keyed by its first words (BENCH_ER_PROFILE=1). */
+/** Approximate size of a query parameter as sent (arrays go as literals of about this size). */
+const paramBytes = (p: unknown): number =>
+  p === null || p === undefined ? 0 : typeof p === 'string' ? p.length : JSON.stringify(p).length;
+
+/**
+ * Wall time per SQL statement, keyed by its first words, and the size of its parameters
+ * (BENCH_ER_PROFILE=1).
+ */
 function profileQueries() {
-  const totals = new Map<string, { ms: number; calls: number }>();
+  const totals = new Map<string, { ms: number; calls: number; paramKb: number }>();
   const query = PostgresQueryRunner.prototype.query;
   PostgresQueryRunner.prototype.query = async function (this: PostgresQueryRunner, ...args) {
     const started = performance.now();
@@ -78,9 +113,11 @@ function profileQueries() {
       return await query.apply(this, args);
     } finally {
       const key = args[0].replace(/\s+/g, ' ').trim().slice(0, 90);
-      const t = totals.get(key) ?? { ms: 0, calls: 0 };
+      const t = totals.get(key) ?? { ms: 0, calls: 0, paramKb: 0 };
       t.ms += performance.now() - started;
       t.calls += 1;
+      t.paramKb +=
+        (args[1] ?? []).reduce((sum: number, p: unknown) => sum + paramBytes(p), 0) / 1024;
       totals.set(key, t);
     }
   } as typeof query;
@@ -88,44 +125,70 @@ function profileQueries() {
     [...totals]
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, 25)
-      .map(([sql, t]) => ({ sql, ms: Math.round(t.ms), calls: t.calls }));
+      .map(([sql, t]) => ({
+        sql,
+        ms: Math.round(t.ms),
+        calls: t.calls,
+        paramKb: Math.round(t.paramKb),
+      }));
 }
+
+const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+const postgresCpu = (pid: number | undefined) => (pid ? treeCpuSeconds(pid) : undefined);
+const microsPerRecord = (seconds: number, records: number) => Math.round((seconds * 1e6) / records);
 
 async function main() {
   const total = envInt('BENCH_ER_RECORDS', 100_000);
   const batch = envInt('BENCH_ER_BATCH', 1000);
   log(`generating ${total} records`);
-  const records = generateResolutionRecords(total, 20231124);
-  const truth = new Map<string, number>();
-  for (const r of records)
-    for (const p of r.persons) truth.set(`${r.feed}\u001f${r.key}\u001f${p.pointer}`, p.person);
+  const { records, truth, residentsAfter } = generate(total, 20231124);
 
   const postgres = await startBenchPostgres();
-  const app = await createApiApp(testConfig({ LOG_LEVEL: 'error' }), postgres.url);
+  const config = testConfig({ LOG_LEVEL: 'error' });
+  const lanes = envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions);
+  const app = await createApiApp(config, postgres.url);
   await app.init();
   try {
     const pipeline = app.get(FeedPipeline);
     const sqlProfile = process.env.BENCH_ER_PROFILE ? profileQueries() : undefined;
     const tenths: number[] = [];
+    const residentsByTenth: number[] = [];
+    const cpuAtStart = { bench: process.cpuUsage(), postgres: postgresCpu(postgres.pid) };
     const started = performance.now();
     let tenthStart = started;
-    for (let i = 0; i < records.length; i += batch) {
-      const slice = records.slice(i, i + batch);
-      for (const feed of ['population', 'assistance', 'grid'] as const) {
-        const messages = slice
-          .filter((r) => r.feed === feed)
-          .map((r) => ({ value: JSON.stringify(r.versions[0]), key: r.key }));
-        if (messages.length > 0) await pipeline.processBatch(messages, { feed, transport: 'http' });
+    // Batches go through `lanes` transactions at a time, as the ingest runs them
+    // (HUB_INGEST_CONCURRENT_TRANSACTIONS), each lane taking the next batch when it is done.
+    let next = 0;
+    let done = 0;
+    const lane = async () => {
+      for (let i = next; i < records.length; i = next) {
+        next += batch;
+        const slice = records.slice(i, i + batch);
+        for (const feed of ['population', 'assistance', 'grid'] as const) {
+          const messages = slice
+            .filter((r) => r.feed === feed)
+            .map((r) => ({ value: r.value, key: r.key }));
+          if (messages.length > 0)
+            await pipeline.processBatch(messages, { feed, transport: 'http' });
+        }
+        done += slice.length;
+        if (done >= ((tenths.length + 1) * records.length) / 10) {
+          const now = performance.now();
+          tenths.push((now - tenthStart) / (records.length / 10));
+          residentsByTenth.push(residentsAfter[done - 1]);
+          tenthStart = now;
+          log(`${done} records`);
+        }
       }
-      const done = Math.min(i + batch, records.length);
-      if (done >= ((tenths.length + 1) * records.length) / 10) {
-        const now = performance.now();
-        tenths.push((now - tenthStart) / (records.length / 10));
-        tenthStart = now;
-        log(`${done} records`);
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
     const seconds = (performance.now() - started) / 1000;
+    const cpuMicrosPerRecord = {
+      pipeline: microsPerRecord(cpuSeconds(process.cpuUsage(cpuAtStart.bench)), records.length),
+      postgres: postgres.pid
+        ? microsPerRecord(postgresCpu(postgres.pid)! - cpuAtStart.postgres!, records.length)
+        : undefined,
+    };
     if (sqlProfile) log(`SQL time by statement: ${JSON.stringify(sqlProfile(), null, 1)}`);
 
     const db = app.get(DataSource);
@@ -150,6 +213,7 @@ async function main() {
           measuredAt: new Date().toISOString(),
           postgres: postgres.description,
           records: records.length,
+          concurrentTransactions: lanes,
           personMentions: scored.length,
           truePersons: new Set(scored.map((m) => m.truth)).size,
           hubPersons: persons,
@@ -157,8 +221,14 @@ async function main() {
           persons: pairwiseScores(scored),
           seconds: Number(seconds.toFixed(1)),
           recordsPerSecond: Math.round(records.length / seconds),
+          // CPU per record of this process (the pipeline, in-process) and of the bench's own
+          // PostgreSQL (absent with BENCH_DATABASE_URL). One batch runs at a time, so the two take
+          // turns: 2e6 / their sum bounds what both cores busy could reach with this work.
+          cpuMicrosPerRecord,
           // Milliseconds per record in each tenth of the run: flat means blocking holds.
           msPerRecordByTenth: tenths.map((t) => Number(t.toFixed(3))),
+          // The true residents the records so far name, at the end of each tenth.
+          residentsByTenth,
         },
         null,
         2,
