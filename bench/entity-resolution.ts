@@ -20,7 +20,7 @@
 import '../test/support/register-paths';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { FeedPipeline } from '@hub/feeds';
+import { FeedPipeline, IngestMetrics } from '@hub/feeds';
 import { createApiApp } from '../apps/api/src/api-app';
 import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/feed-messages';
 import { testConfig } from '../test/support/test-config';
@@ -189,6 +189,11 @@ async function main() {
         ? microsPerRecord(postgresCpu(postgres.pid)! - cpuAtStart.postgres!, records.length)
         : undefined,
     };
+    const phaseSeconds = Object.fromEntries(
+      (await app.get(IngestMetrics).phaseSeconds.get()).values
+        .filter((v) => v.metricName === 'hub_batch_phase_seconds_sum')
+        .map((v) => [v.labels.phase, Number(v.value.toFixed(1))]),
+    );
     if (sqlProfile) log(`SQL time by statement: ${JSON.stringify(sqlProfile(), null, 1)}`);
 
     const db = app.get(DataSource);
@@ -225,6 +230,9 @@ async function main() {
           // PostgreSQL (absent with BENCH_DATABASE_URL). One batch runs at a time, so the two take
           // turns: 2e6 / their sum bounds what both cores busy could reach with this work.
           cpuMicrosPerRecord,
+          // Seconds in each phase of storing a batch, summed over the batches (see PhaseClock):
+          // with transactions side by side they add up to more than `seconds`.
+          phaseSeconds,
           // Milliseconds per record in each tenth of the run: flat means blocking holds.
           msPerRecordByTenth: tenths.map((t) => Number(t.toFixed(3))),
           // The true residents the records so far name, at the end of each tenth.
