@@ -25,7 +25,7 @@ import { createApiApp } from '../apps/api/src/api-app';
 import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/feed-messages';
 import { testConfig } from '../test/support/test-config';
 import { startBenchPostgres } from './bench-services';
-import { treeCpuSeconds } from './process-cpu';
+import { cpuReferenceMs, treeCpuSeconds } from './process-cpu';
 
 const log = (m: string) => process.stderr.write(`[bench:er] ${m}\n`);
 const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -141,6 +141,7 @@ async function main() {
   const total = envInt('BENCH_ER_RECORDS', 100_000);
   const batch = envInt('BENCH_ER_BATCH', 1000);
   log(`generating ${total} records`);
+  const cpuReference = cpuReferenceMs();
   const { records, truth, residentsAfter } = generate(total, 20231124);
 
   const postgres = await startBenchPostgres();
@@ -216,6 +217,8 @@ async function main() {
       JSON.stringify(
         {
           measuredAt: new Date().toISOString(),
+          // See cpuReferenceMs: the same code runs up to twice as fast on one day as on another.
+          cpuReferenceMs: { atStart: cpuReference, atEnd: cpuReferenceMs() },
           postgres: postgres.description,
           records: records.length,
           concurrentTransactions: lanes,

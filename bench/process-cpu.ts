@@ -56,3 +56,18 @@ export function postmasterPid(port: number): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * A fixed piece of single-threaded JavaScript, timed: machines of the same kind differ in speed
+ * (this reference took 2,430 ms in one session and 1,149 in another, and the ingest's CPU per
+ * message halved with it), so figures from different runs compare only beside this one. Timed at the start and at the end of the run: the
+ * same machine also drifts within an hour.
+ */
+export function cpuReferenceMs(): number {
+  const started = performance.now();
+  let sum = 0;
+  for (let i = 0; i < 1_000_000; i++)
+    sum += (JSON.parse(JSON.stringify({ a: i, b: `张伟${i}`, c: [i, i + 1] })) as { a: number }).a;
+  if (sum < 0) throw new Error('unreachable');
+  return Math.round(performance.now() - started);
+}

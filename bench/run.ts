@@ -9,6 +9,7 @@
  */
 import { cpus } from 'node:os';
 import { startBenchServices } from './bench-services';
+import { cpuReferenceMs } from './process-cpu';
 import { measureChangeLatency } from './change-latency';
 import { measureIngest } from './ingest-throughput';
 import { measureKafkaConsume } from './kafka-consume-ceiling';
@@ -21,21 +22,6 @@ const PARTS = ['ceilings', 'ingest', 'changes'] as const;
 const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(','));
 const run = <T>(part: (typeof PARTS)[number], measure: () => Promise<T>) =>
   parts.has(part) ? measure() : Promise.resolve(undefined);
-
-/**
- * A fixed piece of single-threaded JavaScript, timed: machines of the same kind differ in speed
- * (one session's ran the same ingest code 1.6 times slower than another's), so figures from
- * different runs compare only beside this one. Timed at the start and at the end of the run: the
- * same machine also drifts within an hour.
- */
-function cpuReferenceMs(): number {
-  const started = performance.now();
-  let sum = 0;
-  for (let i = 0; i < 1_000_000; i++)
-    sum += (JSON.parse(JSON.stringify({ a: i, b: `张伟${i}`, c: [i, i + 1] })) as { a: number }).a;
-  if (sum < 0) throw new Error('unreachable');
-  return Math.round(performance.now() - started);
-}
 
 async function main() {
   const cpuReference = cpuReferenceMs();
