@@ -35,7 +35,7 @@ const FEED_WEIGHTS: [FeedName, number][] = [
   ['grid', 0.35],
 ];
 
-export function* resolutionRecords(count: number, seed: number): Generator<SourceRecord> {
+function* resolutionRecords(count: number, seed: number): Generator<SourceRecord> {
   const factory = new FeedMessageFactory({ seed });
   for (let i = 0; i < count; i++) {
     let roll = factory.faker.number.float({ min: 0, max: 1 });
@@ -230,8 +230,8 @@ async function main() {
           seconds: Number(seconds.toFixed(1)),
           recordsPerSecond: Math.round(records.length / seconds),
           // CPU per record of this process (the pipeline, in-process) and of the bench's own
-          // PostgreSQL (absent with BENCH_DATABASE_URL). One batch runs at a time, so the two take
-          // turns: 2e6 / their sum bounds what both cores busy could reach with this work.
+          // PostgreSQL (absent with BENCH_DATABASE_URL): 2e6 / their sum bounds what both cores
+          // busy could reach with this work.
           cpuMicrosPerRecord,
           // Seconds in each phase of storing a batch, summed over the batches (see PhaseClock):
           // with transactions side by side they add up to more than `seconds`.
