@@ -233,6 +233,29 @@ describe('change events over HTTP', () => {
     const [, id, type, data] = /^id: (\d+)\nevent: (\S+)\ndata: (.*)\n\n/.exec(text)!;
     expect(JSON.parse(data)).toMatchObject({ position: id, type, specversion: '1.0' });
   });
+
+  it('ends open streams when the API shuts down; a client resumes from its Last-Event-ID', async () => {
+    const { events } = await readAll();
+    const [lastSeen, resumeAt] = events.slice(-2).map((e) => e.position);
+    const own = await createApiApp(testConfig(), scenario.url);
+    await own.init();
+    await own.listen(0, '127.0.0.1');
+    const { port } = own.getHttpServer().address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/v1/changes?after=0`, {
+      headers: { accept: 'text/event-stream', 'last-event-id': lastSeen },
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!/\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    expect(/^id: (\d+)\n/.exec(text)?.[1]).toBe(resumeAt);
+
+    // The stream now waits for events that do not come. Closing the app ends it and returns,
+    // instead of waiting for the client to go away while the stream polls on.
+    await own.close();
+    let end = await reader.read();
+    while (!end.done) end = await reader.read();
+    expect(end.done).toBe(true);
+  });
 });
 
 /** JSON with object keys sorted: jsonb hands keys back in its own order. */

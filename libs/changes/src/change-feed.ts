@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { ChangeLogRepository, type ChangePageQuery } from './change-log.repository';
 import { toCloudEvent, type ChangeCloudEvent } from './cloud-event';
@@ -9,30 +10,67 @@ import { toCloudEvent, type ChangeCloudEvent } from './cloud-event';
  */
 const POLL_MS = 200;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The HTTP change feed: pages, long-polls and Server-Sent Events over the outbox. */
+/**
+ * The HTTP change feed: pages, long-polls and Server-Sent Events over the outbox. A waiting
+ * reader stops when its client goes away and when the application shuts down: otherwise it
+ * would poll for up to a minute after either, and at shutdown query a closed database.
+ */
 @Injectable()
-export class ChangeFeed {
+export class ChangeFeed implements BeforeApplicationShutdown {
+  private readonly shutdown = new AbortController();
+  /** Reads in flight: shutdown waits for them before the database closes. */
+  private readonly reading = new Set<Promise<unknown>>();
+
   constructor(private readonly log: ChangeLogRepository) {}
 
-  /** One page; with `waitMs`, waits up to that long for at least one event. */
+  /** Ends open streams and waits, and lets the database close only after their last query. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await Promise.allSettled(this.reading);
+  }
+
+  /**
+   * One page; with `waitMs`, waits up to that long for at least one event, or until `gone`
+   * (the client went away) or shutdown: then the page is empty and `next` where it was.
+   */
   async read(
     query: ChangePageQuery,
     waitMs = 0,
+    gone?: AbortSignal,
   ): Promise<{ events: ChangeCloudEvent[]; next: string }> {
-    const deadline = Date.now() + waitMs;
+    const stop = gone ? AbortSignal.any([gone, this.shutdown.signal]) : this.shutdown.signal;
+    const reading = this.readUntil(query, Date.now() + waitMs, stop);
+    this.reading.add(reading);
+    try {
+      return await reading;
+    } finally {
+      this.reading.delete(reading);
+    }
+  }
+
+  private async readUntil(
+    query: ChangePageQuery,
+    deadline: number,
+    stop: AbortSignal,
+  ): Promise<{ events: ChangeCloudEvent[]; next: string }> {
     let cursor = query.after;
     for (;;) {
       const { rows, next } = await this.log.page({ ...query, after: cursor });
       cursor = next;
       if (rows.length > 0 || Date.now() >= deadline)
         return { events: rows.map(toCloudEvent), next };
-      await sleep(Math.min(POLL_MS, deadline - Date.now()));
+      // Rejects at once when `stop` aborts.
+      await sleep(Math.min(POLL_MS, deadline - Date.now()), undefined, { signal: stop }).catch(
+        () => undefined,
+      );
+      if (stop.aborted) return { events: [], next: cursor };
     }
   }
 
-  /** Server-Sent Events until the client goes away; each event's SSE id is its cursor. */
+  /**
+   * Server-Sent Events until the client goes away or the application shuts down (the client
+   * then reconnects from its last id); each event's SSE id is its cursor.
+   */
   async stream(query: ChangePageQuery, res: Response): Promise<void> {
     res.status(200).set({
       'content-type': 'text/event-stream',
@@ -40,11 +78,11 @@ export class ChangeFeed {
       connection: 'keep-alive',
     });
     res.flushHeaders();
-    let open = true;
-    res.on('close', () => (open = false));
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
     let cursor = query.after;
-    while (open) {
-      const { events, next } = await this.read({ ...query, after: cursor }, 15_000);
+    while (!gone.signal.aborted && !this.shutdown.signal.aborted) {
+      const { events, next } = await this.read({ ...query, after: cursor }, 15_000, gone.signal);
       cursor = next;
       for (const event of events)
         res.write(

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
@@ -28,13 +28,20 @@ export class ChangesController {
       'Change events of the unified model as CloudEvents 1.0 JSON, in commit order, with the cursor to continue from; ?wait=30 long-polls; Accept: text/event-stream streams them as Server-Sent Events',
   })
   @ApiProduces('application/json', 'text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Sent by a reconnecting EventSource: the cursor to go on from (wins over after)',
+  })
   async list(
     @Query() query: ChangesQueryDto,
     @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
     const filter = {
-      after: query.after ?? '0',
+      // An EventSource that reconnects sends the id of the last event it got.
+      after: (lastEventId && /^\d{1,19}$/.test(lastEventId) ? lastEventId : query.after) ?? '0',
       types: query.types?.split(','),
       division: query.division,
       limit: query.limit ?? 100,
@@ -43,6 +50,8 @@ export class ChangesController {
       await this.feed.stream(filter, res);
       return;
     }
-    res.json(await this.feed.read(filter, (query.wait ?? 0) * 1000));
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    res.json(await this.feed.read(filter, (query.wait ?? 0) * 1000, gone.signal));
   }
 }
