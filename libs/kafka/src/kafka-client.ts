@@ -19,12 +19,16 @@ const PINO_LEVEL: Record<logLevel, pino.Level> = {
 };
 
 /** kafkajs writes its own console format; route it into the process's JSON log instead. */
-function pinoLogCreator(logger: pino.Logger) {
+export function pinoLogCreator(logger: pino.Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
       // kafkajs logs the error a batch handler threw as it is: a failed query with its parameters.
-      if (extra.error instanceof Error) extra.error = serializeError(extra.error);
+      if (extra.error instanceof Error) {
+        // ...and its stack beside it, which the serialized error holds already.
+        if (extra.stack === extra.error.stack) delete extra.stack;
+        extra.error = serializeError(extra.error);
+      }
       logger[PINO_LEVEL[level]]({ kafka: namespace, ...extra }, message);
     };
 }
