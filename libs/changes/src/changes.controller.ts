@@ -5,9 +5,12 @@ import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { ChangeFeed } from './change-feed';
 
+/** A change-log position, as `after` and as an SSE `Last-Event-ID`. */
+const CURSOR = /^\d{1,19}$/;
+
 export class ChangesQueryDto {
   /** Position to read after (the `next` of the previous page); 0 from the beginning. */
-  @IsOptional() @Matches(/^\d{1,19}$/) after?: string;
+  @IsOptional() @Matches(CURSOR) after?: string;
   /** Comma-separated CloudEvents types, e.g. cn.gov.hub.person.created,cn.gov.hub.person.updated */
   @IsOptional() @Matches(/^[a-z0-9._-]+(,[a-z0-9._-]+)*$/) types?: string;
   /** Division code or prefix (2 to 12 digits). */
@@ -41,7 +44,7 @@ export class ChangesController {
   ): Promise<void> {
     const filter = {
       // An EventSource that reconnects sends the id of the last event it got.
-      after: (lastEventId && /^\d{1,19}$/.test(lastEventId) ? lastEventId : query.after) ?? '0',
+      after: (lastEventId && CURSOR.test(lastEventId) ? lastEventId : query.after) ?? '0',
       types: query.types?.split(','),
       division: query.division,
       limit: query.limit ?? 100,
