@@ -11,6 +11,7 @@ import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
 import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
 import { dropUnlessKept } from './bench-services';
+import { metricSums } from './ingest-metrics-scrape';
 
 export interface ChangeLatency {
   /** Department records produced per second, steadily, across the three feeds. */
@@ -26,6 +27,12 @@ export interface ChangeLatency {
   maxMsBy5Seconds: number[];
   /** Records produced and not yet committed by the ingest, every 5 s from the warm-up on. */
   ingestLagBy5Seconds: number[];
+  /**
+   * Over the whole stream: batch transactions PostgreSQL aborted to break a deadlock, and the
+   * seconds those attempts took. PostgreSQL looks for a deadlock only after a lock wait of
+   * deadlock_timeout, so each adds that much to its records' latency.
+   */
+  deadlocks: { retries: number; seconds: number };
   /** A backlog of outbox events published by a relay that starts with them waiting. */
   relay: { events: number; seconds: number; eventsPerSecond: number };
   /** Raw kafkajs produce of the same events (same sizes, batches of 500, acks from all). */
@@ -134,9 +141,10 @@ export async function measureChangeLatency(
     ...hubSettingsFromEnvironment(),
   };
   let relay = await benchRelay.start(env);
+  const ingestPort = await freePort();
   let ingest = AppProcess.start(
     'ingest',
-    { ...env, ...benchRelay.ingestSettings(), INGEST_HTTP_PORT: String(await freePort()) },
+    { ...env, ...benchRelay.ingestSettings(), INGEST_HTTP_PORT: String(ingestPort) },
     // as in ingest-throughput: BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
     process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
   );
@@ -191,6 +199,17 @@ export async function measureChangeLatency(
         `${sentAt.size} of ${expected} person events did not arrive: ${JSON.stringify(missing.slice(0, 3).map(([m]) => m.value))} ${JSON.stringify(persons)}`,
       );
     }
+
+    const deadlocks = {
+      retries: (await metricSums([ingestPort], 'hub_batch_retries_total{')).get('') ?? 0,
+      seconds: Number(
+        (
+          (await metricSums([ingestPort], 'hub_batch_phase_seconds_sum{', /phase="(\w+)"/)).get(
+            'retry',
+          ) ?? 0
+        ).toFixed(1),
+      ),
+    };
 
     // The relay alone: a backlog written with the relay off, published by a relay that starts.
     await ingest.stop('SIGTERM');
@@ -265,6 +284,7 @@ export async function measureChangeLatency(
         max: Math.round(sorted[sorted.length - 1]),
       },
       ingestLagBy5Seconds: await Promise.all(lags),
+      deadlocks,
       maxMsBy5Seconds: Array.from({ length: Math.ceil(seconds / 5) }, (_, w) =>
         Math.round(
           Math.max(

@@ -12,6 +12,7 @@ import { createRunDatabase } from '../test/support/test-services';
 import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
 import { dropUnlessKept } from './bench-services';
 import { treeCpuSeconds } from './process-cpu';
+import { metricSums as scrapeMetricSums } from './ingest-metrics-scrape';
 
 export interface IngestThroughput {
   messages: number;
@@ -105,23 +106,7 @@ export async function measureIngest(
   // payloads every few hundred milliseconds would compete with the ingest for the same CPUs.
   const group = `bench-${randomUUID()}`;
   const httpPorts = await Promise.all(Array.from({ length: processes }, () => freePort()));
-  /** The sum of the values of a metric's lines, by the label in `by`, over the processes. */
-  const metricSums = async (prefix: string, by = /(?:)/): Promise<Map<string, number>> => {
-    const sums = new Map<string, number>();
-    for (const port of httpPorts) {
-      let text = '';
-      try {
-        text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      } catch {
-        continue; // not listening yet
-      }
-      for (const line of text.split('\n').filter((l) => l.startsWith(prefix))) {
-        const label = by.exec(line)?.[1] ?? '';
-        sums.set(label, (sums.get(label) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-      }
-    }
-    return sums;
-  };
+  const metricSums = (prefix: string, by?: RegExp) => scrapeMetricSums(httpPorts, prefix, by);
   const committed = async () =>
     (await admin.fetchOffsets({ groupId: group, topics }))
       .flatMap((t) => t.partitions)

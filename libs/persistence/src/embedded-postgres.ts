@@ -32,6 +32,11 @@ export const POSTGRES_WRITE_HEAVY_SETTINGS: Record<string, string> = {
   // Resolution takes an advisory lock per block, ID number and person a batch touches: thousands
   // per transaction, more than the default lock table (64 per connection) is sized for.
   max_locks_per_transaction: '512',
+  // Two ingest transactions that lock more persons once they hold their blocks can deadlock now
+  // and then; PostgreSQL looks for the cycle only after this wait (1 s by default), which the
+  // records of both then carry as change latency. A wait here is usually for the other
+  // transaction's commit, a few hundred milliseconds, so a check after 200 ms is seldom wasted.
+  deadlock_timeout: '200ms',
 };
 
 /**
