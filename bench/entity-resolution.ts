@@ -123,13 +123,15 @@ export function pairwiseScores(mentions: { truth: number; predicted: string }[])
   const bothPairs = pairs(count((m) => `${m.truth}\u001f${m.predicted}`));
   const precision = predictedPairs === 0 ? 1 : bothPairs / predictedPairs;
   const recall = truePairs === 0 ? 1 : bothPairs / truePairs;
+  // Six places: with millions of pairs, four rounded a precision of 0.99998 up to 1.
+  const rounded = (x: number) => Number(x.toFixed(6));
   return {
     truePairs,
     predictedPairs,
     correctPairs: bothPairs,
-    precision: Number(precision.toFixed(4)),
-    recall: Number(recall.toFixed(4)),
-    f1: Number(((2 * precision * recall) / (precision + recall)).toFixed(4)),
+    precision: rounded(precision),
+    recall: rounded(recall),
+    f1: rounded((2 * precision * recall) / (precision + recall)),
   };
 }
 
