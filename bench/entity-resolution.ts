@@ -205,12 +205,21 @@ const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6
 const postgresCpu = (pid: number | undefined) => (pid ? treeCpuSeconds(pid) : undefined);
 const microsPerRecord = (seconds: number, records: number) => Math.round((seconds * 1e6) / records);
 
+/** The generated records live in a temporary directory, removed however the run ends. */
 async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-er-'));
+  try {
+    await measure(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(dir: string) {
   const total = envInt('BENCH_ER_RECORDS', 100_000);
   const batch = envInt('BENCH_ER_BATCH', 1000);
   log(`generating ${total} records`);
   const cpuReference = cpuReferenceMs();
-  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-er-'));
   const generated = await generate(total, 20231124, dir);
 
   const profile = Boolean(process.env.BENCH_ER_PROFILE);
@@ -329,7 +338,6 @@ async function main() {
   } finally {
     await app.close();
     await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
