@@ -60,8 +60,8 @@ export function postmasterPid(port: number): number | undefined {
 /**
  * A fixed piece of single-threaded JavaScript, timed: machines of the same kind differ in speed
  * (this reference took 2,430 ms in one session and 1,149 in another, and the ingest's CPU per
- * message halved with it), so figures from different runs compare only beside this one. Timed at the start and at the end of the run: the
- * same machine also drifts within an hour.
+ * message halved with it), so figures from different runs compare only beside this one. Timed
+ * at the start and at the end of the run: the same machine also drifts within an hour.
  */
 export function cpuReferenceMs(): number {
   const started = performance.now();

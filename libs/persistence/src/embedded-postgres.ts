@@ -35,7 +35,8 @@ export const POSTGRES_WRITE_HEAVY_SETTINGS: Record<string, string> = {
   // Two ingest transactions that lock more persons once they hold their blocks can deadlock now
   // and then; PostgreSQL looks for the cycle only after this wait (1 s by default), which the
   // records of both then carry as change latency. A wait here is usually for the other
-  // transaction's commit, a few hundred milliseconds, so a check after 200 ms is seldom wasted.
+  // transaction's commit, a few hundred milliseconds: a check after 200 ms is often in vain, but
+  // it costs far less than a deadlock held for a second.
   deadlock_timeout: '200ms',
 };
 
