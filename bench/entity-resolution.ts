@@ -10,9 +10,10 @@
  * mentions into persons is scored pairwise against the truth.
  *
  * They go through the ingest pipeline in-process (FeedPipeline.processBatch, as the Kafka
- * consumer calls it, batches of BENCH_ER_BATCH, BENCH_ER_CONCURRENCY of them at a time: by
- * default the ingest's HUB_INGEST_CONCURRENT_TRANSACTIONS) into PostgreSQL; `npm run bench`
- * measures the same pipeline end to end through Kafka.
+ * consumer calls it) into PostgreSQL, in transactions of BENCH_ER_BATCH records of all feeds,
+ * BENCH_ER_CONCURRENCY of them at a time: by default the ingest's catch-up transaction size
+ * (HUB_INGEST_CATCH_UP_TRANSACTION_RECORDS) and HUB_INGEST_CONCURRENT_TRANSACTIONS, as the
+ * ingest runs on a backlog. `npm run bench` measures the same pipeline end to end through Kafka.
  *   BENCH_ER_RECORDS=200000 npm run bench:er
  * BENCH_ER_PROFILE=1 adds the time spent in each SQL statement (by its first words) beside the
  * whole time in the pipeline: the rest is the ingest's own CPU.
@@ -26,7 +27,7 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { FeedPipeline, IngestMetrics } from '@hub/feeds';
+import { FeedCatalog, FeedPipeline, IngestMetrics } from '@hub/feeds';
 import { createApiApp } from '../apps/api/src/api-app';
 import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/feed-messages';
 import { testConfig } from '../test/support/test-config';
@@ -50,11 +51,12 @@ function* resolutionRecords(count: number, seed: number): Generator<SourceRecord
   }
 }
 
-/** A generated record as the bench sends it. */
+/** A generated record as the bench sends it, with its place in the generated stream. */
 interface BenchRecord {
   feed: FeedName;
   key: string;
   value: string;
+  offset: number;
 }
 
 /**
@@ -88,9 +90,10 @@ async function generate(count: number, seed: number, dir: string) {
 /** The generated records in batches of `size`, read as they are wanted. */
 async function* batchesOf(file: string, size: number): AsyncGenerator<BenchRecord[]> {
   let batch: BenchRecord[] = [];
+  let offset = 0;
   for await (const line of createInterface({ input: createReadStream(file) })) {
     const [feed, key, value] = line.split('\t', 3);
-    batch.push({ feed: feed as FeedName, key, value });
+    batch.push({ feed: feed as FeedName, key, value, offset: offset++ });
     if (batch.length === size) {
       yield batch;
       batch = [];
@@ -217,7 +220,6 @@ async function main() {
 
 async function measure(dir: string) {
   const total = envInt('BENCH_ER_RECORDS', 100_000);
-  const batch = envInt('BENCH_ER_BATCH', 1000);
   log(`generating ${total} records`);
   const cpuReference = cpuReferenceMs();
   const generated = await generate(total, 20231124, dir);
@@ -230,6 +232,9 @@ async function measure(dir: string) {
   );
   const config = testConfig({ LOG_LEVEL: 'error' });
   const lanes = envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions);
+  // The bench is a backlog from its first record: the ingest's transactions then grow to the
+  // catch-up size (see ConsumerBacklog).
+  const batch = envInt('BENCH_ER_BATCH', config.ingest.catchUpTransactionRecords);
   const app = await createApiApp(config, postgres.url);
   await app.init();
   try {
@@ -244,19 +249,23 @@ async function measure(dir: string) {
     // Batches go through `lanes` transactions at a time, as the ingest runs them
     // (HUB_INGEST_CONCURRENT_TRANSACTIONS), each lane taking the next batch when it is done.
     // An async generator queues the lanes' calls to next(): each gets a batch of its own.
+    // Each batch is one transaction of records of all three feeds in the order they were
+    // generated, as the ingest gathers the partitions' batches of a fetch (see BatchGatherer):
+    // each message carries its feed's topic, by which the pipeline tells its feed.
     const batches = batchesOf(generated.file('records.tsv'), batch);
+    const catalog = app.get(FeedCatalog);
+    const topicOf = new Map(catalog.topics.map((t) => [catalog.feedOfTopic(t)!.mapping.feed, t]));
     const count = generated.count;
     let done = 0;
     const lane = async () => {
       for (let r = await batches.next(); !r.done; r = await batches.next()) {
         const slice = r.value;
-        for (const feed of ['population', 'assistance', 'grid'] as const) {
-          const messages = slice
-            .filter((r) => r.feed === feed)
-            .map((r) => ({ value: r.value, key: r.key }));
-          if (messages.length > 0)
-            await pipeline.processBatch(messages, { feed, transport: 'http' });
-        }
+        const messages = slice.map((r) => ({
+          value: r.value,
+          key: r.key,
+          coordinates: { topic: topicOf.get(r.feed)!, partition: 0, offset: String(r.offset) },
+        }));
+        await pipeline.processBatch(messages, { transport: 'kafka' });
         done += slice.length;
         if (done >= ((tenths.length + 1) * count) / 10) {
           const now = performance.now();
@@ -312,6 +321,7 @@ async function measure(dir: string) {
           postgres: postgres.description,
           records: count,
           concurrentTransactions: lanes,
+          transactionRecords: batch,
           personMentions: scored.length,
           truePersons: new Set(scored.map((m) => m.truth)).size,
           hubPersons: persons,
