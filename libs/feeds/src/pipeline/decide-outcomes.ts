@@ -22,6 +22,11 @@ export interface IngestPlan {
   store: PlannedRecord[];
   /** Current versions in the database whose facts a newer version (or a cancellation) ends. */
   supersede: string[];
+  /**
+   * The records (recordKey) with versions stored before this batch: those that had a head. Only
+   * they can have stored versions and mentions to look up.
+   */
+  storedBefore: ReadonlySet<string>;
 }
 
 export const recordKey = (feed: string, sourceRecordId: string) => `${feed}\u001f${sourceRecordId}`;
@@ -72,5 +77,5 @@ export function decideOutcomes(
     newest.set(key, { versionKey: record.versionKey, planned });
     outcomes.set(record.index, 'accepted');
   }
-  return { outcomes, store, supersede };
+  return { outcomes, store, supersede, storedBefore: new Set(heads.keys()) };
 }

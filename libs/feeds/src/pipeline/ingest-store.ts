@@ -90,14 +90,22 @@ export class IngestStore {
         versionKey: h.version_key,
         currentId: h.current_id,
       });
+    // A record without a head has no version stored (every stored version gave it one).
+    const known = records.filter((r) => heads.has(recordKey(r.feed, r.sourceRecordId)));
     const versionRows: { feed: string; source_record_id: string; version: string }[] =
-      await manager.query(
-        `SELECT k.feed, k.id AS source_record_id, k.version
-           FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) k(feed, id, version)
-          CROSS JOIN LATERAL (SELECT FROM source_record s
-                               WHERE s.feed = k.feed AND s.source_record_id = k.id AND s.version = k.version LIMIT 1) s`,
-        [feeds, ids, records.map((r) => r.version)],
-      );
+      known.length === 0
+        ? []
+        : await manager.query(
+            `SELECT k.feed, k.id AS source_record_id, k.version
+               FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) k(feed, id, version)
+              CROSS JOIN LATERAL (SELECT FROM source_record s
+                                   WHERE s.feed = k.feed AND s.source_record_id = k.id AND s.version = k.version LIMIT 1) s`,
+            [
+              known.map((r) => r.feed),
+              known.map((r) => r.sourceRecordId),
+              known.map((r) => r.version),
+            ],
+          );
     const knownVersions = new Set(
       versionRows.map((v) => `${recordKey(v.feed, v.source_record_id)}\u001f${v.version}`),
     );
@@ -124,6 +132,7 @@ export class IngestStore {
       manager,
       factual.map((p) => p.record),
       features,
+      plan.storedBefore,
     );
     await this.storeVersions(manager, plan);
     const people = await this.preparePersonMentions(manager, plan, features, clock);
@@ -432,7 +441,9 @@ export class IngestStore {
     features: Map<string, PersonMention>,
     clock?: PhaseClock,
   ) {
-    const records = [...newestVersions(plan).values()].map((p) => p.record);
+    const records = [...newestVersions(plan).values()]
+      .map((p) => p.record)
+      .filter((r) => plan.storedBefore.has(recordKey(r.feed, r.sourceRecordId)));
     const before: {
       feed: string;
       source_record_id: string;
@@ -674,6 +685,7 @@ export class IngestStore {
     manager: EntityManager,
     records: PreparedRecord[],
     people: Map<string, PersonMention>,
+    storedBefore: IngestPlan['storedBefore'],
   ) {
     const movedFrom = new Map<string, string>();
     if (records.length === 0)
@@ -698,14 +710,17 @@ export class IngestStore {
         });
       }
     }
-    const list = [...wanted.values()];
-    const existing: RecordMention[] = await manager.query(
-      `SELECT k.feed, k.id AS source_record_id, k.pointer, m.entity_type, m.entity_id, m.active
+    const list = [...wanted.values()].filter((m) => storedBefore.has(recordKey(m.feed, m.id)));
+    const existing: RecordMention[] =
+      list.length === 0
+        ? []
+        : await manager.query(
+            `SELECT k.feed, k.id AS source_record_id, k.pointer, m.entity_type, m.entity_id, m.active
          FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
         CROSS JOIN LATERAL (SELECT entity_type, entity_id, active FROM mention m
                              WHERE m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer LIMIT 1) m`,
-      [list.map((m) => m.feed), list.map((m) => m.id), list.map((m) => m.pointer)],
-    );
+            [list.map((m) => m.feed), list.map((m) => m.id), list.map((m) => m.pointer)],
+          );
     // Named again by a version after a cancellation (persons: refreshPersonMentions).
     const revived = existing.filter((e) => !e.active && e.entity_type !== 'person');
     if (revived.length > 0)
