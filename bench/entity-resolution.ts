@@ -284,6 +284,16 @@ async function measure(dir: string) {
         ? microsPerRecord(postgresCpu(postgres.pid)! - cpuAtStart.postgres!, count)
         : undefined,
     };
+    // Transactions run again after a deadlock, and refused for a full lock table and halved.
+    const metricTotal = async (name: string) =>
+      ((await app.get(IngestMetrics).registry.getSingleMetric(name)?.get())?.values ?? []).reduce(
+        (sum, v) => sum + v.value,
+        0,
+      );
+    const transactions = {
+      retried: await metricTotal('hub_batch_retries_total'),
+      split: await metricTotal('hub_batch_splits_total'),
+    };
     const phaseSeconds = Object.fromEntries(
       (await app.get(IngestMetrics).phaseSeconds.get()).values
         .filter((v) => v.metricName === 'hub_batch_phase_seconds_sum')
@@ -322,6 +332,7 @@ async function measure(dir: string) {
           records: count,
           concurrentTransactions: lanes,
           transactionRecords: batch,
+          transactions,
           personMentions: scored.length,
           truePersons: new Set(scored.map((m) => m.truth)).size,
           hubPersons: persons,
