@@ -38,6 +38,18 @@ describe('decideOutcomes', () => {
     expect(plan.supersede).toEqual(['42']);
   });
 
+  it('names the records stored before the batch: those with a head, not those new to it', () => {
+    const heads = new Map([
+      [recordKey('population', 'A'), { versionKey: '1'.padStart(20, '0'), currentId: '42' }],
+    ]);
+    const plan = decideOutcomes(
+      [version('A', 2), version('B', 1), version('B', 2)],
+      heads,
+      new Set(),
+    );
+    expect([...plan.storedBefore]).toEqual([recordKey('population', 'A')]);
+  });
+
   it('keeps an older version arriving after a newer one as stale history', () => {
     const [v3, v2] = [version('A', 3), version('A', 2)];
     const plan = decideOutcomes([v3, v2], new Map(), new Set());
