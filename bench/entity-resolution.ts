@@ -33,6 +33,7 @@ import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/f
 import { testConfig } from '../test/support/test-config';
 import { startBenchPostgres } from './bench-services';
 import { cpuReferenceMs, treeCpuSeconds } from './process-cpu';
+import { RunTenths } from './run-tenths';
 
 const log = (m: string) => process.stderr.write(`[bench:er] ${m}\n`);
 const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -241,11 +242,22 @@ async function measure(dir: string) {
     const pipeline = app.get(FeedPipeline);
     const sqlProfile = profile ? profileQueries() : undefined;
     const serverProfiled = profile && (await serverProfile.start(app.get(DataSource)));
-    const tenths: number[] = [];
     const residentsByTenth: number[] = [];
+    const phaseTotals = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(
+        (await app.get(IngestMetrics).phaseSeconds.get()).values
+          .filter((v) => v.metricName === 'hub_batch_phase_seconds_sum')
+          .map((v) => [v.labels.phase, v.value]),
+      );
+    const tenths = new RunTenths({
+      pipelineCpu: () => cpuSeconds(process.cpuUsage()),
+      postgresCpu: () => postgresCpu(postgres.pid),
+      phases: phaseTotals,
+      db: serverProfiled ? app.get(DataSource) : undefined,
+    });
+    await tenths.sample(0);
     const cpuAtStart = { bench: process.cpuUsage(), postgres: postgresCpu(postgres.pid) };
     const started = performance.now();
-    let tenthStart = started;
     // Batches go through `lanes` transactions at a time, as the ingest runs them
     // (HUB_INGEST_CONCURRENT_TRANSACTIONS), each lane taking the next batch when it is done.
     // An async generator queues the lanes' calls to next(): each gets a batch of its own.
@@ -267,11 +279,9 @@ async function measure(dir: string) {
         }));
         await pipeline.processBatch(messages, { transport: 'kafka' });
         done += slice.length;
-        if (done >= ((tenths.length + 1) * count) / 10) {
-          const now = performance.now();
-          tenths.push((now - tenthStart) / (count / 10));
+        if (done >= ((residentsByTenth.length + 1) * count) / 10) {
           residentsByTenth.push(generated.residentsAfter[done - 1]);
-          tenthStart = now;
+          await tenths.sample(done);
           log(`${done} records`);
         }
       }
@@ -295,11 +305,12 @@ async function measure(dir: string) {
       split: await metricTotal('hub_batch_splits_total'),
     };
     const phaseSeconds = Object.fromEntries(
-      (await app.get(IngestMetrics).phaseSeconds.get()).values
-        .filter((v) => v.metricName === 'hub_batch_phase_seconds_sum')
-        .map((v) => [v.labels.phase, Number(v.value.toFixed(1))]),
+      Object.entries(await phaseTotals()).map(([phase, s]) => [phase, Number(s.toFixed(1))]),
     );
     if (sqlProfile) log(`SQL time by statement: ${JSON.stringify(sqlProfile(), null, 1)}`);
+    // The costliest statements, µs per record and rows per call by tenth: one line each.
+    for (const statement of (serverProfiled && tenths.statementsByTenth()) || [])
+      log(`by tenth: ${JSON.stringify(statement)}`);
     if (serverProfiled)
       log(
         `PostgreSQL by statement: ${JSON.stringify(await serverProfile.report(app.get(DataSource)), null, 1)}`,
@@ -348,9 +359,14 @@ async function measure(dir: string) {
           // with transactions side by side they add up to more than `seconds`.
           phaseSeconds,
           // Milliseconds per record in each tenth of the run: flat means blocking holds.
-          msPerRecordByTenth: tenths.map((t) => Number(t.toFixed(3))),
+          msPerRecordByTenth: tenths.tenths().map((t) => t.msPerRecord),
           // The true residents the records so far name, at the end of each tenth.
           residentsByTenth,
+          // CPU per record and phase seconds of each tenth: where a cost that grows grows.
+          byTenth: tenths.tenths().map(({ cpuMicrosPerRecord, phaseSeconds }) => ({
+            cpuMicrosPerRecord,
+            phaseSeconds,
+          })),
         },
         null,
         2,
