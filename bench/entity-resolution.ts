@@ -329,6 +329,7 @@ async function measure(dir: string) {
       }))
       .filter((m): m is { truth: number; predicted: string } => m.truth !== undefined);
     if (process.env.BENCH_ER_EXPLAIN) await explainMisses(db, scored, rows, truth);
+    const blocks = await blockSizes(db);
     const [{ persons, reviews }] = await db.query<{ persons: number; reviews: number }[]>(
       `SELECT (SELECT count(*) FROM person WHERE merged_into IS NULL)::int AS persons,
               (SELECT count(*) FROM review_task WHERE status = 'open')::int AS reviews`,
@@ -362,6 +363,8 @@ async function measure(dir: string) {
           msPerRecordByTenth: tenths.tenths().map((t) => t.msPerRecord),
           // The true residents the records so far name, at the end of each tenth.
           residentsByTenth,
+          // The person blocks at the end, by kind (see blockKeys).
+          blocks,
           // CPU per record and phase seconds of each tenth: where a cost that grows grows.
           byTenth: tenths.tenths().map(({ cpuMicrosPerRecord, phaseSeconds }) => ({
             cpuMicrosPerRecord,
@@ -377,6 +380,27 @@ async function measure(dir: string) {
     await postgres.stop();
   }
 }
+
+/**
+ * The active person mentions' blocks by kind (what follows the name key: a birth year, `p` and a
+ * phone, `f` and a family member's ID, `a` and a place, or nothing), anchor blocks counted as
+ * their phone blocks. `seenPerMention` is the mean size of the block a mention is in: what a
+ * batch reads per mention it resolves, which stays flat as the population grows if blocking holds.
+ */
+const blockSizes = (db: DataSource) =>
+  db.query<
+    { kind: string; blocks: number; mentions: number; seenPerMention: number; largest: number }[]
+  >(
+    `SELECT kind, count(*)::int AS blocks, sum(n)::int AS mentions,
+            round(sum(n * n)::numeric / sum(n), 1)::float AS "seenPerMention", max(n)::int AS largest
+       FROM (SELECT b.block, CASE WHEN b.block ~ '[|][0-9]{4}$' THEN 'year'
+                                  ELSE coalesce(nullif(substr(b.block, strpos(b.block, '|') + 1, 1), ''), 'none') END AS kind,
+                    count(*) AS n
+               FROM mention m CROSS JOIN LATERAL (VALUES (m.block), (m.anchor_block)) b(block)
+              WHERE m.entity_type = 'person' AND m.active AND b.block IS NOT NULL
+              GROUP BY b.block) sizes
+      GROUP BY kind ORDER BY kind`,
+  );
 
 /** Diagnostics (BENCH_ER_EXPLAIN=1): the features of some true persons the hub kept apart. */
 async function explainMisses(

@@ -648,9 +648,16 @@ export class PersonResolver {
     const entityIds = [...new Set([...current.values()].map((m) => m.entity_id))];
     const rows: { id: string; id_number: string | null; merged: boolean; ended: boolean }[] =
       await manager.query(
-        `SELECT id, id_number, merged_into IS NOT NULL AS merged, ended_at IS NOT NULL AS ended
-           FROM person
-          WHERE id = ANY($1::uuid[]) OR (id_number = ANY($2::text[]) AND merged_into IS NULL)`,
+        // Two probes, not one scan with an OR: with an OR of two arrays the planner scans the
+        // whole person table once it is large, a cost per batch that grows with the model.
+        `SELECT p.id, p.id_number, p.merged_into IS NOT NULL AS merged, p.ended_at IS NOT NULL AS ended
+           FROM unnest($1::uuid[]) k(id)
+          CROSS JOIN LATERAL (SELECT * FROM person p WHERE p.id = k.id LIMIT 1) p
+         UNION
+         SELECT p.id, p.id_number, p.merged_into IS NOT NULL, p.ended_at IS NOT NULL
+           FROM unnest($2::text[]) k(id_number)
+          CROSS JOIN LATERAL (SELECT * FROM person p
+                               WHERE p.id_number = k.id_number AND p.merged_into IS NULL OFFSET 0) p`,
         [entityIds, idNumbers],
       );
     const tombstones = new Set(rows.filter((p) => p.merged).map((p) => p.id));
