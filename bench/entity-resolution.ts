@@ -330,6 +330,7 @@ async function measure(dir: string) {
       .filter((m): m is { truth: number; predicted: string } => m.truth !== undefined);
     if (process.env.BENCH_ER_EXPLAIN) await explainMisses(db, scored, rows, truth);
     const blocks = await blockSizes(db);
+    const byTenth = tenths.tenths();
     const [{ persons, reviews }] = await db.query<{ persons: number; reviews: number }[]>(
       `SELECT (SELECT count(*) FROM person WHERE merged_into IS NULL)::int AS persons,
               (SELECT count(*) FROM review_task WHERE status = 'open')::int AS reviews`,
@@ -360,13 +361,13 @@ async function measure(dir: string) {
           // with transactions side by side they add up to more than `seconds`.
           phaseSeconds,
           // Milliseconds per record in each tenth of the run: flat means blocking holds.
-          msPerRecordByTenth: tenths.tenths().map((t) => t.msPerRecord),
+          msPerRecordByTenth: byTenth.map((t) => t.msPerRecord),
           // The true residents the records so far name, at the end of each tenth.
           residentsByTenth,
           // The person blocks at the end, by kind (see blockKeys).
           blocks,
           // CPU per record and phase seconds of each tenth: where a cost that grows grows.
-          byTenth: tenths.tenths().map(({ cpuMicrosPerRecord, phaseSeconds }) => ({
+          byTenth: byTenth.map(({ cpuMicrosPerRecord, phaseSeconds }) => ({
             cpuMicrosPerRecord,
             phaseSeconds,
           })),
