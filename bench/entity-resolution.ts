@@ -141,7 +141,11 @@ export function pairwiseScores(mentions: { truth: number; predicted: string }[])
 
 /** Approximate size of a query parameter as sent (arrays go as literals of about this size). */
 const paramBytes = (p: unknown): number =>
-  p === null || p === undefined ? 0 : typeof p === 'string' ? p.length : JSON.stringify(p).length;
+  p === null || p === undefined
+    ? 0
+    : typeof p === 'string' || Buffer.isBuffer(p)
+      ? p.length
+      : JSON.stringify(p).length;
 
 /**
  * Wall time per SQL statement, keyed by its first words, and the size of its parameters

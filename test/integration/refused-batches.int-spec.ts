@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { FeedPipeline } from '@hub/feeds';
 import { dataSourceOptions } from '@hub/persistence';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { generateMixedStream, type StreamMessage } from '../generators/mixed-stream';
@@ -80,6 +81,34 @@ describe('batches PostgreSQL refuses', () => {
               (SELECT count(*) FROM reject WHERE reason = 'unstorable') AS rejects`,
     );
     expect([Number(stored), Number(rejects)]).toEqual([39, 1]);
+  });
+
+  it('stores a Kafka payload whose bytes are not UTF-8 as the text it was read as', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const api = await apiOn(scenario.url);
+    // A lone continuation byte inside the address: JSON.parse reads it as U+FFFD, and PostgreSQL
+    // refuses such bytes in a jsonb parameter (22021), so the text read is what is stored.
+    const [before, after] = population[0].value.split('"HJDZ_QHNXXDZ":"');
+    const value = Buffer.concat([
+      Buffer.from(`${before}"HJDZ_QHNXXDZ":"`),
+      Buffer.from([0x80]),
+      Buffer.from(after),
+    ]);
+    const messages = [value, Buffer.from(population[1].value)].map((bytes, offset) => ({
+      key: null,
+      value: bytes,
+      coordinates: { topic: 'ps.population.v1', partition: 0, offset: String(offset) },
+    }));
+
+    await api.get(FeedPipeline).processBatch(messages, { transport: 'kafka' });
+
+    const rows = await scenario.db.query<{ address: string }[]>(
+      `SELECT payload->>'HJDZ_QHNXXDZ' AS address FROM source_record ORDER BY "offset"`,
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0].address.startsWith('\uFFFD')).toBe(true);
+    expect(await scenario.db.query(`SELECT count(*)::int AS n FROM reject`)).toEqual([{ n: 0 }]);
   });
 
   it('keeps a reject whose message quotes a NUL character, and every valid record', async () => {
