@@ -23,11 +23,10 @@ const JSONB_BINARY_VERSION = Buffer.from([1]);
 /**
  * A `$n::jsonb` parameter from pieces of JSON text that are bytes already, such as payloads as
  * they arrived. node-postgres sends a Buffer as a binary parameter, so the text is copied once
- * and never decoded, joined into one string or measured for its UTF-8 length: with the
- * megabytes of an ingest transaction those cost more than PostgreSQL takes to insert them (a
- * V8 string built from parts is flattened, slowly, on the first byte count). The statement must
- * cast the parameter to jsonb, which makes it a jsonb parameter. Bad JSON is refused by
- * PostgreSQL (22P02), as in a text parameter.
+ * and never decoded, joined into one string or measured for its UTF-8 length (V8 flattens a
+ * string built from parts, slowly, on its first byte count). The statement must cast the
+ * parameter to jsonb, which makes it a jsonb parameter. Bad JSON is refused by PostgreSQL
+ * (22P02), as in a text parameter, and so are bytes that are not UTF-8 (22021).
  */
 export const jsonbFromBytes = (pieces: readonly Buffer[]): Buffer =>
   Buffer.concat([JSONB_BINARY_VERSION, ...pieces]);

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EntityType, SourceFact, SourceRelationFact } from '@hub/model';
-import { isUtf8 } from 'node:buffer';
 import { JSON_RECORDS, jsonbFromBytes, jsonRecords } from '@hub/persistence';
 import {
   blockKeys,
