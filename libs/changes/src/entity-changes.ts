@@ -134,7 +134,7 @@ export interface LifecycleChange {
   id: string;
   kind: 'merged' | 'split' | 'ended';
   data: Record<string, unknown>;
-  /** For a `merged` person: the person that took every mention. */
+  /** For a `merged` person: the survivor its tombstone points at (see personLifecycle). */
   mergedInto?: string;
 }
 

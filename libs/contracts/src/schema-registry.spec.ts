@@ -55,6 +55,25 @@ describe('SchemaRegistry', () => {
     );
   });
 
+  it('accepts a merged event naming every person that took its mentions', () => {
+    const validate = registry.validator('events/change-event.schema.json');
+    const merged = {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: '/grassroots-hub',
+      type: 'cn.gov.hub.person.merged',
+      subject: randomUUID(),
+      time: '2026-12-02T03:00:00.000Z',
+      datacontenttype: 'application/json',
+      entityseq: '3',
+      entitytype: 'person',
+      position: '81',
+      data: { into: randomUUID(), alsoInto: [randomUUID()] },
+    };
+    expect(validate(merged) ? '' : registry.describe(validate.errors)).toBe('');
+    expect(validate({ ...merged, data: { into: randomUUID(), alsoInto: [] } })).toBe(false);
+  });
+
   it('names an unknown schema', () => {
     expect(() => registry.validator('model/nope.schema.json')).toThrow(/unknown schema/);
   });

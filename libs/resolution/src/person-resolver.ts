@@ -11,6 +11,7 @@ import {
 } from '@hub/changes';
 import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
 import { familyBlock, placeBlock, type PersonFeatures } from './person-features';
+import { personLifecycle, type PersonLifecycle } from './person-lifecycle';
 import type { MatchThresholds } from './person-match';
 import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
 
@@ -64,15 +65,15 @@ export interface PendingMentions {
 export interface PersonResolution {
   /** Golden values of every person that has active mentions and may have changed. */
   golden: { id: string; columns: GoldenPerson }[];
-  /** Existing persons all of whose mentions went to another person. */
-  merged: { id: string; into: string }[];
+  /** Existing persons all of whose mentions went to other persons (see personLifecycle). */
+  merged: PersonLifecycle['merged'];
   /** Existing persons that lost some mentions to other persons and go on. */
-  split: { id: string; into: string[] }[];
+  split: PersonLifecycle['split'];
   /**
    * Existing persons left with no active mention: their records were cancelled, or their new
    * versions no longer name them (`cancelled` when any of those was a cancellation).
    */
-  ended: { id: string; reason: 'cancelled' | 'unnamed' }[];
+  ended: PersonLifecycle['ended'];
   /** Stored mentions that went to another person, with the one they left. */
   moved: MovedMention[];
 }
@@ -611,7 +612,7 @@ export class PersonResolver {
       ...resolution.merged.map((m) => ({
         id: m.id,
         kind: 'merged' as const,
-        data: { into: m.into },
+        data: m.alsoInto ? { into: m.into, alsoInto: m.alsoInto } : { into: m.into },
         mergedInto: m.into,
       })),
       ...resolution.split.map((s) => ({
@@ -799,24 +800,6 @@ export class PersonResolver {
     const golden = [...inputs]
       .filter(([id]) => !tombstones.has(id))
       .map(([id, list]) => ({ id, columns: goldenPerson(list, this.rules) }));
-    const movedTo = new Map<string, Map<string, number>>();
-    for (const m of moves) {
-      const targets = movedTo.get(m.from) ?? new Map<string, number>();
-      targets.set(m.to, (targets.get(m.to) ?? 0) + 1);
-      movedTo.set(m.from, targets);
-    }
-    const merged: PersonResolution['merged'] = [];
-    const split: PersonResolution['split'] = [];
-    const ended: PersonResolution['ended'] = [];
-    for (const id of [...existing].sort()) {
-      const targets = movedTo.get(id);
-      if (inputs.has(id)) {
-        if (targets) split.push({ id, into: [...targets.keys()].sort() });
-      } else if (targets) {
-        const [into] = [...targets].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0];
-        merged.push({ id, into });
-      } else if (withdrawn.has(id)) ended.push({ id, reason: withdrawn.get(id)! });
-    }
-    return { golden, merged, split, ended };
+    return { golden, ...personLifecycle(existing, new Set(inputs.keys()), moves, withdrawn) };
   }
 }
