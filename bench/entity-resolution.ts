@@ -388,9 +388,10 @@ async function measure(dir: string) {
 
 /**
  * The active person mentions' blocks by kind (what follows the name key: a birth year, `p` and a
- * phone, `f` and a family member's ID, `a` and a place, or nothing), anchor blocks counted as
- * their phone blocks. `seenPerMention` is the mean size of the block a mention is in: what a
- * batch reads per mention it resolves, which stays flat as the population grows if blocking holds.
+ * phone, `f` and a family member's ID, `a` and a place, `i` and the valid ID of a mention without
+ * a name, or nothing), anchor blocks counted as their phone blocks. `seenPerMention` is the mean
+ * size of the block a mention is in: what a batch reads per mention it resolves, which stays flat
+ * as the population grows if blocking holds.
  */
 const blockSizes = (db: DataSource) =>
   db.query<

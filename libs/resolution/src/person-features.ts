@@ -57,6 +57,8 @@ const DOT = /[·•‧・]/g;
  *   and is compared with the persons of that one's police household. Any other goes by name
  *   pinyin and the address its record ties it to (a house owner given by name only), and is
  *   compared with the persons with a valid ID tied to that address (see placeBlock).
+ *   A mention without a name (one typed as a lone dot) goes by its valid ID alone, with an empty
+ *   name key, so that it joins the person with that ID; without a valid ID it is in no block.
  * - `anchorBlock`, where a mention with a valid ID is also a candidate: name pinyin and phone,
  *   so such birthless mentions can find the person they name.
  */
@@ -65,7 +67,7 @@ export function blockKeys(features: PersonFeatures): {
   anchorBlock: string | null;
 } {
   const { nameKey, phone, idNumber } = features;
-  if (!nameKey) return { block: null, anchorBlock: null };
+  if (!nameKey) return { block: idNumber ? `|i${idNumber}` : null, anchorBlock: null };
   const year = birthYear(features);
   return {
     block: year

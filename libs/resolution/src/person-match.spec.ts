@@ -21,6 +21,18 @@ describe('person features', () => {
     );
   });
 
+  it('put a mention without a name in a block of its valid ID alone, and one without either in none', () => {
+    const nameless = personFeatures([{ attribute: 'idNumber', value: ID, valid: true }], {
+      places: [keyedEntityId('place|500116005|东门路12号3栋2单元501室')],
+    });
+    expect(blockKeys(nameless)).toEqual({ block: `|i${ID}`, anchorBlock: null });
+    expect(placeBlocksOf(nameless)).toEqual([]);
+    expect(blockKeys(person({ birthDate: '1980-01-02', phone: '13800000000' }))).toEqual({
+      block: null,
+      anchorBlock: null,
+    });
+  });
+
   it('put a family member with only a name in the block of the person it is family of', () => {
     const member = personFeatures([{ attribute: 'name', value: '王建国', valid: true }], {
       familyOf: ID,

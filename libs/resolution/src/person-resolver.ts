@@ -413,6 +413,7 @@ export class PersonResolver {
     }
     await pending.insert(placed);
     await this.keepReviewTasks(manager, storedKeys, reviews, entityOf, clusters);
+    moves.push(...(await this.offTombstones(manager, touched)));
 
     // Persons whose mentions changed, came or went: the others' golden records stand.
     const concerned = new Set<string>([
@@ -435,6 +436,54 @@ export class PersonResolver {
         return { feed, sourceRecordId, pointer, from };
       }),
     };
+  }
+
+  /**
+   * Moves the touched mentions that are in no block (no name and no valid ID: never clustered)
+   * and sit on a person merged away (a restored record's mention) to the person it merged into,
+   * locked first (like rereadWithPersonsLocked, a lock statement that can close a deadlock, which
+   * runs the transaction again). Returns the moves.
+   */
+  private async offTombstones(
+    manager: EntityManager,
+    touched: TouchedMention[],
+  ): Promise<{ key: string; from: string; to: string }[]> {
+    const unblocked = touched.filter((t) => !t.withdrawn && t.newBlocks.length === 0);
+    if (unblocked.length === 0) return [];
+    // The end of each merge chain: a survivor may have merged on since.
+    const survivors: { id: string; survivor: string }[] = await manager.query(
+      `WITH RECURSIVE chain AS (
+         SELECT id AS start, merged_into AS id, 1 AS depth
+           FROM person WHERE id = ANY($1::uuid[]) AND merged_into IS NOT NULL
+         UNION ALL
+         SELECT c.start, p.merged_into, c.depth + 1
+           FROM chain c JOIN person p ON p.id = c.id
+          WHERE p.merged_into IS NOT NULL AND c.depth < 1000
+       )
+       SELECT DISTINCT ON (start) start AS id, id AS survivor FROM chain ORDER BY start, depth DESC`,
+      [[...new Set(unblocked.map((t) => t.entityId))]],
+    );
+    if (survivors.length === 0) return [];
+    const survivorOf = new Map(survivors.map((s) => [s.id, s.survivor]));
+    await this.lock(manager, { persons: [...new Set(survivorOf.values())] });
+    const moves = unblocked.flatMap((t) => {
+      const to = survivorOf.get(t.entityId);
+      return to ? [{ key: t.key, from: t.entityId, to }] : [];
+    });
+    await manager.query(
+      `UPDATE mention m SET entity_id = u.entity_id
+         FROM ${JSON_RECORDS('$1', 'u', 'feed text, id text, pointer text, entity_id uuid')}
+        WHERE m.feed = u.feed AND m.source_record_id = u.id AND m.pointer = u.pointer`,
+      [
+        jsonRecords(
+          moves.map((m) => {
+            const [feed, id, pointer] = splitKey(m.key);
+            return { feed, id, pointer, entity_id: m.to };
+          }),
+        ),
+      ],
+    );
+    return moves;
   }
 
   /**
@@ -794,8 +843,8 @@ export class PersonResolver {
       [entityIds],
     );
     const existing = new Set(persons.filter((p) => !p.merged).map((p) => p.id));
-    // A tombstone stays one: a mention in no block (it has no name, so it is never clustered)
-    // that its restored record put back on a person merged away gives that person no values.
+    // A tombstone stays one: it gets no values, whatever mention is still on it (offTombstones
+    // moves those that resolution cannot cluster).
     const tombstones = new Set(persons.filter((p) => p.merged).map((p) => p.id));
     const golden = [...inputs]
       .filter(([id]) => !tombstones.has(id))

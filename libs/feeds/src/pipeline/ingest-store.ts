@@ -487,7 +487,8 @@ export class IngestStore {
     for (const b of previous.values()) {
       for (const block of blocksOf(b)) blocks.add(block);
       if (b.household) households.add(b.household);
-      if (b.id_key && b.block) addPlaced(nameKeyOfBlock(b.block), b.places);
+      const tiedName = placedNameKey(b);
+      if (tiedName) addPlaced(tiedName, b.places);
     }
     for (const { features: f } of features.values()) {
       for (const block of blocksOfFeatures(f)) blocks.add(block);
@@ -948,16 +949,25 @@ const mentionKey = (record: PreparedRecord, pointer: string) =>
 /** Every block starts with the mention's name key (see blockKeys). */
 const nameKeyOfBlock = (block: string) => block.slice(0, block.indexOf('|'));
 
-/** The blocks a stored person mention is in (its place-context blocks: see placeBlocksOf). */
-const blocksOf = (m: {
+interface StoredBlocks {
   block: string | null;
   anchor_block: string | null;
   id_key?: string | null;
   places?: string[] | null;
-}): string[] => [
-  ...[m.block, m.anchor_block].filter((b) => b !== null),
-  ...(m.id_key && m.block ? (m.places ?? []).map((p) => `${nameKeyOfBlock(m.block!)}|a${p}`) : []),
-];
+}
+
+/** The name key under which a stored mention with a valid ID is tied to its places, if any. */
+const placedNameKey = (m: StoredBlocks): string | null =>
+  (m.id_key && m.block && nameKeyOfBlock(m.block)) || null;
+
+/** The blocks a stored person mention is in (its place-context blocks: see placeBlocksOf). */
+const blocksOf = (m: StoredBlocks): string[] => {
+  const tiedName = placedNameKey(m);
+  return [
+    ...[m.block, m.anchor_block].filter((b) => b !== null),
+    ...(tiedName ? (m.places ?? []).map((p) => `${tiedName}|a${p}`) : []),
+  ];
+};
 
 /** The blocks a person mention with these features goes in (see blockKeys, placeBlocksOf). */
 const blocksOfFeatures = (features: PersonFeatures): string[] => {
