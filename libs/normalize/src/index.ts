@@ -15,7 +15,7 @@ export {
 } from './id-number';
 export type { NormalizedIdNumber } from './id-number';
 export { parseInstant } from './instant';
-export { normalizeName } from './name';
+export { normalizeName, simplifiedName } from './name';
 export { parsePartialDate } from './partial-date';
 export { normalizePhone } from './phone';
 export type { NormalizedPhone } from './phone';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalizeName } from './name';
+import { normalizeName, simplifiedName } from './name';
 
 describe('normalizeName', () => {
   it('trims and removes inner spaces, including the ideographic space', () => {
@@ -30,5 +30,14 @@ describe('normalizeName', () => {
         expect(normalizeName(once)).toBe(once);
       }),
     );
+  });
+});
+
+describe('simplifiedName', () => {
+  it('writes traditional forms in mainland simplified characters and leaves those alone', () => {
+    expect(simplifiedName('湯國永')).toBe('汤国永');
+    expect(simplifiedName('孫平強')).toBe('孙平强');
+    expect(simplifiedName('汤国永')).toBe('汤国永');
+    expect(simplifiedName('阿依古丽·买买提')).toBe('阿依古丽·买买提');
   });
 });

@@ -1,5 +1,14 @@
 import { toHalfWidth } from './half-width';
 
+// OpenCC's traditional-to-mainland table: the sources' names mix forms (湯國永 for 汤国永). The
+// package is an ES module with a CommonJS build whose types are declared for `import` only, so
+// the one function used is typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Converter } = require('opencc-js/t2cn') as {
+  Converter: (options: { from: 't'; to: 'cn' }) => (text: string) => string;
+};
+const toSimplified = Converter({ from: 't', to: 'cn' });
+
 const MIDDLE_DOT = '\u00b7';
 // Dots typed for the separator in minority and foreign names (阿依古丽·买买提): bullet,
 // katakana middle dot, full-width full stop, hyphenation point, half-width katakana middle dot,
@@ -18,3 +27,6 @@ export function normalizeName(raw: string | null | undefined): string | null {
     .replace(/^·+|·+$/g, '');
   return name === '' ? null : name;
 }
+
+/** The name in mainland simplified characters. */
+export const simplifiedName = (name: string): string => toSimplified(name);

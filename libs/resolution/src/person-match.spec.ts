@@ -132,6 +132,17 @@ describe('scorePair', () => {
     expect(s.score).toBeGreaterThanOrEqual(0.75);
   });
 
+  it('takes a traditional form for the same name, and a homophone for weaker evidence', () => {
+    const police = person({ name: '汤国永', phone: '18259651857' });
+    const rules = (name: string) =>
+      scorePair(person({ name, phone: '18259651857' }), police).evidence.map((e) => e.rule);
+    expect(rules('湯國永')).toContain('same-name-traditional-form');
+    expect(scorePair(person({ name: '湯國永', phone: '18259651857' }), police).score).toBe(
+      scorePair(person({ name: '汤国永', phone: '18259651857' }), police).score,
+    );
+    expect(rules('汤国勇')).toContain('same-name-pinyin');
+  });
+
   it('keeps namesakes apart: same name, another birth date', () => {
     const a = person({ name: '张伟', birthDate: '1980-01-02', gender: '1' });
     const b = person({ name: '张伟', birthDate: '1980-03-04', gender: '1' });

@@ -1,3 +1,4 @@
+import { simplifiedName } from '@hub/normalize';
 import type { PersonFeatures } from './person-features';
 
 /** One piece of evidence for or against two mentions being the same person. */
@@ -68,8 +69,12 @@ export function scorePair(a: PersonFeatures, b: PersonFeatures): PairScore {
 
   if (a.name && b.name) {
     if (a.name === b.name) add('same-name', 2);
-    else if (a.nameKey === b.nameKey) add('same-name-pinyin', 1);
-    else add('different-names', -3);
+    else if (a.nameKey !== b.nameKey) add('different-names', -3);
+    // Converted only when the pinyin agrees, so a conversion that changes a name's sound can
+    // never make two names one; homophones (张伟, 张玮) stay weaker evidence.
+    else if (simplifiedName(a.name) === simplifiedName(b.name))
+      add('same-name-traditional-form', 2);
+    else add('same-name-pinyin', 1);
   }
 
   if (a.birthDate && b.birthDate) {
