@@ -132,6 +132,14 @@ describe('scorePair', () => {
     expect(s.score).toBeGreaterThanOrEqual(0.75);
   });
 
+  it('links a name with an ID one edit from a valid ID, and sends a homophone with it to review', () => {
+    const participant = (name: string) => person({ name }, { idNumber: '500381195603022028' });
+    expect(scorePair(participant('李秀英'), police).score).toBeGreaterThanOrEqual(0.75);
+    const homophone = scorePair(participant('李秀鹰'), police).score;
+    expect(homophone).toBeGreaterThanOrEqual(0.5);
+    expect(homophone).toBeLessThan(0.75);
+  });
+
   it('takes a traditional form for the same name, and a homophone for weaker evidence', () => {
     const police = person({ name: '汤国永', phone: '18259651857' });
     const rules = (name: string) =>

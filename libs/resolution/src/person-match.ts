@@ -63,7 +63,9 @@ export function scorePair(a: PersonFeatures, b: PersonFeatures): PairScore {
   const idB = b.idNumber ?? b.claimedId;
   if (idA && idB) {
     if (idA === idB) add('same-mistyped-id-number', 4);
-    else if (oneEditApart(idA, idB)) add('id-number-one-edit-apart', 3);
+    // With the same name, enough to link (an incident participant given by name and a mistyped
+    // ID); not with a homophone, as twins are named (李娜, 李那), nor with another name.
+    else if (oneEditApart(idA, idB)) add('id-number-one-edit-apart', 4);
     else add('different-id-numbers', -2);
   }
 
