@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { toHalfWidth } from './half-width';
 
 // OpenCC's traditional-to-mainland table: the sources' names mix forms (湯國永 for 汤国永). The
@@ -28,5 +29,12 @@ export function normalizeName(raw: string | null | undefined): string | null {
   return name === '' ? null : name;
 }
 
+// The matcher asks for the same names pair after pair; the conversion costs about a microsecond.
+const simplifiedNames = new LRUCache<string, string>({ max: 20_000 });
+
 /** The name in mainland simplified characters. */
-export const simplifiedName = (name: string): string => toSimplified(name);
+export function simplifiedName(name: string): string {
+  let simplified = simplifiedNames.get(name);
+  if (simplified === undefined) simplifiedNames.set(name, (simplified = toSimplified(name)));
+  return simplified;
+}
