@@ -7,6 +7,7 @@ import { DIVISION_INDEX } from '@hub/places';
 import { FeedCatalog } from '../feed-catalog';
 import { IngestMetrics, PhaseClock } from '../ingest-metrics';
 import { decideOutcomes, RecordOutcome } from './decide-outcomes';
+import { forEachInSlices } from './event-loop-slices';
 import type { InboundMessage } from './inbound-message';
 import { IngestStore } from './ingest-store';
 import { LockTableCap } from './lock-table-cap';
@@ -74,7 +75,7 @@ export class FeedPipeline {
     const clock = this.metrics.phaseClock();
     const prepared: PreparedRecord[] = [];
     const rejects: RejectedRecord[] = [];
-    messages.forEach((message, index) => {
+    await forEachInSlices(messages, (message, index) => {
       const catalogFeed =
         feed !== undefined
           ? this.catalog.feed(feed)

@@ -34,6 +34,7 @@ import {
   ResolvedRelation,
   upsertEntitiesWithEvents,
 } from '@hub/changes';
+import { forEachInSlices } from './event-loop-slices';
 import { goldenColumns } from './golden-columns';
 import { organizationGoldenColumns } from './organization-golden';
 import type { PhaseClock } from '../ingest-metrics';
@@ -123,7 +124,7 @@ export class IngestStore {
     const factual = plan.store.filter(carriesFacts);
     // Everything up to the heads needs only the record locks: done before the person locks are
     // taken, which other transactions naming the same residents wait on until this one commits.
-    const features = personMentionFeatures(plan);
+    const features = await personMentionFeatures(plan);
     const {
       ids: entityIds,
       deferred,
@@ -301,7 +302,8 @@ export class IngestStore {
     // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
     // which together cost more CPU than the rest of the insert. Parsed once as jsonb and taken
     // apart with -> / ->>: json_to_recordset re-parses every nested value, half as fast again.
-    const pieces = plan.store.flatMap((p, i) => {
+    const pieces: Buffer[] = [];
+    await forEachInSlices(plan.store, (p, i) => {
       const facts = carriesFacts(p);
       const row = JSON.stringify({
         feed: p.record.feed,
@@ -317,11 +319,11 @@ export class IngestStore {
         facts: facts ? factsOf(p.record) : null,
         relations: facts ? relationsOf(p.record) : null,
       });
-      return [
+      pieces.push(
         Buffer.from(`${i === 0 ? '[' : ','}${row.slice(0, -1)},"payload":`),
         utf8Payload(p.record.raw),
         CLOSING_BRACE,
-      ];
+      );
     });
     const stored: { id: string }[] = await manager.query(
       `INSERT INTO source_record (feed, source_record_id, version, version_key, payload, status, topic, partition, "offset", superseded_at, observed_at, facts, relations)
@@ -901,10 +903,10 @@ const cancelledRecords = (plan: IngestPlan): Set<string> =>
   );
 
 /** The person mentions of each record's newest version in the batch, with their match features. */
-function personMentionFeatures(plan: IngestPlan) {
+async function personMentionFeatures(plan: IngestPlan) {
   const features = new Map<string, PersonMention>();
-  for (const p of newestVersions(plan).values()) {
-    if (!carriesFacts(p)) continue;
+  await forEachInSlices([...newestVersions(plan).values()], (p) => {
+    if (!carriesFacts(p)) return;
     for (const m of p.record.mapped!.mentions) {
       if (m.entityType !== 'person') continue;
       features.set(mentionKey(p.record, m.pointer), {
@@ -912,7 +914,7 @@ function personMentionFeatures(plan: IngestPlan) {
         observedAt: p.record.observedAt.toISOString(),
       });
     }
-  }
+  });
   return features;
 }
 
