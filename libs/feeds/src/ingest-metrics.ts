@@ -103,8 +103,9 @@ export class IngestMetrics {
 
 /**
  * Times the phases of one batch, in the order they run: `validate_map` (JSON, schema, mapping:
- * CPU, in slices between which other transactions' continuations run), `records` (record locks, ordering, source records, heads, keyed mentions: up to
- * the resolution locks, or the whole transaction when it names no person), `person_lock_wait`,
+ * CPU, in slices between which other transactions' continuations run), `records` (record
+ * locks, ordering, source records, heads, keyed mentions: up to the resolution locks, or the
+ * whole transaction when it names no person), `person_lock_wait`,
  * `resolution` (the rest of the transaction: resolution, entities, change events) and
  * `commit`. Each lap is the time since the one before.
  */

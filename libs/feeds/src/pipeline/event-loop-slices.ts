@@ -2,10 +2,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * Records handled between two turns of the event loop in the ingest's long synchronous loops
- * (validating and mapping a batch, building its rows). The ingest runs two transactions at a
- * time in one process; while one of them validates its 6,000 records (about 0.4 s of CPU in one
- * go), the other, which holds the resolution locks that further batches wait on, cannot take
- * its database replies. Sliced, it waits at most one slice (a few milliseconds).
+ * (validating and mapping a batch, building its rows). One process runs several transactions
+ * at a time (HUB_INGEST_CONCURRENT_TRANSACTIONS) on its one thread; while one validates its
+ * 6,000 records (about 0.4 s of CPU in one go), another, which holds the resolution locks that
+ * further batches wait on, cannot take its database replies. Sliced, it waits at most one
+ * slice (a few milliseconds).
  */
 export const RECORDS_PER_SLICE = 256;
 
