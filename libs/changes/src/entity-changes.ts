@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@hub/model';
-import { JSON_RECORDS, jsonRecords } from '@hub/persistence';
+import { JSON_RECORDS, JSONB_ELEMENTS, jsonRecords } from '@hub/persistence';
 
 /** Golden column values of one entity, by column name. */
 export type GoldenColumns = Record<string, unknown>;
@@ -64,6 +64,14 @@ export const divisionOf = (type: EntityType, alias: string) =>
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** An event due right after an entity's own change event, such as a relation added to it. */
+export interface TrailingEvent {
+  id: string;
+  /** The event's type after `<prefix><entity type>.`, e.g. `relation.added`. */
+  kind: string;
+  data: Record<string, unknown>;
+}
+
 /**
  * Writes the golden columns of `rows` (inserting new entities) and, in the same statement, one
  * change event for each entity that was created, revived (it had ended: see insertLifecycleEvents)
@@ -71,11 +79,18 @@ const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => 
  * the before/after of each changed one. An entity whose values did not change and that had not
  * ended is left alone and gets no event. Set-based, because the
  * ingest calls it for a thousand entities at a time.
+ *
+ * `trailing` events (each on one of `rows`) follow their entity's own event, with the next values
+ * of its change counter: bumped in the same row write, rather than by a second UPDATE of the
+ * entity (see insertRelationEvents). Their entities must be locked by the caller, as persons are
+ * by resolution: whether an entity's values changed is told from its counter as the statement's
+ * snapshot saw it.
  */
 export async function upsertEntitiesWithEvents(
   manager: EntityManager,
   type: EntityType,
   rows: { id: string; columns: GoldenColumns }[],
+  trailing: TrailingEvent[] = [],
 ): Promise<void> {
   const columns = Object.entries(ENTITY_COLUMNS[type]);
   const names = columns.map(([c]) => c);
@@ -86,8 +101,8 @@ export async function upsertEntitiesWithEvents(
   const ended = ENDED_STATUSES[type];
   const kind = ended
     ? `CASE WHEN b.id IS NULL THEN 'created'
-            WHEN c.attrs->>'status' = ANY($3::text[])
-             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($3::text[])) THEN 'ended'
+            WHEN c.attrs->>'status' = ANY($6::text[])
+             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($6::text[])) THEN 'ended'
             WHEN b.ended THEN 'revived'
             ELSE 'updated' END`
     : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
@@ -97,33 +112,58 @@ export async function upsertEntitiesWithEvents(
     ? `CASE WHEN b.attrs->>'divisionCode' IS DISTINCT FROM c.attrs->>'divisionCode'
             THEN b.attrs->>'divisionCode' END`
     : 'NULL';
+  const distinct = `(${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map(incoming).join(', ')})
+                    OR t.ended_at IS NOT NULL`;
   await manager.query(
     `WITH input AS (
        SELECT * FROM ${JSON_RECORDS('$2', 'i', `id uuid, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')}`)}
+     ), trail AS (
+       SELECT * FROM unnest($3::uuid[], $4::text[], ${JSONB_ELEMENTS('$5')}) WITH ORDINALITY AS e(id, kind, data, n)
+     ), counts AS (
+       SELECT id, count(*) AS n FROM trail GROUP BY id
      ), before AS (
-       SELECT t.id, ${attrs('t')} AS attrs, t.ended_at IS NOT NULL AS ended FROM ${type} t WHERE t.id = ANY($1::uuid[])
+       SELECT t.id, ${attrs('t')} AS attrs, t.ended_at IS NOT NULL AS ended, t.change_seq AS seq
+         FROM ${type} t WHERE t.id = ANY($1::uuid[])
      ), c AS (
+       -- The row proposed for insertion carries 1 + the entity's trailing events as its counter,
+       -- so an update adds EXCLUDED.change_seq - 1 for them.
        INSERT INTO ${type} AS t (id, ${names.join(', ')}, change_seq)
-       SELECT id, ${names.join(', ')}, 1 FROM input
+       SELECT i.id, ${names.map((c) => `i.${c}`).join(', ')}, 1 + coalesce(k.n, 0)
+         FROM input i LEFT JOIN counts k ON k.id = i.id
        ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = ${incoming(c)}`).join(', ')},
-                                      updated_at = now(), change_seq = t.change_seq + 1, ended_at = NULL
-        WHERE (${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map(incoming).join(', ')})
-           OR t.ended_at IS NOT NULL
+                                      updated_at = now(), ended_at = NULL,
+                                      change_seq = t.change_seq + EXCLUDED.change_seq - 1
+                                                   + CASE WHEN ${distinct} THEN 1 ELSE 0 END
+        WHERE ${distinct} OR EXCLUDED.change_seq > 1
        RETURNING t.id, t.change_seq, ${attrs('t')} AS attrs
+     ), own AS (
+       SELECT c.*, c.change_seq - coalesce(k.n, 0) AS seq FROM c LEFT JOIN counts k ON k.id = c.id
+     ), events AS (
+       SELECT 0 AS part, c.id, 0 AS n, ${kind} AS kind, c.seq, ${division} AS division,
+              ${previousDivision} AS previous_division,
+              jsonb_build_object('attributes', c.attrs, 'changed',
+                CASE WHEN b.id IS NOT NULL THEN coalesce(
+                  (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
+                     FROM jsonb_object_keys(c.attrs) k WHERE b.attrs->k IS DISTINCT FROM c.attrs->k), '{}') END) AS data
+         FROM own c LEFT JOIN before b ON b.id = c.id
+        WHERE b.id IS NULL OR c.seq > b.seq
+       UNION ALL
+       SELECT 1, e.id, e.n, e.kind, c.seq + row_number() OVER (PARTITION BY e.id ORDER BY e.n),
+              ${division}, NULL, e.data
+         FROM trail e JOIN own c ON c.id = e.id
      )
      INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, previous_division_code, data)
-     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || (${kind}), '${type}', c.id, c.change_seq, ${division}, ${previousDivision},
-            jsonb_build_object('attributes', c.attrs, 'changed',
-              CASE WHEN b.id IS NOT NULL THEN coalesce(
-                (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
-                   FROM jsonb_object_keys(c.attrs) k WHERE b.attrs->k IS DISTINCT FROM c.attrs->k), '{}') END)
-       FROM c LEFT JOIN before b ON b.id = c.id
-      ORDER BY c.id`,
+     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || kind, '${type}', id, seq, division, previous_division, data
+       FROM events
+      ORDER BY part, id, n`,
     // The ids also as an array: `= ANY` of an array probes the primary key; the planner cannot
     // see how few rows the JSON holds.
     [
       rows.map((r) => r.id),
       jsonRecords(rows.map((r) => ({ ...r.columns, id: r.id }))),
+      trailing.map((e) => e.id),
+      trailing.map((e) => e.kind),
+      JSON.stringify(trailing.map((e) => e.data)),
       ...(ended ? [ended] : []),
     ],
   );

@@ -15,7 +15,7 @@ export {
   upsertEntitiesWithEvents,
 } from './entity-changes';
 export type { GoldenColumns, LifecycleChange } from './entity-changes';
-export { diffRelations, insertRelationEvents } from './relation-changes';
+export { diffRelations, insertRelationEvents, relationEvent } from './relation-changes';
 export type { RelationChange, ResolvedRelation } from './relation-changes';
 export { relationChangesOfMoves } from './moved-relations';
 export type { MovedMention } from './moved-relations';

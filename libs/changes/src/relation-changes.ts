@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@hub/model';
 import { JSONB_ELEMENTS } from '@hub/persistence';
-import { CHANGE_TYPE_PREFIX, divisionOf } from './entity-changes';
+import { CHANGE_TYPE_PREFIX, divisionOf, type TrailingEvent } from './entity-changes';
 
 /** One relation of a record version, with both ends resolved to entities. */
 export interface ResolvedRelation {
@@ -42,20 +42,34 @@ export function diffRelations(
   ];
 }
 
+/** The `relation.added` / `relation.ended` event of a change, on the entity it goes from. */
+export const relationEvent = (c: RelationChange): TrailingEvent => ({
+  id: c.relation.from.id,
+  kind: `relation.${c.kind}`,
+  data: {
+    relation: c.relation.type,
+    to: c.relation.to,
+    qualifiers: c.relation.attributes,
+    source: c.source,
+  },
+});
+
 /**
  * Writes `<from type>.relation.added` / `.relation.ended` events on the entity the relation goes
  * from, each with the next value of that entity's change counter. Call after lockChangeLog and
- * after the entities' own upserts, so a new entity's `created` comes first.
+ * after the entities' own upserts, so a new entity's `created` comes first. (An entity upserted in
+ * the same transaction can take its relation events with its upsert instead: see
+ * upsertEntitiesWithEvents.)
  */
 export async function insertRelationEvents(
   manager: EntityManager,
   changes: RelationChange[],
 ): Promise<void> {
-  const byType = new Map<EntityType, RelationChange[]>();
+  const byType = new Map<EntityType, TrailingEvent[]>();
   for (const c of changes) {
     const list = byType.get(c.relation.from.type);
-    if (list) list.push(c);
-    else byType.set(c.relation.from.type, [c]);
+    if (list) list.push(relationEvent(c));
+    else byType.set(c.relation.from.type, [relationEvent(c)]);
   }
   for (const [type, list] of byType)
     await manager.query(
@@ -69,21 +83,10 @@ export async function insertRelationEvents(
          RETURNING t.id, t.change_seq AS last, counts.c, ${divisionOf(type, 't')} AS division
        )
        INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, data)
-       SELECT '${CHANGE_TYPE_PREFIX}${type}.relation.' || i.kind, '${type}', i.id,
+       SELECT '${CHANGE_TYPE_PREFIX}${type}.' || i.kind, '${type}', i.id,
               b.last - b.c + row_number() OVER (PARTITION BY i.id ORDER BY i.n), b.division, i.data
          FROM input i JOIN bumped b ON b.id = i.id
         ORDER BY i.id, i.n`,
-      [
-        list.map((c) => c.relation.from.id),
-        list.map((c) => c.kind),
-        JSON.stringify(
-          list.map((c) => ({
-            relation: c.relation.type,
-            to: c.relation.to,
-            qualifiers: c.relation.attributes,
-            source: c.source,
-          })),
-        ),
-      ],
+      [list.map((e) => e.id), list.map((e) => e.kind), JSON.stringify(list.map((e) => e.data))],
     );
 }

@@ -6,7 +6,9 @@ import {
   insertRelationEvents,
   lockChangeLog,
   type MovedMention,
+  type RelationChange,
   relationChangesOfMoves,
+  relationEvent,
   upsertEntitiesWithEvents,
 } from '@hub/changes';
 import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
@@ -636,23 +638,36 @@ export class PersonResolver {
    */
   async write(manager: EntityManager, resolution: PersonResolution): Promise<void> {
     const relations = await relationChangesOfMoves(manager, resolution.moved);
-    await this.writeGolden(manager, resolution);
-    if (relations.length > 0) {
+    const rest = await this.writeGolden(manager, resolution, relations);
+    if (rest.length > 0) {
       await lockChangeLog(manager);
-      await insertRelationEvents(manager, relations);
+      await insertRelationEvents(manager, rest);
     }
     await this.writeLifecycle(manager, resolution);
   }
 
-  /** The golden values of the persons concerned, with created / updated / revived / ended events. */
-  async writeGolden(manager: EntityManager, resolution: PersonResolution): Promise<void> {
-    if (resolution.golden.length === 0) return;
+  /**
+   * The golden values of the persons concerned, with created / updated / revived / ended events,
+   * each followed by the events of `relations` that go from it. Returns the other relations,
+   * whose events the caller writes (insertRelationEvents).
+   */
+  async writeGolden(
+    manager: EntityManager,
+    resolution: PersonResolution,
+    relations: RelationChange[] = [],
+  ): Promise<RelationChange[]> {
+    if (resolution.golden.length === 0) return relations;
+    const golden = new Set(resolution.golden.map((g) => g.id));
+    const own = (c: RelationChange) =>
+      c.relation.from.type === 'person' && golden.has(c.relation.from.id);
     await lockChangeLog(manager);
     await upsertEntitiesWithEvents(
       manager,
       'person',
       resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
+      relations.filter(own).map(relationEvent),
     );
+    return relations.filter((c) => !own(c));
   }
 
   /** The merged, split and ended events of the persons concerned. */

@@ -175,17 +175,18 @@ export class IngestStore {
       )),
     ];
     const withdrawn = await this.withdrawMentions(manager, plan, mentions, movedFrom);
-    await this.upsertMentionedEntities(
+    const otherRelationChanges = await this.upsertMentionedEntities(
       manager,
       factual.map((p) => p.record),
       entityIds,
       keyed,
       resolution,
       withdrawn.filter((w) => w.type === 'organization').map((w) => w.id),
+      relationChanges,
     );
-    if (relationChanges.length > 0) {
+    if (otherRelationChanges.length > 0) {
       await lockChangeLog(manager);
-      await insertRelationEvents(manager, relationChanges);
+      await insertRelationEvents(manager, otherRelationChanges);
     }
     // Lifecycle events last: a merged person's last event is its `merged`.
     await this.persons.writeLifecycle(manager, resolution);
@@ -635,7 +636,8 @@ export class IngestStore {
    * The golden columns of the mentioned entities (later versions in the batch win; organizations
    * by survivorship over all their mentions, also those that lost a mention in this batch;
    * persons from their resolution), with a change event for each entity created or changed.
-   * Last in the transaction: see lockChangeLog.
+   * A person's relation changes are written with it; returns the others, whose entities may not
+   * be written here. Last in the transaction: see lockChangeLog.
    */
   private async upsertMentionedEntities(
     manager: EntityManager,
@@ -644,7 +646,8 @@ export class IngestStore {
     keyed: Map<string, KeyedPlacement>,
     persons: PersonResolution,
     leftOrganizations: string[],
-  ) {
+    relationChanges: RelationChange[],
+  ): Promise<RelationChange[]> {
     const entities = new Map<string, { type: EntityType; columns: GoldenColumns }>();
     for (const record of records)
       for (const mention of record.mapped!.mentions) {
@@ -681,7 +684,7 @@ export class IngestStore {
           rows.map(([id, e]) => ({ id, columns: e.columns })),
         );
     }
-    await this.persons.writeGolden(manager, persons);
+    return this.persons.writeGolden(manager, persons, relationChanges);
   }
 
   /**
