@@ -9,4 +9,10 @@ export { runMigrationsLocked } from './migrate';
 export { PersistenceModule } from './persistence.module';
 export type { PersistenceOptions } from './persistence.module';
 export { isDeadlock, retriedTransaction, sqlStateOf } from './retried-transaction';
-export { JSON_RECORDS, JSONB_ELEMENTS, jsonbFromBytes, jsonRecords } from './json-rows';
+export {
+  JSON_RECORDS,
+  JSONB_ELEMENT_ROWS,
+  JSONB_ELEMENTS,
+  jsonFromBytes,
+  jsonRecords,
+} from './json-rows';

@@ -137,7 +137,7 @@ const mentionKeysParam = (keys: string[]): string => JSON.stringify(keys);
 const MENTION_KEYS = (param: string) =>
   `(SELECT split_part(k, E'\\x1f', 1) AS feed, split_part(k, E'\\x1f', 2) AS id,
            split_part(k, E'\\x1f', 3) AS pointer
-      FROM jsonb_array_elements_text(${param}::jsonb) k)`;
+      FROM json_array_elements_text(${param}::json) k)`;
 
 /**
  * Re-resolves every block a batch touched (the blocks its person mentions are in now and were
