@@ -37,8 +37,8 @@ export const jsonFromBytes = (pieces: readonly Buffer[]): Buffer => Buffer.conca
 /**
  * SQL for the elements of a parameter holding one JSON array, as a table `alias(value, n)` (or
  * `JSONB_ELEMENT_ROWS('$1', 'rows(r, n)')` for other names): each element as jsonb, and its
- * position from 1. Not flattened into the outer query
- * (OFFSET 0), which would parse an element again for each use of `value`.
+ * position from 1. Not flattened into the outer query (OFFSET 0), which would parse an element
+ * again for each use of `value`.
  */
 export const JSONB_ELEMENT_ROWS = (param: string, alias: string) =>
   `(SELECT e::jsonb AS value, n FROM json_array_elements(${param}::json) WITH ORDINALITY d(e, n)
@@ -46,4 +46,4 @@ export const JSONB_ELEMENT_ROWS = (param: string, alias: string) =>
 
 /** SQL for a jsonb[] from a parameter holding one JSON array, in its order. */
 export const JSONB_ELEMENTS = (param: string) =>
-  `ARRAY(SELECT e::jsonb FROM json_array_elements(${param}::json) WITH ORDINALITY d(e, n) ORDER BY n)`;
+  `ARRAY(SELECT value FROM ${JSONB_ELEMENT_ROWS(param, 'elements')} ORDER BY n)`;
