@@ -98,7 +98,7 @@ describe('change events over HTTP', () => {
     expect(lastSeq.size).toBe(Number(entities));
   });
 
-  it('lets a subscriber rebuild the relations from the feed, also those that followed a moved mention', async () => {
+  it('lets a subscriber rebuild the relations from the feed, also those that followed a moved mention, each after its target is created', async () => {
     const { events } = await readAll();
     /** A relation as the subscriber knows it: from, type, to, qualifiers, the record stating it. */
     const relation = (r: {
@@ -111,18 +111,23 @@ describe('change events over HTTP', () => {
     }) => canonicalJson([r.from, r.type, r.to, r.qualifiers, r.feed, r.record]);
     const rebuilt = new Map<string, number>();
     const merged = new Set<string>();
+    const known = new Set<string>();
     for (const event of events) {
       // A merged person is a tombstone: its `merged` is its last event.
       expect(merged.has(event.subject) ? event.type : '').toBe('');
       if (event.type === 'cn.gov.hub.person.merged') merged.add(event.subject);
+      known.add(event.subject);
       const kind = /\.relation\.(added|ended)$/.exec(event.type)?.[1];
       if (!kind) continue;
       const data = event.data as {
         relation: string;
-        to: { id: string };
+        to: { id: string; code?: string };
         qualifiers: Record<string, unknown>;
         source: { feed: string; sourceRecordId: string };
       };
+      // The target's `created` came first (a division has none: it is named by its code).
+      if (!data.to.code)
+        expect(known.has(data.to.id) ? '' : `${event.type} to ${data.to.id}`).toBe('');
       const key = relation({
         from: event.subject,
         type: data.relation,

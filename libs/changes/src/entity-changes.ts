@@ -82,9 +82,9 @@ export interface TrailingEvent {
  *
  * `trailing` events (each on one of `rows`) follow their entity's own event, with the next values
  * of its change counter: bumped in the same row write, rather than by a second UPDATE of the
- * entity (see insertRelationEvents). Their entities must be locked by the caller, as persons are
- * by resolution: whether an entity's values changed is told from its counter as the statement's
- * snapshot saw it.
+ * entity (see insertRelationEvents). Whether an entity's values changed is told from its counter
+ * as the statement's snapshot saw it, so nothing may change the entity in between: call after
+ * lockChangeLog, under which every entity row is written (persons are also locked by resolution).
  */
 export async function upsertEntitiesWithEvents(
   manager: EntityManager,

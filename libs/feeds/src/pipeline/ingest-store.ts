@@ -23,7 +23,6 @@ import {
 } from '@hub/resolution';
 import { IngestPlan, recordKey, RecordHead } from './decide-outcomes';
 import {
-  ENTITY_COLUMNS,
   diffRelations,
   GoldenColumns,
   insertLifecycleEvents,
@@ -31,6 +30,7 @@ import {
   lockChangeLog,
   RelationChange,
   relationChangesOfMoves,
+  relationEvent,
   ResolvedRelation,
   upsertEntitiesWithEvents,
 } from '@hub/changes';
@@ -636,8 +636,9 @@ export class IngestStore {
    * The golden columns of the mentioned entities (later versions in the batch win; organizations
    * by survivorship over all their mentions, also those that lost a mention in this batch;
    * persons from their resolution), with a change event for each entity created or changed.
-   * A person's relation changes are written with it; returns the others, whose entities may not
-   * be written here. Last in the transaction: see lockChangeLog.
+   * An entity's relation changes are written with it (see upsertEntitiesWithEvents), in
+   * UPSERT_ORDER; returns the others, whose entities are not written here. Last in the
+   * transaction: see lockChangeLog.
    */
   private async upsertMentionedEntities(
     manager: EntityManager,
@@ -675,16 +676,30 @@ export class IngestStore {
     const survivors = await organizationGoldenColumns(manager, organizations, this.rules);
     // One that lost its last mention keeps its values (it ends: endOrphanedEntities).
     for (const [id, columns] of survivors) entities.set(id, { type: 'organization', columns });
-    for (const type of Object.keys(ENTITY_COLUMNS) as (keyof typeof ENTITY_COLUMNS)[]) {
+    let rest = relationChanges;
+    for (const type of UPSERT_ORDER) {
+      if (type === 'person') {
+        const later = rest.filter((c) => !writtenBefore(c));
+        rest = [
+          ...(await this.persons.writeGolden(manager, persons, rest.filter(writtenBefore))),
+          ...later,
+        ];
+        continue;
+      }
       const rows = [...entities.entries()].filter(([, e]) => e.type === type);
-      if (rows.length > 0)
-        await upsertEntitiesWithEvents(
-          manager,
-          type,
-          rows.map(([id, e]) => ({ id, columns: e.columns })),
-        );
+      if (rows.length === 0) continue;
+      const ids = new Set(rows.map(([id]) => id));
+      const own = (c: RelationChange) =>
+        c.relation.from.type === type && ids.has(c.relation.from.id) && writtenBefore(c);
+      await upsertEntitiesWithEvents(
+        manager,
+        type,
+        rows.map(([id, e]) => ({ id, columns: e.columns })),
+        rest.filter(own).map(relationEvent),
+      );
+      rest = rest.filter((c) => !own(c));
     }
-    return this.persons.writeGolden(manager, persons, relationChanges);
+    return rest;
   }
 
   /**
@@ -858,6 +873,20 @@ const CLOSING_BRACKET = Buffer.from(']');
 const withoutNul = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 
 /** Entity types whose mentions a record's new version can withdraw (persons: resolution). */
+/**
+ * The order the ingest writes entities in, each with the relation events that go from it: a
+ * relation's target is written before it (persons live at places, own objects and represent
+ * organizations; events involve persons), so a subscriber sees a new target's `created` before
+ * the `relation.added` that names it.
+ */
+const UPSERT_ORDER: EntityType[] = ['place', 'object', 'organization', 'person', 'event'];
+/**
+ * A relation whose target's type comes later in UPSERT_ORDER (none of today's feeds has one)
+ * has its event written after all the upserts instead (insertRelationEvents).
+ */
+const writtenBefore = (c: RelationChange) =>
+  UPSERT_ORDER.indexOf(c.relation.to.type) <= UPSERT_ORDER.indexOf(c.relation.from.type);
+
 const WITHDRAWABLE_TYPES = ['place', 'organization', 'event', 'object'] as const;
 
 /** A person mention of the batch: its match features and when its record observed it. */
