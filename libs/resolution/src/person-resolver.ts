@@ -853,8 +853,11 @@ export class PersonResolver {
       if (list) list.push(input);
       else inputs.set(r.entity_id, [input]);
     }
+    // One probe per id (see chooseEntities): `id = ANY` of thousands turns into a whole-table scan.
     const persons: { id: string; merged: boolean }[] = await manager.query(
-      `SELECT id, merged_into IS NOT NULL AS merged FROM person WHERE id = ANY($1::uuid[])`,
+      `SELECT p.id, p.merged_into IS NOT NULL AS merged
+         FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) k
+        CROSS JOIN LATERAL (SELECT id, merged_into FROM person p WHERE p.id = k.id LIMIT 1) p`,
       [entityIds],
     );
     const existing = new Set(persons.filter((p) => !p.merged).map((p) => p.id));
