@@ -321,6 +321,8 @@ async function measure(dir: string) {
       );
 
     const db = app.get(DataSource);
+    // Before the scoring queries below, which read the mention table whole.
+    const sequentialScans = await tableScans(db);
     const truth = await readTruth(generated.file('truth.tsv'));
     const rows = await db.query<{ feed: string; id: string; pointer: string; entity: string }[]>(
       `SELECT feed, source_record_id AS id, pointer, entity_id AS entity FROM mention
@@ -370,6 +372,8 @@ async function measure(dir: string) {
           residentsByTenth,
           // The person blocks at the end, by kind (see blockKeys).
           blocks,
+          // Rows the run read by sequential scans, by table (see tableScans).
+          sequentialScans,
           // CPU per record and phase seconds of each tenth: where a cost that grows grows.
           byTenth: byTenth.map(({ cpuMicrosPerRecord, phaseSeconds }) => ({
             cpuMicrosPerRecord,
@@ -385,6 +389,19 @@ async function measure(dir: string) {
     await postgres.stop();
   }
 }
+
+/**
+ * The sequential scans of each table since the run's database was created (the migrations'
+ * scans of tables still small included): a statement that scans a table per batch costs more
+ * with every record stored, and shows here long before it shows in the time per record. The
+ * server counts a backend's scans when its transaction ends, at most once a second, so the very
+ * last ones may be missing.
+ */
+const tableScans = (db: DataSource) =>
+  db.query<{ table: string; scans: number; rows: number }[]>(
+    `SELECT relname AS table, seq_scan::int AS scans, seq_tup_read::float8 AS rows
+       FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC`,
+  );
 
 /**
  * The active person mentions' blocks by kind (what follows the name key: a birth year, `p` and a
