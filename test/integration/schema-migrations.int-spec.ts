@@ -129,7 +129,7 @@ describe('unified model schema (migrated by global setup)', () => {
     await db.query(
       `INSERT INTO source_record (feed, source_record_id, version, payload, status, observed_at, facts)
        VALUES ('assistance', $1, '1', '{"payload":{"members":[{"name":"王建国"}]}}', 'accepted', now(),
-               '[{"pointer":"/payload/members/0","attribute":"name","value":"王建国","valid":true}]')`,
+               '[["/payload/members/0","name","王建国",true]]')`,
       [recordId],
     );
 

@@ -957,12 +957,7 @@ const carriesFacts = (p: IngestPlan['store'][number]): boolean =>
 /** The values a version contributes, each with the pointer of the subject it describes. */
 const factsOf = (record: PreparedRecord): SourceFact[] =>
   record.mapped!.mentions.flatMap((mention) =>
-    mention.values.map((v) => ({
-      pointer: mention.pointer,
-      attribute: v.attribute,
-      value: v.value,
-      valid: v.valid,
-    })),
+    mention.values.map((v): SourceFact => [mention.pointer, v.attribute, v.value, v.valid]),
   );
 
 /** The relations a version asserts, between the pointers of its mentions (or a division). */

@@ -22,8 +22,9 @@ export async function organizationGoldenColumns(
     await manager.query(
       `SELECT m.entity_id, m.feed,
               to_char(s.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS observed_at,
-              coalesce((SELECT jsonb_agg(f) FROM jsonb_array_elements(s.facts) f
-                         WHERE f->>'pointer' = m.pointer), '[]') AS values
+              coalesce((SELECT jsonb_agg(jsonb_build_object('attribute', f->1, 'value', f->2, 'valid', f->3))
+                          FROM jsonb_array_elements(s.facts) f
+                         WHERE f->>0 = m.pointer), '[]') AS values
          FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) e
         CROSS JOIN LATERAL (SELECT * FROM mention m
                              WHERE m.entity_type = 'organization' AND m.entity_id = e.id AND m.active OFFSET 0) m

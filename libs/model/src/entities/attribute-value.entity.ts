@@ -4,16 +4,17 @@ import type { EntityType } from '../entity-type';
 /**
  * The SQL of the `attribute_value` view: one row per value a stored version contributed, with
  * its entity (through the version's mention of the subject at that pointer) and provenance.
- * The migration that creates the view uses this same text.
+ * Each stored value is a [pointer, attribute, value, valid] array (see SourceFact). The
+ * migration that last replaced the view (FactTuples) uses this same text.
  */
 export const ATTRIBUTE_VALUE_VIEW_SQL = `
-  SELECT m.entity_type, m.entity_id, f.fact->>'attribute' AS attribute, f.fact->'value' AS value,
-         (f.fact->>'valid')::boolean AS valid, s.id AS source_record_id, f.fact->>'pointer' AS pointer,
+  SELECT m.entity_type, m.entity_id, f.fact->>1 AS attribute, f.fact->2 AS value,
+         (f.fact->>3)::boolean AS valid, s.id AS source_record_id, f.fact->>0 AS pointer,
          s.observed_at, s.superseded_at AS ended_at, f.position
     FROM source_record s
    CROSS JOIN LATERAL jsonb_array_elements(s.facts) WITH ORDINALITY AS f(fact, position)
     JOIN mention m
-      ON m.feed = s.feed AND m.source_record_id = s.source_record_id AND m.pointer = f.fact->>'pointer'`;
+      ON m.feed = s.feed AND m.source_record_id = s.source_record_id AND m.pointer = f.fact->>0`;
 
 /**
  * One candidate value of one attribute of one entity, with its provenance: the source record it

@@ -7,15 +7,15 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 export type SourceRecordStatus = 'received' | 'accepted' | 'cancelled' | 'stale';
 
-/** One normalized value a version contributed, about the subject at `pointer` (see {@link Mention}). */
-export interface SourceFact {
-  /** JSON Pointer (RFC 6901) of the object inside the record; "" for the whole record. */
-  pointer: string;
-  attribute: string;
-  value: unknown;
-  /** False when the value failed its check (e.g. an ID number with a wrong check character). */
-  valid: boolean;
-}
+/**
+ * One normalized value a version contributed, about the subject at `pointer` (see {@link Mention}):
+ * the JSON Pointer (RFC 6901) of the object inside the record ("" for the whole record), the
+ * attribute, the value, and false when the value failed its check (e.g. an ID number with a wrong
+ * check character). Stored as an array, not an object: the four keys repeated in every value were
+ * 40 % of the column (1,215 against 724 bytes of JSON per record), and of what the ingest sends
+ * and PostgreSQL parses for each version.
+ */
+export type SourceFact = [pointer: string, attribute: string, value: unknown, valid: boolean];
 
 /** One relation a version asserted, between the subjects at two pointers (or a division). */
 export interface SourceRelationFact {

@@ -1,5 +1,18 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { ATTRIBUTE_VALUE_VIEW_SQL, RELATION_VIEW_SQL } from '@hub/model';
+import { RELATION_VIEW_SQL } from '@hub/model';
+
+/**
+ * The `attribute_value` view over facts stored as objects ({pointer, attribute, value, valid}),
+ * as this migration created it; FactTuples stores them as arrays and replaces the view.
+ */
+export const OBJECT_FACTS_VIEW_SQL = `
+  SELECT m.entity_type, m.entity_id, f.fact->>'attribute' AS attribute, f.fact->'value' AS value,
+         (f.fact->>'valid')::boolean AS valid, s.id AS source_record_id, f.fact->>'pointer' AS pointer,
+         s.observed_at, s.superseded_at AS ended_at, f.position
+    FROM source_record s
+   CROSS JOIN LATERAL jsonb_array_elements(s.facts) WITH ORDINALITY AS f(fact, position)
+    JOIN mention m
+      ON m.feed = s.feed AND m.source_record_id = s.source_record_id AND m.pointer = f.fact->>'pointer'`;
 
 /**
  * Values and relations move from one row each onto their source record (`facts`, `relations`),
@@ -25,7 +38,7 @@ export class FactsOnSourceRecord1795910481968 implements MigrationInterface {
         WHERE s.id = v.source_record_id`,
     );
     await queryRunner.query(`DROP TABLE "attribute_value"`);
-    await queryRunner.query(`CREATE VIEW "attribute_value" AS ${ATTRIBUTE_VALUE_VIEW_SQL}`);
+    await queryRunner.query(`CREATE VIEW "attribute_value" AS ${OBJECT_FACTS_VIEW_SQL}`);
 
     await queryRunner.query(`ALTER TABLE "source_record" ADD "relations" jsonb`);
     const [{ orphans }] = (await queryRunner.query(

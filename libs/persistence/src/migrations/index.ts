@@ -11,6 +11,7 @@ import { LeanerWrites1795963976866 } from './1795963976866-LeanerWrites';
 import { EndedEntities1795994281494 } from './1795994281494-EndedEntities';
 import { PersonDivision1796049205183 } from './1796049205183-PersonDivision';
 import { PreviousDivision1796067704515 } from './1796067704515-PreviousDivision';
+import { FactTuples1796212193153 } from './1796212193153-FactTuples';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   EndedEntities1795994281494,
   PersonDivision1796049205183,
   PreviousDivision1796067704515,
+  FactTuples1796212193153,
 ];

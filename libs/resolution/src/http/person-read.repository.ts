@@ -72,9 +72,9 @@ export class PersonReadRepository {
        )
        SELECT s.feed, s.source_record_id AS "sourceRecordId", hm.entity_id AS "headId",
               mm.entity_id AS "memberId",
-              (SELECT f.fact->>'value' FROM jsonb_array_elements(s.facts) f(fact)
-                WHERE f.fact->>'pointer' = mm.pointer
-                  AND f.fact->>'attribute' IN ('relationToHead', 'relationToApplicant')
+              (SELECT f.fact->>2 FROM jsonb_array_elements(s.facts) f(fact)
+                WHERE f.fact->>0 = mm.pointer
+                  AND f.fact->>1 IN ('relationToHead', 'relationToApplicant')
                 LIMIT 1) AS "relationToHead"
          FROM families fam
          JOIN source_record s ON s.id = fam.id
