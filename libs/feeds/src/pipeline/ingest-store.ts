@@ -872,7 +872,6 @@ const CLOSING_BRACKET = Buffer.from(']');
  */
 const withoutNul = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 
-/** Entity types whose mentions a record's new version can withdraw (persons: resolution). */
 /**
  * The order the ingest writes entities in, each with the relation events that go from it: a
  * relation's target is written before it (persons live at places, own objects and represent
@@ -887,6 +886,7 @@ const UPSERT_ORDER: EntityType[] = ['place', 'object', 'organization', 'person',
 const writtenBefore = (c: RelationChange) =>
   UPSERT_ORDER.indexOf(c.relation.to.type) <= UPSERT_ORDER.indexOf(c.relation.from.type);
 
+/** Entity types whose mentions a record's new version can withdraw (persons: resolution). */
 const WITHDRAWABLE_TYPES = ['place', 'organization', 'event', 'object'] as const;
 
 /** A person mention of the batch: its match features and when its record observed it. */
