@@ -15,6 +15,9 @@
  * (HUB_INGEST_CATCH_UP_TRANSACTION_RECORDS) and HUB_INGEST_CONCURRENT_TRANSACTIONS, as the
  * ingest runs on a backlog. `npm run bench` measures the same pipeline end to end through Kafka.
  *   BENCH_ER_RECORDS=200000 npm run bench:er
+ * BENCH_ER_PROCESSES=N stores them through N pipeline processes on the one database instead,
+ * each with its share of the records by key, as N ingest replicas of one consumer group would
+ * (see er-processes.ts); `cpuMicrosPerRecord.pipeline` is then theirs together.
  * BENCH_ER_PROFILE=1 adds the time spent in each SQL statement (by its first words) beside the
  * whole time in the pipeline: the rest is the ingest's own CPU.
  */
@@ -25,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
+import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { FeedCatalog, FeedPipeline, IngestMetrics } from '@hub/feeds';
@@ -33,6 +37,12 @@ import { FeedMessageFactory, FeedName, SourceRecord } from '../test/generators/f
 import { testConfig } from '../test/support/test-config';
 import { startBenchPostgres } from './bench-services';
 import { cpuReferenceMs, treeCpuSeconds } from './process-cpu';
+import {
+  keyShare,
+  PipelineProcesses,
+  pipelineProcessRole,
+  runAsPipelineProcess,
+} from './er-processes';
 import { RunTenths } from './run-tenths';
 
 const log = (m: string) => process.stderr.write(`[bench:er] ${m}\n`);
@@ -88,13 +98,22 @@ async function generate(count: number, seed: number, dir: string) {
   return { count, residentsAfter, file: (name: string) => join(dir, name) };
 }
 
-/** The generated records in batches of `size`, read as they are wanted. */
-async function* batchesOf(file: string, size: number): AsyncGenerator<BenchRecord[]> {
+/**
+ * The generated records in batches of `size`, read as they are wanted: all of them, or those of
+ * one share (see keyShare), as a pipeline process of BENCH_ER_PROCESSES takes them.
+ */
+async function* batchesOf(
+  file: string,
+  size: number,
+  share?: { share: number; of: number },
+): AsyncGenerator<BenchRecord[]> {
   let batch: BenchRecord[] = [];
   let offset = 0;
   for await (const line of createInterface({ input: createReadStream(file) })) {
     const [feed, key, value] = line.split('\t', 3);
-    batch.push({ feed: feed as FeedName, key, value, offset: offset++ });
+    const at = offset++;
+    if (share && keyShare(key, share.of) !== share.share) continue;
+    batch.push({ feed: feed as FeedName, key, value, offset: at });
     if (batch.length === size) {
       yield batch;
       batch = [];
@@ -215,6 +234,8 @@ const microsPerRecord = (seconds: number, records: number) => Math.round((second
 
 /** The generated records live in a temporary directory, removed however the run ends. */
 async function main() {
+  const role = pipelineProcessRole();
+  if (role) return pipelineProcess(role);
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-er-'));
   try {
     await measure(dir);
@@ -242,74 +263,52 @@ async function measure(dir: string) {
   const batch = envInt('BENCH_ER_BATCH', config.ingest.catchUpTransactionRecords);
   const app = await createApiApp(config, postgres.url);
   await app.init();
+  const processes = envInt('BENCH_ER_PROCESSES', 1);
+  const records = generated.file('records.tsv');
+  const store: RecordStore =
+    processes > 1
+      ? storeInProcesses(processes, { url: postgres.url, records })
+      : storeInThisProcess(app, records, batch, lanes);
   try {
-    const pipeline = app.get(FeedPipeline);
-    const sqlProfile = profile ? profileQueries() : undefined;
+    const sqlProfile = profile && processes === 1 ? profileQueries() : undefined;
     const serverProfiled = profile && (await serverProfile.start(app.get(DataSource)));
     const residentsByTenth: number[] = [];
-    const phaseTotals = async (): Promise<Record<string, number>> =>
-      Object.fromEntries(
-        (await app.get(IngestMetrics).phaseSeconds.get()).values
-          .filter((v) => v.metricName === 'hub_batch_phase_seconds_sum')
-          .map((v) => [v.labels.phase, v.value]),
-      );
     const tenths = new RunTenths({
-      pipelineCpu: () => cpuSeconds(process.cpuUsage()),
+      pipelineCpu: () => store.cpuSeconds(),
       postgresCpu: () => postgresCpu(postgres.pid),
-      phases: phaseTotals,
+      phases: () => store.phases(),
       db: serverProfiled ? app.get(DataSource) : undefined,
     });
-    await tenths.sample(0);
-    const cpuAtStart = { bench: process.cpuUsage(), postgres: postgresCpu(postgres.pid) };
-    const started = performance.now();
-    // Batches go through `lanes` transactions at a time, as the ingest runs them
-    // (HUB_INGEST_CONCURRENT_TRANSACTIONS), each lane taking the next batch when it is done.
-    // An async generator queues the lanes' calls to next(): each gets a batch of its own.
-    // Each batch is one transaction of records of all three feeds in the order they were
-    // generated, as the ingest gathers the partitions' batches of a fetch (see BatchGatherer):
-    // each message carries its feed's topic, by which the pipeline tells its feed.
-    const batches = batchesOf(generated.file('records.tsv'), batch);
-    const catalog = app.get(FeedCatalog);
-    const topicOf = new Map(catalog.topics.map((t) => [catalog.feedOfTopic(t)!.mapping.feed, t]));
     const count = generated.count;
-    let done = 0;
-    const lane = async () => {
-      for (let r = await batches.next(); !r.done; r = await batches.next()) {
-        const slice = r.value;
-        const messages = slice.map((r) => ({
-          value: r.value,
-          key: r.key,
-          coordinates: { topic: topicOf.get(r.feed)!, partition: 0, offset: String(r.offset) },
-        }));
-        await pipeline.processBatch(messages, { transport: 'kafka' });
-        done += slice.length;
+    let cpuAtStart = { pipeline: 0, postgres: postgresCpu(postgres.pid) };
+    let started = 0;
+    await store.run(
+      async () => {
+        await tenths.sample(0);
+        cpuAtStart = { pipeline: store.cpuSeconds(), postgres: postgresCpu(postgres.pid) };
+        started = performance.now();
+      },
+      async () => {
+        const done = store.records();
         if (done >= ((residentsByTenth.length + 1) * count) / 10) {
+          // With several processes the records stored are not a prefix of the stream: the
+          // residents are those of the same number of records from the start.
           residentsByTenth.push(generated.residentsAfter[done - 1]);
           await tenths.sample(done);
           log(`${done} records`);
         }
-      }
-    };
-    await Promise.all(Array.from({ length: lanes }, lane));
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
     const cpuMicrosPerRecord = {
-      pipeline: microsPerRecord(cpuSeconds(process.cpuUsage(cpuAtStart.bench)), count),
+      pipeline: microsPerRecord(store.cpuSeconds() - cpuAtStart.pipeline, count),
       postgres: postgres.pid
         ? microsPerRecord(postgresCpu(postgres.pid)! - cpuAtStart.postgres!, count)
         : undefined,
     };
-    // Transactions run again after a deadlock, and refused for a full lock table and halved.
-    const metricTotal = async (name: string) =>
-      ((await app.get(IngestMetrics).registry.getSingleMetric(name)?.get())?.values ?? []).reduce(
-        (sum, v) => sum + v.value,
-        0,
-      );
-    const transactions = {
-      retried: await metricTotal('hub_batch_retries_total'),
-      split: await metricTotal('hub_batch_splits_total'),
-    };
+    const transactions = await store.transactions();
     const phaseSeconds = Object.fromEntries(
-      Object.entries(await phaseTotals()).map(([phase, s]) => [phase, Number(s.toFixed(1))]),
+      Object.entries(await store.phases()).map(([phase, s]) => [phase, Number(s.toFixed(1))]),
     );
     if (sqlProfile) log(`SQL time by statement: ${JSON.stringify(sqlProfile(), null, 1)}`);
     // The costliest statements, µs per record and rows per call by tenth: one line each.
@@ -349,6 +348,8 @@ async function measure(dir: string) {
           cpuReferenceMs: { atStart: cpuReference, atEnd: cpuReferenceMs() },
           postgres: postgres.description,
           records: count,
+          // Pipeline processes (BENCH_ER_PROCESSES), each with `concurrentTransactions` lanes.
+          processes,
           concurrentTransactions: lanes,
           transactionRecords: batch,
           transactions,
@@ -385,9 +386,145 @@ async function measure(dir: string) {
       ),
     );
   } finally {
+    store.close();
     await app.close();
     await postgres.stop();
   }
+}
+
+/**
+ * Where the records are stored: by this process's pipeline, `lanes` transactions at a time, or
+ * by BENCH_ER_PROCESSES pipeline processes (see er-processes.ts).
+ */
+interface RecordStore {
+  /** Calls `start` when every pipeline is ready, then stores all records, calling `stored` after each transaction. */
+  run(start: () => Promise<void>, stored: () => Promise<void>): Promise<void>;
+  /** Records stored so far. */
+  records(): number;
+  /** CPU seconds of the pipelines (this process's, with the bench's own work, when in-process). */
+  cpuSeconds(): number;
+  /** Seconds in each phase of storing a batch, summed over the transactions (see PhaseClock). */
+  phases(): Promise<Record<string, number>>;
+  /** Transactions run again after a deadlock, and refused for a full lock table and halved. */
+  transactions(): Promise<{ retried: number; split: number }>;
+  close(): void;
+}
+
+function storeInThisProcess(
+  app: INestApplication,
+  file: string,
+  batch: number,
+  lanes: number,
+  share?: { share: number; of: number },
+): RecordStore {
+  const pipeline = app.get(FeedPipeline);
+  const catalog = app.get(FeedCatalog);
+  const topicOf = new Map(catalog.topics.map((t) => [catalog.feedOfTopic(t)!.mapping.feed, t]));
+  const metrics = app.get(IngestMetrics);
+  const metricTotal = async (name: string) =>
+    ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []).reduce(
+      (sum, v) => sum + v.value,
+      0,
+    );
+  let done = 0;
+  return {
+    async run(start, stored) {
+      await start();
+      // Batches go through `lanes` transactions at a time, as the ingest runs them
+      // (HUB_INGEST_CONCURRENT_TRANSACTIONS), each lane taking the next batch when it is done.
+      // An async generator queues the lanes' calls to next(): each gets a batch of its own.
+      // Each batch is one transaction of records of all three feeds in the order they were
+      // generated, as the ingest gathers the partitions' batches of a fetch (see BatchGatherer):
+      // each message carries its feed's topic, by which the pipeline tells its feed.
+      const batches = batchesOf(file, batch, share);
+      const lane = async () => {
+        for (let r = await batches.next(); !r.done; r = await batches.next()) {
+          const messages = r.value.map((m) => ({
+            value: m.value,
+            key: m.key,
+            coordinates: { topic: topicOf.get(m.feed)!, partition: 0, offset: String(m.offset) },
+          }));
+          await pipeline.processBatch(messages, { transport: 'kafka' });
+          done += r.value.length;
+          await stored();
+        }
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+    },
+    records: () => done,
+    cpuSeconds: () => cpuSeconds(process.cpuUsage()),
+    phases: async () =>
+      Object.fromEntries(
+        (await metrics.phaseSeconds.get()).values
+          .filter((v) => v.metricName === 'hub_batch_phase_seconds_sum')
+          .map((v) => [v.labels.phase, v.value]),
+      ),
+    transactions: async () => ({
+      retried: await metricTotal('hub_batch_retries_total'),
+      split: await metricTotal('hub_batch_splits_total'),
+    }),
+    close: () => undefined,
+  };
+}
+
+function storeInProcesses(count: number, shared: { url: string; records: string }): RecordStore {
+  let stored: () => Promise<void> = () => Promise.resolve();
+  // Progress reports arrive while the last one's `stored` may still be sampling: one at a time.
+  let reported = Promise.resolve();
+  const processes = PipelineProcesses.fork(count, shared, () => {
+    reported = reported.then(() => stored());
+  });
+  return {
+    async run(start, afterEach) {
+      stored = afterEach;
+      await processes.run(start);
+      await reported;
+    },
+    records: () => processes.total.records,
+    cpuSeconds: () => processes.total.cpuSeconds,
+    phases: () => Promise.resolve(processes.total.phases),
+    transactions: () => {
+      const { retried, split } = processes.total;
+      return Promise.resolve({ retried, split });
+    },
+    close: () => processes.kill(),
+  };
+}
+
+/** A pipeline process of BENCH_ER_PROCESSES: its share of the records into the shared database. */
+async function pipelineProcess(role: NonNullable<ReturnType<typeof pipelineProcessRole>>) {
+  await runAsPipelineProcess(async () => {
+    const config = testConfig({ LOG_LEVEL: 'error' });
+    const app = await createApiApp(config, role.url);
+    await app.init();
+    const store = storeInThisProcess(
+      app,
+      role.records,
+      envInt('BENCH_ER_BATCH', config.ingest.catchUpTransactionRecords),
+      envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions),
+      role,
+    );
+    let cpuAtStart = 0;
+    return {
+      work: (report) =>
+        store.run(
+          async () => {
+            cpuAtStart = store.cpuSeconds();
+          },
+          async () => {
+            const { retried, split } = await store.transactions();
+            report({
+              records: store.records(),
+              cpuSeconds: store.cpuSeconds() - cpuAtStart,
+              phases: await store.phases(),
+              retried,
+              split,
+            });
+          },
+        ),
+      close: () => app.close(),
+    };
+  });
 }
 
 /**

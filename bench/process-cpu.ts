@@ -17,14 +17,19 @@ function readStat(pid: number): ProcStat | undefined {
     const close = text.lastIndexOf(')');
     const comm = text.slice(text.indexOf('(') + 1, close);
     const fields = text.slice(close + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    // utime + stime, and cutime + cstime: the CPU of its children that ended and were waited
+    // for (a PostgreSQL backend whose client disconnected), which would otherwise drop out.
+    const ticks = fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0);
     return { pid, ppid: Number(fields[1]), comm, cpuSeconds: ticks / TICKS_PER_SECOND };
   } catch {
     return undefined; // exited meanwhile
   }
 }
 
-/** CPU seconds (user + system) used so far by `root` and all its living descendants. */
+/**
+ * CPU seconds (user + system) used so far by `root` and all its descendants: the living ones,
+ * and those that ended and were waited for.
+ */
 export function treeCpuSeconds(root: number): number {
   const all = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
