@@ -63,7 +63,10 @@ export function ensureKafkaJars(version = KAFKA_VERSION, log: Log = () => undefi
       '-DincludeScope=runtime',
       `-DoutputDirectory=${staging}`,
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    // Maven's output goes to stderr: `start` prints nothing on stdout but the KAFKA_BROKERS line,
+    // which scripts capture (.ci/run exports it). Even with -q, Maven writes ANSI resets, and
+    // on a machine without the cached jars they made that line an invalid `export`.
+    { stdio: ['ignore', process.stderr, 'inherit'] },
   );
   // A rename makes the cache appear whole or not at all, even if resolution is interrupted.
   rmSync(libs, { recursive: true, force: true });
