@@ -232,6 +232,18 @@ const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6
 const postgresCpu = (pid: number | undefined) => (pid ? treeCpuSeconds(pid) : undefined);
 const microsPerRecord = (seconds: number, records: number) => Math.round((seconds * 1e6) / records);
 
+/** The pipeline's configuration, with the lanes and the transaction size of each process. */
+function pipelineSettings() {
+  const config = testConfig({ LOG_LEVEL: 'error' });
+  return {
+    config,
+    lanes: envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions),
+    // The bench is a backlog from its first record: the ingest's transactions then grow to the
+    // catch-up size (see ConsumerBacklog).
+    batch: envInt('BENCH_ER_BATCH', config.ingest.catchUpTransactionRecords),
+  };
+}
+
 /** The generated records live in a temporary directory, removed however the run ends. */
 async function main() {
   const role = pipelineProcessRole();
@@ -256,11 +268,7 @@ async function measure(dir: string) {
       ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
       : {},
   );
-  const config = testConfig({ LOG_LEVEL: 'error' });
-  const lanes = envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions);
-  // The bench is a backlog from its first record: the ingest's transactions then grow to the
-  // catch-up size (see ConsumerBacklog).
-  const batch = envInt('BENCH_ER_BATCH', config.ingest.catchUpTransactionRecords);
+  const { config, lanes, batch } = pipelineSettings();
   const app = await createApiApp(config, postgres.url);
   await app.init();
   const processes = envInt('BENCH_ER_PROCESSES', 1);
@@ -494,16 +502,10 @@ function storeInProcesses(count: number, shared: { url: string; records: string 
 /** A pipeline process of BENCH_ER_PROCESSES: its share of the records into the shared database. */
 async function pipelineProcess(role: NonNullable<ReturnType<typeof pipelineProcessRole>>) {
   await runAsPipelineProcess(async () => {
-    const config = testConfig({ LOG_LEVEL: 'error' });
+    const { config, lanes, batch } = pipelineSettings();
     const app = await createApiApp(config, role.url);
     await app.init();
-    const store = storeInThisProcess(
-      app,
-      role.records,
-      envInt('BENCH_ER_BATCH', config.ingest.catchUpTransactionRecords),
-      envInt('BENCH_ER_CONCURRENCY', config.ingest.concurrentTransactions),
-      role,
-    );
+    const store = storeInThisProcess(app, role.records, batch, lanes, role);
     let cpuAtStart = 0;
     return {
       work: (report) =>
