@@ -7,7 +7,9 @@
  *   node -r ts-node/register/transpile-only scripts/kafka-broker.ts start   # prints KAFKA_BROKERS=…
  *   node -r ts-node/register/transpile-only scripts/kafka-broker.ts stop
  *
- * Jest's globalSetup imports startBroker/stopBroker directly.
+ * Jest's globalSetup imports startBroker/stopBroker directly. `startBroker({ sasl })` adds a
+ * SASL_PLAINTEXT listener (SCRAM-SHA-512, one user created when the storage is formatted)
+ * beside the plain one: what test/integration/kafka-sasl.int-spec.ts connects to.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +42,15 @@ export interface RunningBroker {
   port: number;
   dir: string;
   version: string;
+  /** `127.0.0.1:<port>` of the SASL_PLAINTEXT (SCRAM-SHA-512) listener, when started with one. */
+  saslBrokers?: string;
+  saslPort?: number;
+}
+
+/** The one SCRAM-SHA-512 user a broker started with `sasl` knows. */
+export interface SaslUser {
+  username: string;
+  password: string;
 }
 
 type Log = (message: string) => void;
@@ -100,16 +111,32 @@ export function freePort(): Promise<number> {
   });
 }
 
-function serverProperties(dir: string, port: number, controllerPort: number): string {
+function serverProperties(
+  dir: string,
+  port: number,
+  controllerPort: number,
+  saslPort?: number,
+): string {
+  // The SASL listener, when asked for, comes beside the plain one; the brokers and the
+  // controller keep talking PLAINTEXT among themselves.
+  const sasl = saslPort ? `,SASL_PLAINTEXT://127.0.0.1:${saslPort}` : '';
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port}${sasl},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${sasl}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${saslPort ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    ...(saslPort
+      ? [
+          'sasl.enabled.mechanisms=SCRAM-SHA-512',
+          // No credentials here: the broker checks clients against the SCRAM users stored in
+          // the cluster metadata (created by `format --add-scram`).
+          'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        ]
+      : []),
     `log.dirs=${join(dir, 'logs')}`,
     // One node: the defaults assume three brokers.
     'offsets.topic.replication.factor=1',
@@ -144,12 +171,33 @@ function isAlive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The `format --add-scram` argument; its `[name=…,password=…]` syntax has no escapes. */
+function scramCredential(user: SaslUser): string {
+  for (const [field, value] of [
+    ['username', user.username],
+    ['password', user.password],
+  ]) {
+    if (!/^[^\s,=[\]"\\]+$/.test(value)) {
+      throw new Error(`SASL ${field}: must be non-empty, without spaces or any of , = [ ] " \\`);
+    }
+  }
+  return `SCRAM-SHA-512=[name=${user.username},password=${user.password}]`;
+}
+
 /**
  * Formats fresh storage, starts the broker on free loopback ports and resolves once the broker
- * is unfenced and serving ("Kafka Server started"), not merely when its port opens.
+ * is unfenced and serving ("Kafka Server started"), not merely when its port opens. With
+ * `sasl`, the broker also listens for SASL_PLAINTEXT clients (SCRAM-SHA-512) on another free
+ * port, and that one user exists from the start.
  */
 export async function startBroker(
-  options: { dir?: string; stateFile?: string; timeoutMs?: number; log?: Log } = {},
+  options: {
+    dir?: string;
+    stateFile?: string;
+    timeoutMs?: number;
+    log?: Log;
+    sasl?: SaslUser;
+  } = {},
 ): Promise<RunningBroker> {
   const log = options.log ?? (() => undefined);
   const libs = ensureKafkaJars(KAFKA_VERSION, log);
@@ -157,8 +205,9 @@ export async function startBroker(
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const [port, controllerPort] = [await freePort(), await freePort()];
+  const saslPort = options.sasl ? await freePort() : undefined;
   const properties = join(dir, 'server.properties');
-  writeFileSync(properties, serverProperties(dir, port, controllerPort));
+  writeFileSync(properties, serverProperties(dir, port, controllerPort, saslPort));
   writeFileSync(join(dir, 'log4j.properties'), LOG4J);
   const classpath = `${libs}/*`;
   // Cluster id: 16 random bytes as URL-safe base64 without padding (22 characters), as
@@ -173,6 +222,7 @@ export async function startBroker(
     'format',
     `--cluster-id=${clusterId}`,
     `--config=${properties}`,
+    ...(options.sasl ? [`--add-scram=${scramCredential(options.sasl)}`] : []),
   ]);
   const broker: RunningBroker = {
     pid: 0,
@@ -180,6 +230,7 @@ export async function startBroker(
     port,
     dir,
     version: KAFKA_VERSION,
+    ...(saslPort ? { saslBrokers: `127.0.0.1:${saslPort}`, saslPort } : {}),
   };
   await launch(broker, libs, options.timeoutMs ?? 90_000);
   writeFileSync(options.stateFile ?? defaultStateFile(), JSON.stringify(broker));

@@ -1,8 +1,21 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The SASL mechanisms the hub's Kafka client (kafkajs) is configured with, as kafkajs names them. */
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
 
 /** "1"/"true"/"yes" → true, "0"/"false"/"no" → false; anything else stays and fails validation. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -79,6 +92,53 @@ export class Environment {
   @Min(6000)
   KAFKA_SESSION_TIMEOUT_MS = 30_000;
 
+  /**
+   * SASL mechanism of the connection to the brokers (unset: no SASL). Set, it needs
+   * KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. Any case (`SCRAM-SHA-512` as Kafka writes
+   * it). See deploy/kafka-acls.md.
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM?: (typeof KAFKA_SASL_MECHANISMS)[number];
+
+  /** The hub's SASL user (its Kafka principal, `User:<name>`, which the ACLs name). */
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  /** Its password: from a secret, never logged. */
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** Connect to the brokers over TLS (SSL or SASL_SSL listeners). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  KAFKA_TLS = false;
+
+  /** PEM file of the CA(s) the brokers' certificates are checked against; unset: the system's. */
+  @IsOptional()
+  @IsString()
+  KAFKA_TLS_CA_FILE?: string;
+
+  /** PEM client certificate (mutual TLS); set with KAFKA_TLS_KEY_FILE or not at all. */
+  @IsOptional()
+  @IsString()
+  KAFKA_TLS_CERT_FILE?: string;
+
+  /** PEM private key of that client certificate. */
+  @IsOptional()
+  @IsString()
+  KAFKA_TLS_KEY_FILE?: string;
+
+  /** Refuse brokers whose certificate does not verify; false only for a test cluster. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  KAFKA_TLS_REJECT_UNAUTHORIZED = true;
+
   /** Prefix of every hub topic (feeds, dead letters): environments sharing one cluster. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9._-]*$/, {
@@ -110,6 +170,15 @@ export class Environment {
   @IsInt()
   @Min(1024)
   HUB_PUSH_MAX_BYTES = 16 * 1_048_576;
+
+  /**
+   * Web origins whose pages may call the API from a browser, comma-separated and exact
+   * (`https://staff.example,http://10.0.0.5:8080`). Unset: CORS is off, and browsers refuse
+   * every cross-origin call.
+   */
+  @IsOptional()
+  @IsString()
+  HUB_CORS_ORIGINS?: string;
 
   /**
    * Largest number of department records the ingest writes in one transaction: the Kafka
@@ -213,4 +282,75 @@ export class Environment {
   @Transform(toBoolean)
   @IsBoolean()
   HUB_DEMO?: boolean;
+  /**
+   * When set, `Authorization: Bearer <this value>` acts as a district-admin over every division:
+   * for provisioning scripts and the first clients and users. Leave unset in production once
+   * real admins exist.
+   */
+  @IsOptional()
+  @IsString()
+  @Length(24, 512, { message: 'HUB_BOOTSTRAP_ADMIN_TOKEN must be 24 to 512 characters' })
+  HUB_BOOTSTRAP_ADMIN_TOKEN?: string;
+
+  /**
+   * 32 random bytes (base64 or hex) from which the hub derives the key that signs staff tokens
+   * and the key that encrypts webhook secrets at rest. Every API replica needs the same value.
+   * Required in production; elsewhere, when unset, one is made once in HUB_DATA_DIR/secrets.key.
+   */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)$/, {
+    message: 'HUB_SECRETS_KEY must be 32 bytes as 64 hex digits or base64',
+  })
+  HUB_SECRETS_KEY?: string;
+
+  /** Lifetime of a staff access token from POST /v1/auth/token (seconds). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  HUB_TOKEN_TTL_SECONDS = 900;
+
+  /**
+   * An external identity provider (OIDC) whose tokens the hub accepts beside its own: its issuer
+   * (`iss`), its JWKS URL and the audience the hub expects. Role and jurisdiction come from the
+   * claims named by HUB_OIDC_ROLE_CLAIM and HUB_OIDC_DIVISION_CLAIM.
+   */
+  @IsOptional()
+  @IsString()
+  HUB_OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'HUB_OIDC_JWKS_URL must be an http(s) URL' })
+  HUB_OIDC_JWKS_URL?: string;
+
+  @IsString()
+  HUB_OIDC_AUDIENCE = 'grassroots-hub';
+
+  @IsString()
+  HUB_OIDC_ROLE_CLAIM = 'hub_role';
+
+  @IsString()
+  HUB_OIDC_DIVISION_CLAIM = 'hub_division';
+
+  /** Requests one client (or one address, before it authenticates) may make per minute. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_RATE_LIMIT_PER_MINUTE = 1200;
+
+  /**
+   * Webhook targets allowed over plain http and on loopback or private addresses, comma-separated
+   * host names or IP addresses (e.g. 127.0.0.1 for tests). Everything else must be https to a
+   * public address.
+   */
+  @IsOptional()
+  @IsString()
+  HUB_WEBHOOK_ALLOWLIST?: string;
+
+  /** Webhook subscriptions one subscriber client may hold. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  HUB_WEBHOOKS_PER_CLIENT = 10;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Environment } from './environment';
@@ -25,6 +26,31 @@ export interface KafkaConfig {
   topicPartitions: number;
   topicReplication: number;
   sessionTimeoutMs: number;
+  /** Set with KAFKA_SASL_MECHANISM. The password comes from a secret: never log it. */
+  sasl?: {
+    mechanism: NonNullable<Environment['KAFKA_SASL_MECHANISM']>;
+    username: string;
+    password: string;
+  };
+  /** Set with KAFKA_TLS: the PEM files' contents, read when the configuration is loaded. */
+  ssl?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
+}
+
+export interface AccessConfig {
+  bootstrapAdminToken?: string;
+  /** HUB_SECRETS_KEY as bytes; undefined: the process makes or reads one in dataDir. */
+  secretsKey?: Buffer;
+  tokenTtlSeconds: number;
+  oidc?: {
+    issuer: string;
+    jwksUrl: string;
+    audience: string;
+    roleClaim: string;
+    divisionClaim: string;
+  };
+  rateLimitPerMinute: number;
+  webhookAllowlist: string[];
+  webhooksPerClient: number;
 }
 
 /** The one validated configuration object of a hub process. */
@@ -55,6 +81,11 @@ export interface HubConfig {
   };
   /** Person matching thresholds: link at or above `upper`, review between the two. */
   matching: { upper: number; lower: number };
+  http: {
+    /** HUB_CORS_ORIGINS: origins (`https://host[:port]`) allowed cross-origin; empty: CORS off. */
+    corsOrigins: string[];
+  };
+  access: AccessConfig;
   changes: {
     /** Whether this ingest process runs the outbox relay (behind its lease). */
     relay: boolean;
@@ -81,6 +112,74 @@ function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
+/** The SASL and TLS settings of the Kafka connection; every problem at once, named by variable. */
+function kafkaSecurity(parsed: Environment): Pick<KafkaConfig, 'sasl' | 'ssl'> {
+  const problems: string[] = [];
+  const mechanism = parsed.KAFKA_SASL_MECHANISM;
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = parsed;
+  if (mechanism) {
+    if (!username) problems.push('KAFKA_SASL_USERNAME: must be set when KAFKA_SASL_MECHANISM is');
+    if (!password) problems.push('KAFKA_SASL_PASSWORD: must be set when KAFKA_SASL_MECHANISM is');
+  } else if (username || password) {
+    problems.push(
+      'KAFKA_SASL_MECHANISM: must be set when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is',
+    );
+  }
+  const files = ['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const;
+  if (!parsed.KAFKA_TLS) {
+    for (const name of files) {
+      if (parsed[name]) problems.push(`${name}: needs KAFKA_TLS=true`);
+    }
+  } else if (!parsed.KAFKA_TLS_CERT_FILE !== !parsed.KAFKA_TLS_KEY_FILE) {
+    problems.push(
+      parsed.KAFKA_TLS_CERT_FILE
+        ? 'KAFKA_TLS_KEY_FILE: must be set when KAFKA_TLS_CERT_FILE is (a client certificate needs its key)'
+        : 'KAFKA_TLS_CERT_FILE: must be set when KAFKA_TLS_KEY_FILE is (a client key needs its certificate)',
+    );
+  }
+  const read = (name: (typeof files)[number]): string | undefined => {
+    const path = parsed[name];
+    if (!path || !parsed.KAFKA_TLS) return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      problems.push(`${name}: cannot read ${JSON.stringify(path)} (${reason})`);
+      return undefined;
+    }
+  };
+  const [ca, cert, key] = files.map(read);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...(mechanism && { sasl: { mechanism, username: username!, password: password! } }),
+    ...(parsed.KAFKA_TLS && {
+      ssl: {
+        ...(ca !== undefined && { ca }),
+        ...(cert !== undefined && { cert }),
+        ...(key !== undefined && { key }),
+        rejectUnauthorized: parsed.KAFKA_TLS_REJECT_UNAUTHORIZED,
+      },
+    }),
+  };
+}
+
+/** An origin as browsers send it: scheme, host (name, IPv4 or [IPv6]) and maybe a port. */
+const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** HUB_CORS_ORIGINS as the origins browsers send (lower case, without a default port). */
+function corsOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const bad = origins.filter((o) => !ORIGIN.test(o) || !URL.canParse(o));
+  if (bad.length > 0)
+    throw new ConfigError([
+      `HUB_CORS_ORIGINS: each origin must be http(s)://host[:port], without path or trailing slash (got ${JSON.stringify(bad.join(','))})`,
+    ]);
+  return origins.map((o) => new URL(o).origin);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = plainToInstance(Environment, withoutBlanks(env), {
     enableImplicitConversion: false,
@@ -100,7 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new ConfigError([
       `HUB_MATCH_LOWER: must not exceed HUB_MATCH_UPPER (got ${parsed.HUB_MATCH_LOWER} > ${parsed.HUB_MATCH_UPPER})`,
     ]);
-  const kafka = parsed.KAFKA_BROKERS
+  const kafka: KafkaConfig | undefined = parsed.KAFKA_BROKERS
     ? {
         brokers: parsed.KAFKA_BROKERS.split(','),
         clientId: parsed.KAFKA_CLIENT_ID,
@@ -108,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
         topicReplication: parsed.KAFKA_TOPIC_REPLICATION,
         sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS,
+        ...kafkaSecurity(parsed),
       }
     : undefined;
   return {
@@ -140,6 +240,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         .filter(Boolean),
     },
     matching: { upper: parsed.HUB_MATCH_UPPER, lower: parsed.HUB_MATCH_LOWER },
+    http: { corsOrigins: corsOrigins(parsed.HUB_CORS_ORIGINS) },
+    access: {
+      bootstrapAdminToken: parsed.HUB_BOOTSTRAP_ADMIN_TOKEN,
+      secretsKey: parsed.HUB_SECRETS_KEY
+        ? Buffer.from(
+            parsed.HUB_SECRETS_KEY,
+            parsed.HUB_SECRETS_KEY.length === 64 ? 'hex' : 'base64',
+          )
+        : undefined,
+      tokenTtlSeconds: parsed.HUB_TOKEN_TTL_SECONDS,
+      oidc:
+        parsed.HUB_OIDC_ISSUER && parsed.HUB_OIDC_JWKS_URL
+          ? {
+              issuer: parsed.HUB_OIDC_ISSUER,
+              jwksUrl: parsed.HUB_OIDC_JWKS_URL,
+              audience: parsed.HUB_OIDC_AUDIENCE,
+              roleClaim: parsed.HUB_OIDC_ROLE_CLAIM,
+              divisionClaim: parsed.HUB_OIDC_DIVISION_CLAIM,
+            }
+          : undefined,
+      rateLimitPerMinute: parsed.HUB_RATE_LIMIT_PER_MINUTE,
+      webhookAllowlist: (parsed.HUB_WEBHOOK_ALLOWLIST ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      webhooksPerClient: parsed.HUB_WEBHOOKS_PER_CLIENT,
+    },
     changes: {
       relay: parsed.HUB_CHANGE_RELAY,
       webhooks: parsed.HUB_WEBHOOKS,

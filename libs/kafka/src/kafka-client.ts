@@ -5,6 +5,7 @@ import {
   LogEntry,
   Partitioners,
   ProducerConfig,
+  SASLOptions,
 } from 'kafkajs';
 import pino from 'pino';
 import type { KafkaConfig } from '@hub/config';
@@ -38,6 +39,11 @@ export function kafkaClientConfig(config: KafkaConfig, logger?: pino.Logger): Ka
   return {
     clientId: config.clientId,
     brokers: config.brokers,
+    // SASL (SCRAM or PLAIN) and TLS from KAFKA_SASL_* / KAFKA_TLS_* (see deploy/kafka-acls.md).
+    // (The cast: TypeScript does not distribute one object with a union-typed mechanism over
+    // kafkajs's per-mechanism union; each of the three mechanisms takes username and password.)
+    ...(config.sasl && { sasl: { ...config.sasl } as SASLOptions }),
+    ...(config.ssl && { ssl: { ...config.ssl } }),
     // kafkajs INFO is a line per group join/leave; WARN and above are worth keeping.
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger ?? pino({ level: 'warn' })),
