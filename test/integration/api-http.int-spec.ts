@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/api-app';
+import { asDepartments, hubHttp } from '../support/access';
 import { feedExamples } from '../support/feed-examples';
+import { startTestApi } from '../support/scenario-api';
 import { testConfig } from '../support/test-config';
 
 describe('API process on a real PostgreSQL', () => {
@@ -9,8 +10,7 @@ describe('API process on a real PostgreSQL', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    app = await createApiApp(config, config.database.url!);
-    await app.init();
+    app = await startTestApi(config, config.database.url!);
   });
 
   afterAll(async () => {
@@ -38,21 +38,21 @@ describe('API process on a real PostgreSQL', () => {
   });
 
   it('reads a seeded division of Jiangjin with its parent and children', async () => {
-    const res = await request(app.getHttpServer()).get('/v1/divisions/500116005').expect(200);
+    const res = await hubHttp(app).get('/v1/divisions/500116005').expect(200);
     expect(res.body).toMatchObject({ code: '500116005', name: '鼎山街道', level: 'township' });
     expect(res.body.parent).toMatchObject({ code: '500116', name: '江津区' });
     expect(res.body.children.map((c: { code: string }) => c.code)).toContain('500116005002');
   });
 
   it('answers an unknown division with 404 and a reason', async () => {
-    const res = await request(app.getHttpServer()).get('/v1/divisions/999999').expect(404);
+    const res = await hubHttp(app).get('/v1/divisions/999999').expect(404);
     expect(res.body.message).toMatch(/999999/);
   });
 
   it("takes a JSON array push and answers each record's outcome", async () => {
     const [police] = feedExamples();
     const record = { ...police.value, RKBM: `5001162023${String(Date.now()).slice(-10)}` };
-    const res = await request(app.getHttpServer())
+    const res = await hubHttp(app)
       .post('/v1/feeds/population/records')
       .send([record, record, { ...record, SJBBH: '1' }, { ...record, XBDM: '7', SJBBH: '9' }])
       .expect(200);
@@ -69,9 +69,9 @@ describe('API process on a real PostgreSQL', () => {
     });
   });
 
-  it('answers an unknown feed with 404 and a body that is neither array nor NDJSON with 400', async () => {
-    await request(app.getHttpServer()).post('/v1/feeds/nope/records').send([]).expect(404);
-    await request(app.getHttpServer())
+  it('answers a feed not the client’s own with 403 and a body that is neither array nor NDJSON with 400', async () => {
+    await asDepartments(app).post('/v1/feeds/nope/records').send([]).expect(403);
+    await hubHttp(app)
       .post('/v1/feeds/grid/records')
       .send({ not: 'a list' })
       .expect(400);

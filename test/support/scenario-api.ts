@@ -1,7 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
+import type { HubConfig } from '@hub/config';
 import { createApiApp } from '../../apps/api/src/api-app';
+import { prepareTestAccess } from './access';
 import { scenarioDatabase } from './scenario-database';
 import { testConfig } from './test-config';
+
+/**
+ * An initialized API app on a database, with the test credentials prepared (the bootstrap admin
+ * of testConfig, and a department client for pushes: see access.ts).
+ */
+export async function startTestApi(config: HubConfig, databaseUrl: string): Promise<INestApplication> {
+  const api = await createApiApp(config, databaseUrl);
+  await api.init();
+  await prepareTestAccess(api);
+  return api;
+}
 
 /**
  * For a describe block: an API app on a scenario database of its own, started before the
@@ -14,8 +27,7 @@ export function apiOnScenarioDatabase(): {
   const suite = {} as ReturnType<typeof apiOnScenarioDatabase>;
   beforeAll(async () => {
     suite.scenario = await scenarioDatabase();
-    suite.api = await createApiApp(testConfig(), suite.scenario.url);
-    await suite.api.init();
+    suite.api = await startTestApi(testConfig(), suite.scenario.url);
   });
   afterAll(async () => {
     await suite.api?.close();

@@ -1,4 +1,5 @@
 import { HubConfig, loadConfig } from '@hub/config';
+import { BOOTSTRAP_TOKEN, TEST_SECRETS_KEY } from './access';
 
 /** The hub configuration for a test: the services from global-setup plus per-test overrides. */
 export function testConfig(overrides: Record<string, string> = {}): HubConfig {
@@ -11,6 +12,8 @@ export function testConfig(overrides: Record<string, string> = {}): HubConfig {
     // tested on their own.
     HUB_CHANGE_RELAY: 'false',
     HUB_WEBHOOKS: 'false',
+    HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
+    HUB_SECRETS_KEY: TEST_SECRETS_KEY,
     ...overrides,
   });
 }

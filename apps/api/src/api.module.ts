@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { ChangesModule } from '@hub/changes';
-import { FeedsHttpModule } from '@hub/feeds';
+import { FeedCatalog, FeedsHttpModule } from '@hub/feeds';
 import { PlacesModule } from '@hub/places';
 import { ResolutionModule } from '@hub/resolution';
 import { HubProcessModule } from '@hub/runtime';
@@ -14,6 +15,13 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         HubProcessModule.forRoot(config, databaseUrl),
+        AccessModule.forRoot({
+          imports: [FeedsHttpModule],
+          knownFeeds: {
+            inject: [FeedCatalog],
+            useFactory: (catalog: FeedCatalog) => catalog.feeds.map((f) => f.mapping.feed),
+          },
+        }),
         PlacesModule,
         FeedsHttpModule,
         ChangesModule,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import pino from 'pino';
+import { AccountsBootstrap, DEMO_PASSWORD } from '@hub/access';
 import { loadConfigOrExit } from '@hub/config';
 import { FeedPipeline, loadDemoData } from '@hub/feeds';
 import { resolveDatabaseServer } from '@hub/persistence';
@@ -21,6 +22,20 @@ async function main() {
       { name: 'http', run: () => app.close() },
       { name: 'database', run: () => database.stop() },
     ]);
+    const accounts = await app.get(AccountsBootstrap).run();
+    if (accounts.createdAdmin) {
+      const { username, password, file } = accounts.createdAdmin;
+      // Shown this once (and kept in a 0600 file): the hub had no way in otherwise.
+      process.stdout.write(
+        `\nFirst administrator created: username ${username}, password ${password}\n` +
+          `(also written to ${file}; log in with POST /v1/auth/token and change it)\n\n`,
+      );
+    }
+    if (accounts.demoUsers.length > 0)
+      log.info(
+        { users: accounts.demoUsers },
+        `demo accounts (password ${DEMO_PASSWORD}, see README): ${accounts.demoUsers.join(', ')}`,
+      );
     if (config.demo) {
       const loaded = await loadDemoData(app.get(FeedPipeline));
       log.info(

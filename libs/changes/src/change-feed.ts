@@ -71,7 +71,11 @@ export class ChangeFeed implements BeforeApplicationShutdown {
    * Server-Sent Events until the client goes away or the application shuts down (the client
    * then reconnects from its last id); each event's SSE id is its cursor.
    */
-  async stream(query: ChangePageQuery, res: Response): Promise<void> {
+  async stream(
+    query: ChangePageQuery,
+    res: Response,
+    present: (event: ChangeCloudEvent) => unknown = (event) => event,
+  ): Promise<void> {
     res.status(200).set({
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -86,7 +90,7 @@ export class ChangeFeed implements BeforeApplicationShutdown {
       cursor = next;
       for (const event of events)
         res.write(
-          `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+          `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(present(event))}\n\n`,
         );
       if (events.length === 0) res.write(`: keep-alive ${cursor}\n\n`);
     }

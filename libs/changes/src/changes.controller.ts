@@ -1,31 +1,76 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, ForbiddenException, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { accessOf, applyFieldPolicy, AuditTrail, narrowDivision, PersonalData } from '@hub/access';
 import { ChangeFeed } from './change-feed';
+import type { ChangeCloudEvent } from './cloud-event';
 
 /** A change-log position, as `after` and as an SSE `Last-Event-ID`. */
 const CURSOR = /^\d{1,19}$/;
 
 export class ChangesQueryDto {
-  /** Position to read after (the `next` of the previous page); 0 from the beginning. */
-  @IsOptional() @Matches(CURSOR) after?: string;
-  /** Comma-separated CloudEvents types, e.g. cn.gov.hub.person.created,cn.gov.hub.person.updated */
-  @IsOptional() @Matches(/^[a-z0-9._-]+(,[a-z0-9._-]+)*$/) types?: string;
-  /** Division code or prefix (2 to 12 digits). */
-  @IsOptional() @Matches(/^\d{2,12}$/) division?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  /** Long-poll: seconds to wait for an event when there is none yet. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60) wait?: number;
+  @ApiPropertyOptional({
+    example: '0',
+    description: 'Position to read after (the `next` of the previous page); 0 from the beginning',
+  })
+  @IsOptional()
+  @Matches(CURSOR)
+  after?: string;
+
+  @ApiPropertyOptional({
+    example: 'cn.gov.hub.person.created,cn.gov.hub.person.updated',
+    description: 'Comma-separated CloudEvents types',
+  })
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]+(,[a-z0-9._-]+)*$/)
+  types?: string;
+
+  @ApiPropertyOptional({
+    example: '500116',
+    description: 'Division code or prefix (2 to 12 digits), inside your jurisdiction',
+  })
+  @IsOptional()
+  @Matches(/^\d{2,12}$/)
+  division?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 60,
+    description: 'Long-poll: seconds to wait for an event when there is none yet',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  wait?: number;
 }
 
 @ApiTags('changes')
 @Controller('changes')
 export class ChangesController {
-  constructor(private readonly feed: ChangeFeed) {}
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly trail: AuditTrail,
+  ) {}
 
+  /**
+   * Scoped to the caller's jurisdiction (a `division` outside it is refused), masked by their
+   * field policy, and audited per request as a bulk read: its range and count for a page, its
+   * starting point for a stream.
+   */
   @Get()
+  @PersonalData('changes:read', { action: 'read', selfAudited: true })
   @ApiOperation({
     summary:
       'Change events of the unified model as CloudEvents 1.0 JSON, in commit order, with the cursor to continue from; ?wait=30 long-polls; Accept: text/event-stream streams them as Server-Sent Events',
@@ -40,21 +85,49 @@ export class ChangesController {
     @Query() query: ChangesQueryDto,
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
     @Res() res: Response,
   ): Promise<void> {
+    const { principal } = accessOf(request);
+    const division = narrowDivision(principal.jurisdiction, query.division);
+    if (division === null)
+      throw new ForbiddenException(`division ${query.division} is outside your jurisdiction`);
     const filter = {
       // An EventSource that reconnects sends the id of the last event it got.
       after: (lastEventId && CURSOR.test(lastEventId) ? lastEventId : query.after) ?? '0',
       types: query.types?.split(','),
-      division: query.division,
+      division: division === '' ? undefined : division,
       limit: query.limit ?? 100,
     };
+    const mask = (event: ChangeCloudEvent) => applyFieldPolicy(event, principal.fieldPolicy);
     if (accept?.includes('text/event-stream')) {
-      await this.feed.stream(filter, res);
+      await this.trail.record(request, {
+        subjects: [],
+        fieldsUnmasked: unmaskedOf(principal.fieldPolicy),
+        status: 200,
+        detail: { stream: 'sse', after: filter.after, division: filter.division ?? null },
+      });
+      await this.feed.stream(filter, res, (event) => mask(event).body);
       return;
     }
     const gone = new AbortController();
     res.on('close', () => gone.abort());
-    res.json(await this.feed.read(filter, (query.wait ?? 0) * 1000, gone.signal));
+    const page = await this.feed.read(filter, (query.wait ?? 0) * 1000, gone.signal);
+    const policed = page.events.map(mask);
+    await this.trail.record(request, {
+      subjects: [],
+      fieldsUnmasked: [...new Set(policed.flatMap((p) => p.unmasked))].sort(),
+      status: 200,
+      detail: { after: filter.after, next: page.next, count: page.events.length },
+    });
+    const masked = [...new Set(policed.flatMap((p) => p.masked))].sort();
+    res.setHeader('X-Masked-Fields', masked.join(',') || 'none');
+    res.json({ events: policed.map((p) => p.body), next: page.next, maskedFields: masked });
   }
 }
+
+const unmaskedOf = (policy: Record<string, string>) =>
+  Object.entries(policy)
+    .filter(([, treatment]) => treatment === 'full')
+    .map(([field]) => field)
+    .sort();

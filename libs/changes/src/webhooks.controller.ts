@@ -10,6 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Permission } from '@hub/access';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ArrayMaxSize,
@@ -66,6 +67,7 @@ interface WebhookView {
 }
 
 @ApiTags('changes')
+@Permission('webhooks:manage')
 @Controller('webhooks')
 export class WebhooksController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

@@ -1,8 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@hub/access';
 import { IngestMetrics } from './ingest-metrics';
 
+/** Prometheus scrapes without a credential: counters and timings, no personal data. */
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: IngestMetrics) {}

@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '@hub/access';
 import { KafkaHealthIndicator } from '@hub/kafka';
 
 @ApiTags('operations')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

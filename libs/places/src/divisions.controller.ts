@@ -1,5 +1,6 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Permission } from '@hub/access';
 import { DivisionDto } from './division.dto';
 import { PlaceRepository } from './place.repository';
 
@@ -9,6 +10,7 @@ export class DivisionsController {
   constructor(private readonly places: PlaceRepository) {}
 
   @Get(':code')
+  @Permission('divisions:read')
   @ApiOperation({ summary: 'An administrative division with its parent and its direct children.' })
   @ApiParam({ name: 'code', example: '500116005', description: '6, 9 or 12-digit division code' })
   @ApiOkResponse({ type: DivisionDto })

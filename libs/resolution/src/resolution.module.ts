@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { DIVISION_INDEX_PROVIDER } from '@hub/places';
+import { AccessLogController } from './http/access-log.controller';
 import { EntityReadRepository } from './http/entity-read.repository';
 import { PersonReadRepository } from './http/person-read.repository';
 import { PersonsController } from './http/persons.controller';
 import { PlacesOrganizationsController } from './http/places-organizations.controller';
 import { ResolutionLinksController } from './http/resolution-links.controller';
+import { ResolutionLinksRepository } from './http/resolution-links.repository';
 import { ResolutionService } from './http/resolution.service';
+import { ReviewTaskRepository } from './http/review-task.repository';
 import { ReviewTasksController } from './http/review-tasks.controller';
 import { PersonResolver } from './person-resolver';
 import { loadSurvivorshipRules, type SurvivorshipRules } from './survivorship';
@@ -33,6 +36,7 @@ export const PERSON_RESOLVER_PROVIDER = {
     PlacesOrganizationsController,
     ReviewTasksController,
     ResolutionLinksController,
+    AccessLogController,
   ],
   providers: [
     SURVIVORSHIP_RULES_PROVIDER,
@@ -40,6 +44,8 @@ export const PERSON_RESOLVER_PROVIDER = {
     DIVISION_INDEX_PROVIDER,
     EntityReadRepository,
     PersonReadRepository,
+    ReviewTaskRepository,
+    ResolutionLinksRepository,
     ResolutionService,
   ],
 })

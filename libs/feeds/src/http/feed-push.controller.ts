@@ -2,11 +2,15 @@ import {
   BadRequestException,
   Body,
   Controller,
+  ForbiddenException,
   HttpCode,
   NotFoundException,
   Param,
   Post,
+  Req,
 } from '@nestjs/common';
+import type { Request } from 'express';
+import { accessOf, Permission } from '@hub/access';
 import {
   ApiBody,
   ApiConsumes,
@@ -50,7 +54,7 @@ export class FeedPushController {
   @Post(':feed/records')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Push department records over HTTP',
+    summary: 'Push department records over HTTP (department clients, their own feeds only)',
     description:
       'The same objects a department would put on its Kafka topic, as a JSON array or as NDJSON, through the same validation and mapping. Each record gets its outcome: accepted, duplicate, stale or rejected with the reason.',
   })
@@ -62,7 +66,15 @@ export class FeedPushController {
   @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
   @ApiOkResponse({ type: PushResponseDto })
-  async push(@Param('feed') feed: string, @Body() body: unknown): Promise<PushResponseDto> {
+  @Permission('feeds:push')
+  async push(
+    @Param('feed') feed: string,
+    @Body() body: unknown,
+    @Req() request: Request,
+  ): Promise<PushResponseDto> {
+    // Checked before the feed's existence: a client learns nothing about feeds not its own.
+    if (!accessOf(request).principal.feeds.includes(feed))
+      throw new ForbiddenException(`this client may not push the feed ${feed}`);
     if (!this.catalog.feed(feed))
       throw new NotFoundException(
         `unknown feed ${feed}; known: ${this.catalog.feeds.map((f) => f.mapping.feed).join(', ')}`,

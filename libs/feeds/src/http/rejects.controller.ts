@@ -1,26 +1,53 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Permission, PersonalData } from '@hub/access';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { REJECT_REASONS } from '@hub/model';
 import { RejectReplayer } from '../reject-replayer';
 import { RejectRepository, RejectRow } from '../reject.repository';
 
-export class RejectQueryDto {
-  @IsOptional() @IsString() feed?: string;
-  @IsOptional() @IsIn(REJECT_REASONS) reason?: string;
-  @IsOptional() @IsIn(['open', 'replayed']) status?: 'open' | 'replayed';
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @IsOptional() @Matches(/^\d+$/) after?: string;
+export class ReplayQueryDto {
+  @ApiPropertyOptional({ example: 'population' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  feed?: string;
+
+  @ApiPropertyOptional({ enum: REJECT_REASONS })
+  @IsOptional()
+  @IsIn(REJECT_REASONS)
+  reason?: string;
 }
 
-export class ReplayQueryDto {
-  @IsOptional() @IsString() feed?: string;
-  @IsOptional() @IsIn(REJECT_REASONS) reason?: string;
+export class RejectQueryDto extends ReplayQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'replayed'] })
+  @IsOptional()
+  @IsIn(['open', 'replayed'])
+  status?: 'open' | 'replayed';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The last id of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  after?: string;
+}
+
+/** A reject without its body: reason and coordinates, what operators work with. */
+function withoutBody(row: RejectRow) {
+  const { raw, ...rest } = row;
+  return { ...rest, bytes: raw.length };
 }
 
 /** The message as received: UTF-8 text when it is text, else base64. */
-function present(row: RejectRow) {
+function withBody(row: RejectRow) {
   const { raw, ...rest } = row;
   const text = raw.toString('utf8');
   const isText = Buffer.from(text, 'utf8').equals(raw);
@@ -41,23 +68,42 @@ export class RejectsController {
   ) {}
 
   @Get()
+  @Permission('rejects:read')
   @ApiOperation({
     summary:
-      'Kept rejects, filtered by feed, reason and status, oldest first (page with ?after=<last id>)',
+      'Kept rejects, filtered by feed, reason and status, oldest first (page with ?after=<last id>): reasons and coordinates, without the records themselves',
   })
   async list(@Query() query: RejectQueryDto) {
     const rows = await this.rejects.find({ ...query, afterId: query.after });
-    return rows.map(present);
+    return rows.map(withoutBody);
   }
 
   @Get('summary')
+  @Permission('rejects:read')
   @ApiOperation({ summary: 'Number of rejects by feed, reason and status' })
   summary() {
     return this.rejects.countByFeedAndReason();
   }
 
+  @Get(':id')
+  @PersonalData('rejects:read-raw', { action: 'read', detail: (_b, r) => ({ reject: r.params.id }) })
+  @ApiOperation({ summary: 'One reject with the record as it was received' })
+  async findOne(@Param('id') id: string) {
+    const reject = /^\d{1,18}$/.test(id) ? await this.rejects.findOne(id) : undefined;
+    if (!reject) throw new NotFoundException(`no reject ${id}`);
+    return withBody(reject);
+  }
+
   @Post('replay')
   @HttpCode(200)
+  @Permission('rejects:replay', {
+    action: 'write',
+    detail: (body: { replayed: number; stillRejected: number }, r) => ({
+      ...(r.query as object),
+      replayed: body.replayed,
+      stillRejected: body.stillRejected,
+    }),
+  })
   @ApiOperation({
     summary:
       'Replay every open reject (optionally of one feed and reason) after the mapping or data was fixed',
@@ -73,9 +119,10 @@ export class RejectsController {
 
   @Post(':id/replay')
   @HttpCode(200)
+  @Permission('rejects:replay', { action: 'write', detail: (_b, r) => ({ reject: r.params.id }) })
   @ApiOperation({ summary: 'Replay one reject' })
   async replayOne(@Param('id') id: string) {
-    const reject = /^\d+$/.test(id) ? await this.rejects.findOne(id) : undefined;
+    const reject = /^\d{1,18}$/.test(id) ? await this.rejects.findOne(id) : undefined;
     if (!reject) throw new NotFoundException(`no reject ${id}`);
     return this.replayer.replayOne(reject);
   }

@@ -1,3 +1,4 @@
+import { ApiClient } from './api-client.entity';
 import { AttributeValue } from './attribute-value.entity';
 import { ChangeEvent } from './change-event.entity';
 import { ChangeRelayCursor } from './change-relay-cursor.entity';
@@ -14,9 +15,13 @@ import { ReviewTask } from './review-task.entity';
 import { Relation } from './relation.entity';
 import { SourceRecord } from './source-record.entity';
 import { WebhookSubscription } from './webhook-subscription.entity';
+import { StaffUser } from './staff-user.entity';
+import { AuditLog } from './audit-log.entity';
 
 export {
+  ApiClient,
   AttributeValue,
+  AuditLog,
   ChangeEvent,
   ChangeRelayCursor,
   Event,
@@ -31,6 +36,7 @@ export {
   ResolutionDecision,
   ReviewTask,
   SourceRecord,
+  StaffUser,
   WebhookSubscription,
 };
 export type { WebhookStatus } from './webhook-subscription.entity';
@@ -63,4 +69,7 @@ export const MODEL_ENTITIES = [
   ReviewTask,
   ResolutionDecision,
   WebhookSubscription,
+  ApiClient,
+  StaffUser,
+  AuditLog,
 ];

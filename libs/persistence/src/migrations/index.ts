@@ -12,6 +12,7 @@ import { EndedEntities1795994281494 } from './1795994281494-EndedEntities';
 import { PersonDivision1796049205183 } from './1796049205183-PersonDivision';
 import { PreviousDivision1796067704515 } from './1796067704515-PreviousDivision';
 import { FactTuples1796212193153 } from './1796212193153-FactTuples';
+import { AccessControl1796435989900 } from './1796435989900-AccessControl';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   PersonDivision1796049205183,
   PreviousDivision1796067704515,
   FactTuples1796212193153,
+  AccessControl1796435989900,
 ];

@@ -15,6 +15,26 @@ export interface PersonSummary {
   mergedInto: string | null;
 }
 
+/**
+ * Whether person `alias` lies in the jurisdiction given by parameter `param` (a division code
+ * prefix, '' for everywhere): its golden division, the division of any active mention (residence,
+ * else 户籍), or any division a current record says it lives in or is registered in (户籍).
+ */
+export const personInJurisdiction = (alias: string, param: string) => `(
+  ${param} = '' OR ${alias}.division_code LIKE ${param} || '%'
+  OR EXISTS (
+    SELECT 1 FROM mention jm
+     WHERE jm.entity_type = 'person' AND jm.entity_id = ${alias}.id AND jm.active
+       AND (jm.features->>'division' LIKE ${param} || '%'
+            OR EXISTS (
+              SELECT 1 FROM feed_record_head jh
+                JOIN source_record js ON js.id = jh.current_id AND js.superseded_at IS NULL
+               CROSS JOIN LATERAL jsonb_array_elements(js.relations) jr(rel)
+               WHERE jh.feed = jm.feed AND jh.source_record_id = jm.source_record_id
+                 AND jr.rel->>'from' = jm.pointer
+                 AND jr.rel->>'type' IN ('lives_in', 'registered_in')
+                 AND jr.rel->>'toPlace' LIKE ${param} || '%'))))`;
+
 const SUMMARY = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date AS "birthDate", p.status,
                  p.phone, p.division_code AS "divisionCode", p.flags, p.merged_into AS "mergedInto"`;
 
@@ -23,12 +43,23 @@ const SUMMARY = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date
 export class PersonReadRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async summary(id: string): Promise<PersonSummary | undefined> {
+  /** The person, when it lies in the jurisdiction (undefined otherwise: as if it did not exist). */
+  async summary(id: string, jurisdiction: string): Promise<PersonSummary | undefined> {
     const [row] = await this.db.query<PersonSummary[]>(
-      `SELECT ${SUMMARY} FROM person p WHERE p.id = $1`,
-      [id],
+      `SELECT ${SUMMARY} FROM person p WHERE p.id = $1 AND ${personInJurisdiction('p', '$2')}`,
+      [id, jurisdiction],
     );
     return row;
+  }
+
+  /** Which of these persons lie in the jurisdiction. */
+  async inJurisdiction(ids: string[], jurisdiction: string): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT p.id FROM person p WHERE p.id = ANY($1::uuid[]) AND ${personInJurisdiction('p', '$2')}`,
+      [ids, jurisdiction],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Persons named in the same police household (户号) as any mention of this person. */
@@ -97,12 +128,14 @@ export class PersonReadRepository {
     );
   }
 
+  /** Persons in the jurisdiction matching every given filter. */
   search(
     query: { idNumber?: string; name?: string; birthDate?: string; phone?: string },
+    jurisdiction: string,
     limit: number,
   ) {
-    const where: string[] = ['p.merged_into IS NULL'];
-    const params: unknown[] = [];
+    const where: string[] = ['p.merged_into IS NULL', personInJurisdiction('p', '$1')];
+    const params: unknown[] = [jurisdiction];
     const add = (sql: string, value: unknown) => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));

@@ -9,9 +9,10 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -21,22 +22,66 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { accessOf, PersonalData } from '@hub/access';
 import { normalizeIdNumber, normalizeName, normalizePhone } from '@hub/normalize';
 import { EntityReadRepository } from './entity-read.repository';
 import { PersonReadRepository } from './person-read.repository';
 import { ResolutionService } from './resolution.service';
 
 export class PersonSearchDto {
-  @IsOptional() @IsString() idNumber?: string;
-  @IsOptional() @IsString() name?: string;
-  /** YYYY, YYYY-MM or YYYY-MM-DD; with `name`. */
-  @IsOptional() @Matches(/^\d{4}(-\d{2}(-\d{2})?)?$/) birthDate?: string;
-  @IsOptional() @IsString() phone?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ example: '500381198001012029' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  idNumber?: string;
+
+  @ApiPropertyOptional({ example: '李秀英' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  name?: string;
+
+  @ApiPropertyOptional({ example: '1980-01', description: 'YYYY, YYYY-MM or YYYY-MM-DD; only with name' })
+  @IsOptional()
+  @Matches(/^\d{4}(-\d{2}(-\d{2})?)?$/)
+  birthDate?: string;
+
+  @ApiPropertyOptional({ example: '13812346789' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  phone?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+/**
+ * The filters of a person search as the repository takes them, or why they do not make a
+ * search: blank values are no filter, an ID or phone that is not one finds nobody on purpose
+ * rather than everybody, and a birth date alone would list residents day by day.
+ */
+export function searchFilters(query: PersonSearchDto) {
+  const idNumber = query.idNumber?.trim() ? normalizeIdNumber(query.idNumber)?.value : undefined;
+  if (query.idNumber?.trim() && !idNumber)
+    throw new BadRequestException('idNumber is not an ID number (18 or 15 characters)');
+  const name = query.name?.trim() ? (normalizeName(query.name) ?? undefined) : undefined;
+  const phone = query.phone?.trim() ? normalizePhone(query.phone)?.value : undefined;
+  if (query.phone?.trim() && !phone) throw new BadRequestException('phone is not a phone number');
+  if (!idNumber && !name && !phone)
+    throw new BadRequestException('give idNumber, name (with or without birthDate) or phone');
+  if (query.birthDate && !name) throw new BadRequestException('birthDate narrows a name search: give name too');
+  return { idNumber, name, phone, birthDate: query.birthDate };
 }
 
 export class MentionRefDto {
@@ -65,29 +110,36 @@ export class PersonsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Search persons by ID number, by name (and birth date) or by phone.' })
-  async search(@Query() query: PersonSearchDto) {
-    if (!query.idNumber && !query.name && !query.phone)
-      throw new BadRequestException('give idNumber, name (with or without birthDate) or phone');
+  @PersonalData('persons:search', {
+    action: 'read',
+    subjects: (body: { persons: { id: string }[] }) => body.persons.map((p) => p.id),
+    detail: (body: { persons: unknown[] }) => ({ count: body.persons.length }),
+  })
+  @ApiOperation({
+    summary:
+      'Search persons in your jurisdiction by ID number, by name (and birth date) or by phone.',
+  })
+  async search(@Query() query: PersonSearchDto, @Req() request: Request) {
     const persons = await this.persons.search(
-      {
-        idNumber: query.idNumber ? normalizeIdNumber(query.idNumber)?.value : undefined,
-        name: query.name ? (normalizeName(query.name) ?? undefined) : undefined,
-        birthDate: query.birthDate,
-        phone: query.phone ? (normalizePhone(query.phone)?.value ?? query.phone) : undefined,
-      },
+      searchFilters(query),
+      accessOf(request).principal.jurisdiction,
       query.limit ?? 50,
     );
     return { persons };
   }
 
   @Get(':id')
+  @PersonalData('persons:read', { action: 'read', subjects: (_body, request) => [request.params.id] })
   @ApiOperation({
     summary:
       'A person: golden record, every candidate value with its provenance, household, relations to places, events and organizations, conflict flags. A merged person answers 301 to the survivor.',
   })
-  async findOne(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response) {
-    const person = await this.persons.summary(id);
+  async findOne(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const person = await this.persons.summary(id, accessOf(request).principal.jurisdiction);
     if (!person) throw new NotFoundException(`no person ${id}`);
     if (person.mergedInto) {
       res.status(301).location(`../persons/${person.mergedInto}`);
@@ -119,12 +171,13 @@ export class PersonsController {
   }
 
   @Get(':id/explain')
+  @PersonalData('persons:read', { action: 'read', subjects: (_body, request) => [request.params.id] })
   @ApiOperation({
     summary:
       'Why these mentions are one person: per mention the rule, score, evidence and the mention it matched.',
   })
-  async explain(@Param('id', ParseUUIDPipe) id: string) {
-    const person = await this.persons.summary(id);
+  async explain(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
+    const person = await this.persons.summary(id, accessOf(request).principal.jurisdiction);
     if (!person) throw new NotFoundException(`no person ${id}`);
     const [mentions, reviewTasks] = await Promise.all([
       this.entities.mentions('person', id),
@@ -141,12 +194,23 @@ export class PersonsController {
 
   @Post(':id/split')
   @HttpCode(200)
+  @PersonalData('persons:split', {
+    action: 'write',
+    subjects: (body: { personId: string; splitInto: string[] }) => [body.personId, ...body.splitInto],
+    detail: (_body, request) => ({ mentions: (request.body as SplitDto).mentions }),
+  })
   @ApiOperation({
     summary:
       'Split a wrongly merged person: the given mentions go to a new person; stored as decisions that win over the matcher from now on.',
   })
-  split(@Param('id', ParseUUIDPipe) id: string, @Body() body: SplitDto) {
-    return this.resolution.split(id, body.mentions);
+  async split(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: SplitDto,
+    @Req() request: Request,
+  ) {
+    if (!(await this.persons.summary(id, accessOf(request).principal.jurisdiction)))
+      throw new NotFoundException(`no person ${id}`);
+    return this.resolution.split(id, body.mentions, accessOf(request).principal.name);
   }
 }
 

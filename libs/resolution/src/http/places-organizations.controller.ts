@@ -7,9 +7,12 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
+  Req,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import type { Request } from 'express';
+import { accessOf, covers, PersonalData } from '@hub/access';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DivisionIndex, normalizeUscc, splitAddress, toHalfWidth } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { keyedEntityId, organizationKey, placeKey } from '../keyed-entities';
@@ -17,17 +20,47 @@ import { EntityReadRepository } from './entity-read.repository';
 import { byAttribute, mentionSummary } from './persons.controller';
 
 export class PlaceLookupDto {
-  /** The address as a department writes it, e.g. 鼎山街道东门路12号3-2-501. */
-  @IsString() address!: string;
-  /** Division code the address lies in, when the text does not name it. */
-  @IsOptional() @Matches(/^(\d{6}|\d{9}|\d{12})$/) division?: string;
+  @ApiProperty({ example: '鼎山街道东门路12号3-2-501', description: 'The address as a department writes it' })
+  @IsString()
+  @MaxLength(200)
+  address!: string;
+
+  @ApiPropertyOptional({ example: '500116005', description: 'Division the address lies in, when the text does not name it' })
+  @IsOptional()
+  @Matches(/^(\d{6}|\d{9}|\d{12})$/)
+  division?: string;
 }
 
 export class OrganizationLookupDto {
-  @IsOptional() @IsString() uscc?: string;
-  @IsOptional() @IsString() name?: string;
-  @IsOptional() @Matches(/^(\d{6}|\d{9}|\d{12})$/) division?: string;
+  @ApiPropertyOptional({ example: '91500116MA5U8XXXXX', description: 'Unified social credit code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  uscc?: string;
+
+  @ApiPropertyOptional({ description: 'Name, with division' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: '500116005' })
+  @IsOptional()
+  @Matches(/^(\d{6}|\d{9}|\d{12})$/)
+  division?: string;
 }
+
+/** The division a place or organization lies in, for the jurisdiction check. */
+const divisionOf = (row: Record<string, unknown>) =>
+  (row.divisionCode as string | null) ?? (row.code as string | null) ?? null;
+
+/** Who a place or organization response is about: itself and the persons related to it. */
+const subjectsOf = (body: { id?: string; places?: { id: string }[]; organizations?: { id: string }[]; relations?: { otherType: string; otherId: string }[] }) => [
+  body.id,
+  ...(body.places ?? []).map((p) => p.id),
+  ...(body.organizations ?? []).map((o) => o.id),
+  ...(body.relations ?? []).filter((r) => r.otherType === 'person').map((r) => r.otherId),
+];
 
 /** Resolved places (standard addresses) and organizations, each with its provenance. */
 @ApiTags('places', 'organizations')
@@ -39,8 +72,9 @@ export class PlacesOrganizationsController {
   ) {}
 
   @Get('places')
-  @ApiOperation({ summary: 'Find the place of an address, resolved as ingest resolves it.' })
-  async findPlace(@Query() query: PlaceLookupDto) {
+  @PersonalData('places:read', { action: 'read', subjects: subjectsOf })
+  @ApiOperation({ summary: 'Find the place of an address in your jurisdiction, resolved as ingest resolves it.' })
+  async findPlace(@Query() query: PlaceLookupDto, @Req() request: Request) {
     const split = splitAddress(query.address, this.divisions, query.division);
     const key = placeKey([
       {
@@ -52,25 +86,29 @@ export class PlacesOrganizationsController {
     if (!key) throw new BadRequestException('the address names no known division: give division');
     const id = key.kind === 'keyed' ? key.id : await this.entities.divisionPlaceId(key.code);
     const place = id === undefined ? undefined : await this.entities.place(id);
-    return { places: place ? [place] : [] };
+    const visible = place && covers(accessOf(request).principal.jurisdiction, divisionOf(place));
+    return { places: visible ? [place] : [] };
   }
 
   @Get('places/:id')
+  @PersonalData('places:read', { action: 'read', subjects: subjectsOf })
   @ApiOperation({
     summary:
       'A place: division or standard address, the mentions that name it, their values and the relations to it (who lives, is registered, is located there).',
   })
-  async place(@Param('id', ParseUUIDPipe) id: string) {
+  async place(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const place = await this.entities.place(id);
-    if (!place) throw new NotFoundException(`no place ${id}`);
+    if (!place || !covers(accessOf(request).principal.jurisdiction, divisionOf(place)))
+      throw new NotFoundException(`no place ${id}`);
     return { ...place, ...(await this.provenance('place', id)) };
   }
 
   @Get('organizations')
+  @PersonalData('organizations:read', { action: 'read', subjects: subjectsOf })
   @ApiOperation({
     summary: 'Find an organization by social credit code, or by name within a division.',
   })
-  async findOrganization(@Query() query: OrganizationLookupDto) {
+  async findOrganization(@Query() query: OrganizationLookupDto, @Req() request: Request) {
     const uscc = query.uscc ? normalizeUscc(query.uscc) : null;
     if (query.uscc && !uscc?.valid)
       throw new BadRequestException(`${query.uscc} is not a valid social credit code`);
@@ -91,17 +129,24 @@ export class PlacesOrganizationsController {
     ]);
     if (key?.kind !== 'keyed') throw new BadRequestException('give uscc, or name with division');
     const organization = await this.entities.organization(keyedEntityId(key.key));
-    return { organizations: organization ? [organization] : [] };
+    const visible =
+      organization && covers(accessOf(request).principal.jurisdiction, divisionOf(organization));
+    return { organizations: visible ? [organization] : [] };
   }
 
   @Get('organizations/:id')
+  @PersonalData('organizations:read', { action: 'read', subjects: subjectsOf })
   @ApiOperation({
     summary:
       'An organization: golden record, candidate values with provenance, relations (representative, premises, facilities).',
   })
-  async organization(@Param('id', ParseUUIDPipe) id: string) {
+  async organization(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const organization = await this.entities.organization(id);
-    if (!organization) throw new NotFoundException(`no organization ${id}`);
+    if (
+      !organization ||
+      !covers(accessOf(request).principal.jurisdiction, divisionOf(organization))
+    )
+      throw new NotFoundException(`no organization ${id}`);
     return { ...organization, ...(await this.provenance('organization', id)) };
   }
 

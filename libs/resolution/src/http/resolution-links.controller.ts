@@ -1,46 +1,53 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
+import type { Request, Response } from 'express';
+import { accessOf, AuditTrail, PersonalData } from '@hub/access';
+import { ResolutionLinksRepository } from './resolution-links.repository';
 
 const PAGE = 5000;
 
 @ApiTags('persons')
 @Controller('resolution')
 export class ResolutionLinksController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly repository: ResolutionLinksRepository,
+    private readonly trail: AuditTrail,
+  ) {}
 
   /**
    * Keyset pages over the mention primary key: memory stays flat however many mentions there
-   * are, and no transaction is held open while the client reads.
+   * are, and no transaction is held open while the client reads. Audited once, before the first
+   * line, as a bulk read (the export is streamed: its count is not known before it ends).
    */
   @Get('links')
+  @PersonalData('resolution-links:read', { action: 'read', selfAudited: true })
   @ApiOperation({
     summary:
-      'Every mention and its entity as NDJSON, one line each: {"feed","sourceRecordId","pointer","entityType","entityId"}.',
+      'Every mention in your jurisdiction and its entity as NDJSON, one line each: {"feed","sourceRecordId","pointer","entityType","entityId"}.',
   })
   @ApiProduces('application/x-ndjson')
-  async links(@Res() res: Response): Promise<void> {
+  async links(@Req() request: Request, @Res() res: Response): Promise<void> {
+    const { jurisdiction } = accessOf(request).principal;
+    await this.trail.record(request, {
+      subjects: [],
+      fieldsUnmasked: [],
+      status: 200,
+      detail: { export: 'resolution-links', jurisdiction },
+    });
     res.status(200).type('application/x-ndjson');
+    let closed = false;
+    res.once('close', () => (closed = true));
     let after: [string, string, string] | null = null;
-    for (;;) {
-      const rows: {
-        feed: string;
-        sourceRecordId: string;
-        pointer: string;
-        entityType: string;
-        entityId: string;
-      }[] = await this.db.query(
-        `SELECT feed, source_record_id AS "sourceRecordId", pointer, entity_type AS "entityType", entity_id AS "entityId"
-             FROM mention
-            WHERE $1::text IS NULL OR (feed, source_record_id, pointer) > ($1, $2, $3)
-            ORDER BY feed, source_record_id, pointer LIMIT ${PAGE}`,
-        after ?? [null, null, null],
-      );
+    while (!closed) {
+      const rows = await this.repository.page(after, jurisdiction, PAGE);
       if (rows.length === 0) break;
       const chunk = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      // A client that stops reading and goes away ends the wait as well as one that reads on.
+      if (!res.write(chunk))
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
       const last = rows[rows.length - 1];
       after = [last.feed, last.sourceRecordId, last.pointer];
       if (rows.length < PAGE) break;

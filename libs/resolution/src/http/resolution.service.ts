@@ -34,7 +34,7 @@ export class ResolutionService {
     private readonly resolver: PersonResolver,
   ) {}
 
-  decide(taskId: string, verdict: 'same' | 'different', personId?: string) {
+  decide(taskId: string, verdict: 'same' | 'different', personId: string | undefined, actor: string) {
     return retriedTransaction(this.db, async (manager) => {
       const [task] = await manager.query<
         (MentionRef & { status: string; candidates: ReviewCandidateRow[] })[]
@@ -56,20 +56,20 @@ export class ResolutionService {
       await this.storeDecisions(
         manager,
         chosen.map((c) => ({ a: task, b: c.matched, verdict })),
-        { reviewTask: taskId },
+        { reviewTask: taskId, by: actor },
       );
       await manager.query(
         `UPDATE review_task SET status = 'decided', decided_at = now(),
-                decision = jsonb_build_object('verdict', $2::text, 'personId', $3::text)
+                decision = jsonb_build_object('verdict', $2::text, 'personId', $3::text, 'by', $4::text)
           WHERE id = $1`,
-        [taskId, verdict, personId ?? null],
+        [taskId, verdict, personId ?? null, actor],
       );
       await this.reresolve(manager, [task, ...chosen.map((c) => c.matched)]);
       return { reviewTask: taskId, verdict, personId: await this.entityOf(manager, task) };
     });
   }
 
-  split(personId: string, split: MentionRef[]) {
+  split(personId: string, split: MentionRef[], actor: string) {
     return retriedTransaction(this.db, async (manager) => {
       const current = await manager.query<(MentionRef & { idKey: string | null })[]>(
         `SELECT feed, source_record_id AS "sourceRecordId", pointer, id_key AS "idKey"
@@ -101,7 +101,7 @@ export class ResolutionService {
           ),
           ...going.slice(1).map((g) => ({ a: going[0], b: g, verdict: 'same' as const })),
         ],
-        { split: personId },
+        { split: personId, by: actor },
       );
       await this.reresolve(manager, current);
       return {

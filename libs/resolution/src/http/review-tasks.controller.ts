@@ -1,52 +1,99 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { Request } from 'express';
+import { accessOf, PersonalData } from '@hub/access';
 import { ResolutionService } from './resolution.service';
+import { ReviewTaskRepository } from './review-task.repository';
 
 export class ReviewTaskQueryDto {
-  @IsOptional() @IsIn(['open', 'decided', 'moot']) status?: 'open' | 'decided' | 'moot';
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional({ enum: ['open', 'decided', 'moot'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'decided', 'moot'])
+  status?: 'open' | 'decided' | 'moot';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
 export class DecisionDto {
-  /** same: the mention is the candidate person; different: it is not (this candidate, or any). */
-  @IsIn(['same', 'different']) verdict!: 'same' | 'different';
-  /** The candidate person the verdict is about; required for `same`. */
-  @IsOptional() @IsUUID() personId?: string;
+  @ApiProperty({
+    enum: ['same', 'different'],
+    description: 'same: the mention is the candidate person; different: it is not (this candidate, or any)',
+  })
+  @IsIn(['same', 'different'])
+  verdict!: 'same' | 'different';
+
+  @ApiPropertyOptional({ description: 'The candidate person the verdict is about; required for same' })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
 }
+
+type TaskList = { tasks: { personId: string | null; candidates: { entityId?: string }[] }[] };
 
 @ApiTags('persons')
 @Controller('review-tasks')
 export class ReviewTasksController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tasks: ReviewTaskRepository,
     private readonly resolution: ResolutionService,
   ) {}
 
   @Get()
-  @ApiOperation({
-    summary: 'Person mentions the matcher would not decide alone, with their candidates.',
+  @PersonalData('review-tasks:read', {
+    action: 'read',
+    subjects: (body: TaskList) =>
+      body.tasks.flatMap((t) => [t.personId, ...t.candidates.map((c) => c.entityId)]),
+    detail: (body: TaskList) => ({ count: body.tasks.length }),
   })
-  async list(@Query() query: ReviewTaskQueryDto) {
-    const tasks = await this.db.query<Record<string, unknown>[]>(
-      `SELECT id, feed, source_record_id AS "sourceRecordId", pointer, entity_id AS "personId", candidates,
-              status, decision, created_at AS "createdAt", decided_at AS "decidedAt"
-         FROM review_task WHERE status = $1 ORDER BY created_at, id LIMIT $2`,
-      [query.status ?? 'open', query.limit ?? 100],
+  @ApiOperation({
+    summary: 'Person mentions the matcher would not decide alone, with their candidates (your jurisdiction).',
+  })
+  async list(@Query() query: ReviewTaskQueryDto, @Req() request: Request) {
+    const tasks = await this.tasks.list(
+      query.status ?? 'open',
+      query.limit ?? 100,
+      accessOf(request).principal.jurisdiction,
     );
     return { tasks };
   }
 
   @Post(':id/decision')
   @HttpCode(200)
+  @PersonalData('review-tasks:decide', {
+    action: 'write',
+    subjects: (body: { personId: string }, request) => [body.personId, request.params.id],
+    detail: (_body, request) => ({ reviewTask: request.params.id, ...(request.body as object) }),
+  })
   @ApiOperation({
     summary:
       'Decide a review task; the decision is stored, wins over the matcher from now on, and the persons concerned are resolved again at once.',
   })
-  decide(@Param('id', ParseUUIDPipe) id: string, @Body() body: DecisionDto) {
-    return this.resolution.decide(id, body.verdict, body.personId);
+  async decide(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DecisionDto,
+    @Req() request: Request,
+  ) {
+    if (!(await this.tasks.visible(id, accessOf(request).principal.jurisdiction)))
+      throw new NotFoundException(`no review task ${id}`);
+    return this.resolution.decide(id, body.verdict, body.personId, accessOf(request).principal.name);
   }
 }
