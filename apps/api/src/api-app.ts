@@ -2,9 +2,33 @@ import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from '@hub/logging';
 import type { HubConfig } from '@hub/config';
 import { ApiModule } from './api.module';
+import { jsonBodiesOnly } from './json-bodies-only';
+
+/** Request headers a browser page on an allowed origin may send (HUB_CORS_ORIGINS). */
+const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-purpose', 'last-event-id'];
+
+/**
+ * helmet's security headers. The API answers JSON: nothing in it may load or frame anything.
+ * Swagger UI at /docs (its scripts and stylesheet from /docs/, inline styles) gets helmet's
+ * default policy, less `upgrade-insecure-requests`: served over plain HTTP inside a network,
+ * the page would otherwise ask for its scripts over HTTPS and stay blank.
+ */
+function securityHeaders() {
+  const api = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+  });
+  const docs = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  return (req: Request, res: Response, next: NextFunction) =>
+    (req.path === '/docs' || req.path.startsWith('/docs/') ? docs : api)(req, res, next);
+}
 
 /** Builds the configured API application (used by main.ts and by the end-to-end tests). */
 export async function createApiApp(
@@ -18,12 +42,19 @@ export async function createApiApp(
       bodyParser: false,
     },
   );
+  app.use(securityHeaders());
+  // Off unless HUB_CORS_ORIGINS names the origins of web pages allowed to call the API.
+  if (config.http.corsOrigins.length > 0)
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      credentials: false,
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+    });
+  // 415 for any other body (text/plain, forms: what a page can send without a preflight).
+  app.use(jsonBodiesOnly());
   // Department pushes can be large: JSON arrays and NDJSON up to HUB_PUSH_MAX_BYTES.
   app.useBodyParser('json', { limit: config.ingest.pushMaxBytes });
-  app.useBodyParser('text', {
-    type: ['application/x-ndjson', 'text/plain'],
-    limit: config.ingest.pushMaxBytes,
-  });
+  app.useBodyParser('text', { type: 'application/x-ndjson', limit: config.ingest.pushMaxBytes });
   app.useLogger(app.get(Logger));
   // Logs buffered during start-up are otherwise written only by listen(); an app that is only
   // init()ed (the tests) would keep every later log, unhandled errors included, in the buffer.

@@ -1,4 +1,5 @@
 import { stdSerializers } from 'pino';
+import { redactPersonalDataDeep } from './redact';
 
 const MAX_QUERY_CHARS = 1000;
 
@@ -7,7 +8,9 @@ const MAX_QUERY_CHARS = 1000;
  * carries the query's `parameters` (a batch's key arrays, hundreds of kilobytes) and the
  * driver's error again. Logged on every retry of a failing batch, they made the log grow by
  * megabytes a minute. The SQLSTATE (`code`), `detail` and `hint` stay; the query is cut.
- * Takes an error, or pino's serialization of one.
+ * ID and phone numbers in any of its texts (a unique violation's `detail` names the key, a
+ * message may quote a request's value) are redacted. Takes an error, or pino's serialization
+ * of one.
  */
 export function serializeError(error: unknown): Record<string, unknown> {
   // pino-http hands its error serializer what pino's own serializer already made of the error.
@@ -17,8 +20,10 @@ export function serializeError(error: unknown): Record<string, unknown> {
       : typeof error === 'object' && error !== null
         ? error
         : { message: String(error) };
-  const { parameters, driverError, query, ...rest } = serialized as Record<string, unknown>;
+  const { parameters, driverError, ...others } = serialized as Record<string, unknown>;
   void driverError;
+  // Redacted before the query is cut: a number cut in two would no longer be recognized.
+  const { query, ...rest } = redactPersonalDataDeep(others) as Record<string, unknown>;
   return {
     ...rest,
     ...(typeof query === 'string'

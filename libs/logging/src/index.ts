@@ -1,3 +1,4 @@
 export { LoggingModule } from './logging.module';
 export { serializeError } from './error-serializer';
+export { redactPersonalData, redactPersonalDataDeep, redactRequest } from './redact';
 export { Logger } from 'nestjs-pino';

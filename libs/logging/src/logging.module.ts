@@ -2,6 +2,7 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
 import { serializeError } from './error-serializer';
+import { redactRequest } from './redact';
 
 /** Structured JSON logs (pino) for every hub process, request logs included. */
 @Module({
@@ -18,7 +19,8 @@ import { serializeError } from './error-serializer';
             ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? ''),
           },
           redact: ['req.headers.authorization', 'req.headers.cookie'],
-          serializers: { err: serializeError },
+          // No ID or phone numbers in the logged URL, query, route parameters or headers.
+          serializers: { err: serializeError, req: redactRequest },
         },
       }),
     }),
