@@ -9,7 +9,10 @@ import { testConfig } from './test-config';
  * An initialized API app on a database, with the test credentials prepared (the bootstrap admin
  * of testConfig, and a department client for pushes: see access.ts).
  */
-export async function startTestApi(config: HubConfig, databaseUrl: string): Promise<INestApplication> {
+export async function startTestApi(
+  config: HubConfig,
+  databaseUrl: string,
+): Promise<INestApplication> {
   const api = await createApiApp(config, databaseUrl);
   await api.init();
   await prepareTestAccess(api);
@@ -20,14 +23,14 @@ export async function startTestApi(config: HubConfig, databaseUrl: string): Prom
  * For a describe block: an API app on a scenario database of its own, started before the
  * block's tests and closed (the database dropped) after them. Read the fields inside tests.
  */
-export function apiOnScenarioDatabase(): {
+export function apiOnScenarioDatabase(overrides: Record<string, string> = {}): {
   api: INestApplication;
   scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
 } {
   const suite = {} as ReturnType<typeof apiOnScenarioDatabase>;
   beforeAll(async () => {
     suite.scenario = await scenarioDatabase();
-    suite.api = await startTestApi(testConfig(), suite.scenario.url);
+    suite.api = await startTestApi(testConfig(overrides), suite.scenario.url);
   });
   afterAll(async () => {
     await suite.api?.close();

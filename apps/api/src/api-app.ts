@@ -1,7 +1,8 @@
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { AccessPolicy } from '@hub/access';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from '@hub/logging';
@@ -70,11 +71,40 @@ export async function createApiApp(
     new DocumentBuilder()
       .setTitle('Grassroots data hub')
       .setDescription(
-        'One form, many uses (一表通): the unified model of person, event, object, place and organization.',
+        'The unified model of person, event, object, place and organization, and the department feeds into it. ' +
+          'Every /v1 route needs `Authorization: Bearer <credential>`: a staff token from POST /v1/auth/token, ' +
+          'or a client API key. Routes with personal data also need `X-Purpose` (GET /v1/purposes), answer only ' +
+          'inside your jurisdiction, mask fields by your role, and are audited.',
       )
       .setVersion('1')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'Staff access token or client API key' },
+        'bearer',
+      )
       .build(),
   );
+  describeWhoMayCall(document, app.get(AccessPolicy));
   SwaggerModule.setup('docs', app, document);
   return app;
+}
+
+/** Adds to each operation of the OpenAPI document the roles and client scopes that may call it. */
+function describeWhoMayCall(document: OpenAPIObject, policy: AccessPolicy): void {
+  for (const path of Object.values(document.paths))
+    for (const operation of Object.values(path) as Record<string, unknown>[]) {
+      const permission = operation?.['x-hub-permission'];
+      if (typeof permission !== 'string') continue;
+      const roles = policy.rolesWith(permission);
+      const scopes = policy.scopesWith(permission);
+      const who = [
+        roles.length ? `roles: ${roles.join(', ')}` : '',
+        scopes.length ? `client scopes: ${scopes.join(', ')}` : '',
+        permission === 'feeds:push' ? 'department clients, their own feeds' : '',
+      ].filter(Boolean);
+      const personal = operation['x-hub-personal-data']
+        ? ' Personal data: X-Purpose required, jurisdiction-scoped, masked by role, audited.'
+        : '';
+      operation.description =
+        `${(operation.description as string | undefined) ?? ''}\n\n**Permission** \`${permission}\` (${who.join('; ') || 'nobody'}).${personal}`.trim();
+    }
 }

@@ -9,9 +9,9 @@ import { hashPassword, randomPassword } from './password';
 /** The province: every seeded division lies inside it. */
 const EVERY_SEEDED_DIVISION = '500000';
 
-/** The demo township and community: where the demo data has most residents. */
-export const DEMO_TOWNSHIP = '500116005';
-export const DEMO_COMMUNITY = '500116005001';
+/** The demo township and village (杜市镇, 梅湾村): among those with most residents in the demo data. */
+export const DEMO_TOWNSHIP = '500116121';
+export const DEMO_COMMUNITY = '500116121204';
 
 /**
  * The demo data set's accounts, one per role, in the demo township and one of its communities.

@@ -76,8 +76,10 @@ export function searchFilters(query: PersonSearchDto) {
   if (query.idNumber?.trim() && !idNumber)
     throw new BadRequestException('idNumber is not an ID number (18 or 15 characters)');
   const name = query.name?.trim() ? (normalizeName(query.name) ?? undefined) : undefined;
+  // Landlines are stored as written (digits and an area code): at least seven digits.
   const phone = query.phone?.trim() ? normalizePhone(query.phone)?.value : undefined;
-  if (query.phone?.trim() && !phone) throw new BadRequestException('phone is not a phone number');
+  if (query.phone?.trim() && !/^\d{7,}$/.test(phone ?? ''))
+    throw new BadRequestException('phone is not a phone number');
   if (!idNumber && !name && !phone)
     throw new BadRequestException('give idNumber, name (with or without birthDate) or phone');
   if (query.birthDate && !name) throw new BadRequestException('birthDate narrows a name search: give name too');
