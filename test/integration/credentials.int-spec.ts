@@ -234,4 +234,15 @@ describe('rate limits per client', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await push(second.token)).status).toBe(200);
   });
+
+  it('limits password guesses to 10 a minute per address', async () => {
+    const guess = () =>
+      request(suite.api.getHttpServer())
+        .post('/v1/auth/token')
+        .send({ username: 'nobody', password: 'guess-guess-guess' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await guess()).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[10]).toBe(429);
+  });
 });

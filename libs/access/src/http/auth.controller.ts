@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
 import { IsString, Length } from 'class-validator';
 import type { Request } from 'express';
 import { accessOf } from '../access.guard';
@@ -52,6 +53,8 @@ export class AuthController {
   @Post('token')
   @Public()
   @HttpCode(200)
+  // Guessing passwords: 10 tries a minute per address, whatever the client limit.
+  @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @ApiOperation({
     summary: 'Log in as a staff user: a short-lived bearer token (log in again, or refresh, before it expires)',
   })
