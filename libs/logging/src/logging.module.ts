@@ -1,4 +1,5 @@
 import { Module, RequestMethod } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
 import { serializeError } from './error-serializer';
@@ -19,6 +20,15 @@ import { redactRequest } from './redact';
             ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? ''),
           },
           redact: ['req.headers.authorization', 'req.headers.cookie'],
+          // One id per request across replicas and restarts (the audit trail records it): the
+          // caller's X-Request-Id when it is a plain token, else a new UUID; echoed back.
+          genReqId: (req, res) => {
+            const given = req.headers['x-request-id'];
+            const id =
+              typeof given === 'string' && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+            res.setHeader('X-Request-Id', id);
+            return id;
+          },
           // No ID or phone numbers in the logged URL, query, route parameters or headers.
           serializers: { err: serializeError, req: redactRequest },
         },
