@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BOOTSTRAP_TOKEN } from '../support/access';
 import { AppProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
 
@@ -11,6 +12,9 @@ const portAnswers = (port: number) =>
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
+
+/** The bootstrap admin's credential, given to the process below. */
+const asAdmin = { authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
 
 describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
@@ -24,6 +28,8 @@ describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', ()
       PORT: String(port),
       HUB_DATA_DIR: dataDir,
       HUB_EMBEDDED_PG_PORT: String(pgPort),
+      // The credential the test's calls to /v1 send.
+      HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
     });
     await app.waitForOutput(/hub API ready/);
   });
@@ -42,7 +48,7 @@ describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', ()
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/hub_records_total\{feed="population",outcome="stored"\} [1-9]/);
     const rejects = (await (
-      await fetch(`http://127.0.0.1:${port}/v1/admin/rejects/summary`)
+      await fetch(`http://127.0.0.1:${port}/v1/admin/rejects/summary`, { headers: asAdmin })
     ).json()) as unknown[];
     expect(rejects.length).toBeGreaterThan(0);
   });
@@ -54,7 +60,7 @@ describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', ()
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ details: { postgres: { status: 'up' } } });
     expect((await fetch(`${base}/docs`)).status).toBe(200);
-    const division = await fetch(`${base}/v1/divisions/500116`);
+    const division = await fetch(`${base}/v1/divisions/500116`, { headers: asAdmin });
     expect(await division.json()).toMatchObject({ name: '江津区' });
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { AccountsBootstrap, DEMO_PASSWORD, DEMO_USERS } from '@hub/access';
+import { AccountsBootstrap, CredentialsRepository, DEMO_PASSWORD, DEMO_USERS } from '@hub/access';
 import { FeedPipeline, loadDemoData } from '@hub/feeds';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { as } from '../support/access';
@@ -91,8 +91,7 @@ describe('accounts at start', () => {
       const production = (demo: string) =>
         new AccountsBootstrap(
           testConfig({ NODE_ENV: 'production', HUB_DEMO: demo, HUB_DATA_DIR: dataDir }),
-          // The same repository the app uses, on the same database.
-          (api.get(AccountsBootstrap) as unknown as { credentials: never }).credentials,
+          new CredentialsRepository(scenario.db),
         );
       await expect(production('true').run()).rejects.toThrow(/HUB_DEMO must be off in production/);
       await expect(production('false').run()).rejects.toThrow(/demo accounts exist \(demo-admin/);

@@ -13,6 +13,7 @@ import {
   type RunningBroker,
 } from '../../scripts/kafka-broker';
 import { generateMixedStream } from '../generators/mixed-stream';
+import { prepareTestAccess } from '../support/access';
 import { scenarioDatabase } from '../support/scenario-database';
 import { pushOverHttp } from '../support/http-client';
 import { testConfig } from '../support/test-config';
@@ -48,6 +49,7 @@ describe('the change relay across a broker outage', () => {
     const api: INestApplication = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
+    await prepareTestAccess(api);
     const push = (messages: { topic: string; value: string }[]) => pushOverHttp(api, messages);
     const published = async () => {
       const [{ position }] = await scenario.db.query<{ position: string }[]>(

@@ -5,6 +5,7 @@ import type { ChangeCloudEvent } from '@hub/changes';
 import { PRODUCER_CONFIG } from '@hub/kafka';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { generateMixedStream } from '../generators/mixed-stream';
+import { prepareTestAccess } from '../support/access';
 import { AppProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
 import { hubTopics, subscribeToChanges } from '../support/hub-topics';
@@ -151,6 +152,7 @@ describe('change events on Kafka', () => {
     const api = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
+    await prepareTestAccess(api);
     const { events: overHttp } = await readChangeFeed(api);
     const perEntity = (events: ChangeCloudEvent[]) => {
       const ids = new Map<string, string[]>();

@@ -1,5 +1,5 @@
-import request from 'supertest';
 import { idCheckCharacter } from '@hub/normalize';
+import { hubHttp } from '../support/access';
 import { readChangeFeed } from '../support/http-client';
 import { apiOnScenarioDatabase } from '../support/scenario-api';
 
@@ -11,7 +11,7 @@ const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
  */
 describe('an entity moving to another division', () => {
   const suite = apiOnScenarioDatabase();
-  const http = () => request(suite.api.getHttpServer());
+  const http = () => hubHttp(suite.api);
   /** A grid resident record of one person, as observed at `time`, living at `address`. */
   const resident = (time: string, grid: string, address: string, phone = '13900001001') => ({
     记录编号: 'WG-500116005002-03-20231001-0001',

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import request from 'supertest';
 import { CHANGE_LOG_LOCK } from '@hub/changes';
 import { idCheckCharacter } from '@hub/normalize';
+import { hubHttp } from '../support/access';
 import { readChangeFeed } from '../support/http-client';
 import { apiOnScenarioDatabase } from '../support/scenario-api';
 import { waitFor } from '../support/wait-for';
@@ -14,7 +14,7 @@ const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
  */
 describe('revival of ended entities', () => {
   const suite = apiOnScenarioDatabase();
-  const http = () => request(suite.api.getHttpServer());
+  const http = () => hubHttp(suite.api);
   const push = async (records: unknown[]) =>
     (await http().post('/v1/feeds/grid/records').send(records).expect(200)).body as unknown;
   /** A grid resident record; `n` makes record, person and flat its own. */

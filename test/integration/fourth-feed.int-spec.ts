@@ -7,9 +7,9 @@ import { DataSource } from 'typeorm';
 import { requireKafka } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
-import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/api-app';
 import { createIngestApp, ingestTopics } from '../../apps/ingest/src/ingest-app';
+import { hubHttp } from '../support/access';
+import { startTestApi } from '../support/scenario-api';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 
@@ -152,15 +152,16 @@ describe('adding a department without touching pipeline code', () => {
     >;
     codes['未知'] = 'unknown';
     writeFileSync(join(dir, 'mappings/disability.json'), JSON.stringify(mapping));
-    const api = await createApiApp(config, config.database.url!);
-    await api.init();
+    const api = await startTestApi(config, config.database.url!);
     try {
-      const listed = await request(api.getHttpServer())
+      const listed = await hubHttp(api)
         .get('/v1/admin/rejects?feed=disability&reason=unknown_code')
         .expect(200);
       expect(listed.body).toHaveLength(1);
-      expect(JSON.parse(listed.body[0].raw)).toMatchObject({ 残疾类别: '未知' });
-      const replay = await request(api.getHttpServer())
+      // The list leaves the record out; the reject itself has it.
+      const reject = await hubHttp(api).get(`/v1/admin/rejects/${listed.body[0].id}`).expect(200);
+      expect(JSON.parse(reject.body.raw)).toMatchObject({ 残疾类别: '未知' });
+      const replay = await hubHttp(api)
         .post('/v1/admin/rejects/replay?feed=disability')
         .expect(200);
       expect(replay.body).toMatchObject({ replayed: 1, stillRejected: 0 });
@@ -170,7 +171,7 @@ describe('adding a department without touching pipeline code', () => {
         [`${id}-bad`],
       );
       expect(value).toBe('unknown');
-      const again = await request(api.getHttpServer())
+      const again = await hubHttp(api)
         .get('/v1/admin/rejects?feed=disability&status=open')
         .expect(200);
       expect(again.body).toEqual([]);

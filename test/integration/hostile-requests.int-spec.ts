@@ -2,7 +2,6 @@ import { SignJWT } from 'jose';
 import request from 'supertest';
 import { HubSecrets } from '@hub/access';
 import {
-  as,
   asAdmin,
   BOOTSTRAP_TOKEN,
   createClient,

@@ -7,6 +7,7 @@ import { createKafka, ensureTopics, PRODUCER_CONFIG } from '@hub/kafka';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { createIngestApp, ingestTopics } from '../../apps/ingest/src/ingest-app';
 import { generateMixedStream } from '../generators/mixed-stream';
+import { prepareTestAccess } from '../support/access';
 import { AppProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
 import { countsByStatus, modelSnapshot } from '../support/model-snapshot';
@@ -193,6 +194,7 @@ describe('a generated mixed stream', () => {
     const api = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
+    await prepareTestAccess(api);
     const totals = await pushOverHttp(api, stream.messages, 2000);
     expect(totals).toEqual({
       accepted: expected.accepted,

@@ -1,5 +1,5 @@
-import request from 'supertest';
 import { idCheckCharacter } from '@hub/normalize';
+import { hubHttp } from '../support/access';
 import { readChangeFeed } from '../support/http-client';
 import { apiOnScenarioDatabase } from '../support/scenario-api';
 
@@ -13,7 +13,7 @@ const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
  */
 describe('person mentions without a name', () => {
   const suite = apiOnScenarioDatabase();
-  const http = () => request(suite.api.getHttpServer());
+  const http = () => hubHttp(suite.api);
   const push = (records: unknown[]) =>
     http().post('/v1/feeds/grid/records').send(records).expect(200);
   const resident = (n: number, name: string, idNumber: string) => ({

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { generateMixedStream, type StreamMessage } from '../generators/mixed-stream';
+import { prepareTestAccess } from '../support/access';
 import { pushOverHttp } from '../support/http-client';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
@@ -23,6 +24,7 @@ describe('person resolution', () => {
     const api = await createApiApp(testConfig(), scenario.url);
     cleanups.push(() => api.close());
     await api.init();
+    await prepareTestAccess(api);
     // Small interleaved chunks, so records of all feeds arrive mixed in the given order.
     for (let i = 0; i < messages.length; i += 150)
       await pushOverHttp(api, messages.slice(i, i + 150), 150);

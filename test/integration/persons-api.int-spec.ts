@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import { idCheckCharacter } from '@hub/normalize';
-import { createApiApp } from '../../apps/api/src/api-app';
+import { hubHttp } from '../support/access';
 import { feedExamples } from '../support/feed-examples';
 import { readChangeFeed } from '../support/http-client';
+import { startTestApi } from '../support/scenario-api';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
 import { uscc } from '../generators/identifiers';
@@ -19,7 +19,7 @@ const LI_XIUYING = '500381195603022029';
 describe('persons API', () => {
   let api: INestApplication;
   let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
-  const http = () => request(api.getHttpServer());
+  const http = () => hubHttp(api);
   const [police, assistance, grid] = feedExamples();
   const twin = (n: number, name: string, first17: string) => ({
     ...police.value,
@@ -115,8 +115,7 @@ describe('persons API', () => {
 
   beforeAll(async () => {
     scenario = await scenarioDatabase();
-    api = await createApiApp(testConfig(), scenario.url);
-    await api.init();
+    api = await startTestApi(testConfig(), scenario.url);
     await push('population', [police.value, ...twins]);
     await push('assistance', [assistance.value]);
     await push('grid', [grid.value, gridLina]);
@@ -255,7 +254,10 @@ describe('persons API', () => {
       'decision',
     );
     // The person the observation was on alone merged into 李娜.
-    const { body: old } = await http().get(`/v1/persons/${task.personId}`).expect(301);
+    const {
+      body: { maskedFields, ...old },
+    } = await http().get(`/v1/persons/${task.personId}`).expect(301);
+    expect(maskedFields).toEqual([]);
     expect(old).toEqual({ id: task.personId, mergedInto: lina });
     await http()
       .post(`/v1/review-tasks/${task.id}/decision`)

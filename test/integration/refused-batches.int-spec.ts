@@ -6,6 +6,7 @@ import { FeedPipeline } from '@hub/feeds';
 import { dataSourceOptions } from '@hub/persistence';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { generateMixedStream, type StreamMessage } from '../generators/mixed-stream';
+import { hubHttp, prepareTestAccess } from '../support/access';
 import { modelSnapshot } from '../support/model-snapshot';
 import { startPostgresServerProcess } from '../support/postgres-server-process';
 import { scenarioDatabase } from '../support/scenario-database';
@@ -38,13 +39,14 @@ describe('batches PostgreSQL refuses', () => {
     const api = await createApiApp(testConfig(settings), url);
     cleanups.push(() => api.close());
     await api.init();
+    await prepareTestAccess(api);
     return api;
   };
 
   /** One push of `messages` as NDJSON (the API stores it in transactions of 1,000 records). */
   const push = async (api: INestApplication, messages: StreamMessage[]) =>
     (
-      await request(api.getHttpServer())
+      await hubHttp(api)
         .post('/v1/feeds/population/records')
         .set('content-type', 'application/x-ndjson')
         .send(messages.map((m) => m.value).join('\n'))

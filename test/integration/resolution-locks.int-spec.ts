@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import request from 'supertest';
 import { idCheckCharacter } from '@hub/normalize';
 import { nameKeyOf, placeKey } from '@hub/resolution';
-import { createApiApp } from '../../apps/api/src/api-app';
+import { hubHttp } from '../support/access';
+import { startTestApi } from '../support/scenario-api';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
@@ -26,7 +26,7 @@ describe('resolution locks', () => {
   let api: INestApplication;
   let scenario: Awaited<ReturnType<typeof scenarioDatabase>>;
   const clients: Client[] = [];
-  const http = () => request(api.getHttpServer());
+  const http = () => hubHttp(api);
 
   /** A grid resident record; `n` makes record and person their own. */
   const resident = (n: number, name: string, idFirst17: string, time: string) => ({
@@ -115,8 +115,7 @@ describe('resolution locks', () => {
     // 5 s leave the deadlock case time to close its cycle before the batch's check.
     const [{ db }] = await scenario.db.query<{ db: string }[]>(`SELECT current_database() AS db`);
     await scenario.db.query(`ALTER DATABASE "${db}" SET deadlock_timeout = '5s'`);
-    api = await createApiApp(testConfig(), scenario.url);
-    await api.init();
+    api = await startTestApi(testConfig(), scenario.url);
   });
   afterAll(async () => {
     for (const c of clients) await c.end().catch(() => undefined);

@@ -11,7 +11,11 @@ export const TEST_PURPOSE = 'data-verification';
 type Agent = ReturnType<typeof request.agent>;
 
 /** Requests carrying this bearer credential (and a purpose, unless `null`). */
-export function as(api: INestApplication, credential: string, purpose: string | null = TEST_PURPOSE): Agent {
+export function as(
+  api: INestApplication,
+  credential: string,
+  purpose: string | null = TEST_PURPOSE,
+): Agent {
   const agent = request.agent(api.getHttpServer()).set('Authorization', `Bearer ${credential}`);
   return purpose === null ? agent : agent.set('X-Purpose', purpose);
 }

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import type { ChangeCloudEvent } from '@hub/changes';
+import { asDepartments, hubHttp } from './access';
 
 /** The HTTP push feed name of each department topic. */
 export const FEED_OF_TOPIC = {
@@ -13,7 +13,8 @@ export type PushTotals = { accepted: number; duplicate: number; stale: number; r
 
 /**
  * Pushes generated stream messages through `POST /v1/feeds/{feed}/records` as NDJSON, feed by
- * feed in stream order, and sums the outcomes the hub answered.
+ * feed in stream order, as the app's department client, and sums the outcomes the hub answered.
+ * `api` must have been prepared (prepareTestAccess, or startTestApi).
  */
 export async function pushOverHttp(
   api: INestApplication,
@@ -24,7 +25,7 @@ export async function pushOverHttp(
   for (const [topic, feed] of Object.entries(FEED_OF_TOPIC)) {
     const lines = messages.filter((m) => m.topic === topic).map((m) => m.value);
     for (let i = 0; i < lines.length; i += chunk) {
-      const res = await request(api.getHttpServer())
+      const res = await asDepartments(api)
         .post(`/v1/feeds/${feed}/records`)
         .set('content-type', 'application/x-ndjson')
         .send(lines.slice(i, i + chunk).join('\n'))
@@ -36,7 +37,10 @@ export async function pushOverHttp(
   return totals;
 }
 
-/** Every change event after `after`, page by page through `GET /v1/changes`, and the cursor. */
+/**
+ * Every change event after `after`, page by page through `GET /v1/changes` (as the bootstrap
+ * admin, with a purpose), and the cursor.
+ */
 export async function readChangeFeed(
   api: INestApplication,
   after = '0',
@@ -46,7 +50,7 @@ export async function readChangeFeed(
   let cursor = after;
   for (;;) {
     const page = (
-      await request(api.getHttpServer())
+      await hubHttp(api)
         .get('/v1/changes')
         .query({ ...filters, after: cursor, limit: 1000 })
         .expect(200)

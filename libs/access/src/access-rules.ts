@@ -77,6 +77,7 @@ export function loadAccessRules(
     throw new Error(`${join(dir, 'roles.json')}: undeclared permissions ${undeclared.join(', ')}`);
   const codes = purposes.map((p) => p.code);
   const twice = codes.filter((c, i) => codes.indexOf(c) !== i);
-  if (twice.length > 0) throw new Error(`${join(dir, 'purposes.json')}: codes twice: ${twice}`);
+  if (twice.length > 0)
+    throw new Error(`${join(dir, 'purposes.json')}: codes twice: ${twice.join(', ')}`);
   return { ...roles, purposes };
 }

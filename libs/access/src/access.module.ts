@@ -1,4 +1,10 @@
-import { DynamicModule, Global, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Module,
+  type FactoryProvider,
+  type ModuleMetadata,
+} from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';

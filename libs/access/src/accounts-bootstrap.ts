@@ -17,12 +17,42 @@ export const DEMO_COMMUNITY = '500116121204';
  * The demo data set's accounts, one per role, in the demo township and one of its communities.
  * Their passwords are public (README): the hub refuses to start with them in production.
  */
-export const DEMO_USERS: { username: string; role: Role; divisionCode: string; displayName: string }[] = [
-  { username: 'demo-admin', role: 'district-admin', divisionCode: '500116', displayName: '演示区级管理员' },
-  { username: 'demo-township', role: 'township-staff', divisionCode: DEMO_TOWNSHIP, displayName: '演示镇街工作人员' },
-  { username: 'demo-community', role: 'community-staff', divisionCode: DEMO_COMMUNITY, displayName: '演示社区工作人员' },
-  { username: 'demo-grid', role: 'grid-worker', divisionCode: DEMO_COMMUNITY, displayName: '演示网格员' },
-  { username: 'demo-reviewer', role: 'reviewer', divisionCode: '500116', displayName: '演示审核员' },
+export const DEMO_USERS: {
+  username: string;
+  role: Role;
+  divisionCode: string;
+  displayName: string;
+}[] = [
+  {
+    username: 'demo-admin',
+    role: 'district-admin',
+    divisionCode: '500116',
+    displayName: '演示区级管理员',
+  },
+  {
+    username: 'demo-township',
+    role: 'township-staff',
+    divisionCode: DEMO_TOWNSHIP,
+    displayName: '演示镇街工作人员',
+  },
+  {
+    username: 'demo-community',
+    role: 'community-staff',
+    divisionCode: DEMO_COMMUNITY,
+    displayName: '演示社区工作人员',
+  },
+  {
+    username: 'demo-grid',
+    role: 'grid-worker',
+    divisionCode: DEMO_COMMUNITY,
+    displayName: '演示网格员',
+  },
+  {
+    username: 'demo-reviewer',
+    role: 'reviewer',
+    divisionCode: '500116',
+    displayName: '演示审核员',
+  },
   { username: 'demo-operator', role: 'operator', divisionCode: '500116', displayName: '演示运维' },
 ];
 export const DEMO_PASSWORD = 'demo-2026-jiangjin';
@@ -48,7 +78,8 @@ export class AccountsBootstrap {
 
   async run(): Promise<AccountsReport> {
     if (this.config.env === 'production') {
-      if (this.config.demo) throw new Error('HUB_DEMO must be off in production (demo accounts have public passwords)');
+      if (this.config.demo)
+        throw new Error('HUB_DEMO must be off in production (demo accounts have public passwords)');
       const demo = await this.credentials.demoUsers();
       if (demo.length > 0)
         throw new Error(
@@ -87,7 +118,12 @@ export class AccountsBootstrap {
   private async createDemoUsers(): Promise<string[]> {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     for (const user of DEMO_USERS)
-      await this.credentials.createUser({ ...user, passwordHash, demo: true, createdBy: 'demo data' });
+      await this.credentials.createUser({
+        ...user,
+        passwordHash,
+        demo: true,
+        createdBy: 'demo data',
+      });
     return DEMO_USERS.map((u) => u.username);
   }
 }

@@ -45,7 +45,9 @@ export class Authenticator {
     const division = token.claims[oidc.divisionClaim];
     if (!isRole(role) || typeof division !== 'string' || !DIVISION.test(division)) return undefined;
     const name =
-      typeof token.claims.preferred_username === 'string' ? token.claims.preferred_username : subject;
+      typeof token.claims.preferred_username === 'string'
+        ? token.claims.preferred_username
+        : subject;
     return this.policy.staff('external', subject, name, role, division);
   }
 }

@@ -128,7 +128,8 @@ export class CredentialsRepository {
       ],
     );
     if (!row) return undefined;
-    const { passwordHash: _, ...rest } = row;
+    const { passwordHash, ...rest } = row;
+    void passwordHash; // never leaves the repository
     return rest;
   }
 

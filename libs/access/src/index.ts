@@ -17,6 +17,7 @@ export type { AccountsReport } from './accounts-bootstrap';
 export { AuditRepository } from './audit/audit.repository';
 export type { AuditEntry, AuditRow, ChainBreak } from './audit/audit.repository';
 export { AuditTrail } from './audit/audit-trail';
+export { CredentialsRepository } from './credentials.repository';
 export { covers, EVERYWHERE, jurisdictionOf, narrowDivision } from './jurisdiction';
 export type { Jurisdiction } from './jurisdiction';
 export { applyFieldPolicy, maskAddress, maskIdNumber, maskPhone } from './masking';

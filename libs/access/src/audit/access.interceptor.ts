@@ -12,7 +12,7 @@ import { from, mergeMap, type Observable } from 'rxjs';
 import { accessOf } from '../access.guard';
 import { ACCESS_RULE, type AccessRule } from '../access-rule.decorator';
 import { applyFieldPolicy } from '../masking';
-import { AuditTrail } from './audit-trail';
+import { AuditTrail, endpointOf } from './audit-trail';
 
 /**
  * After a guarded handler: masks its response by the caller's field policy (the response then
@@ -37,9 +37,9 @@ export class AccessInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    return next.handle().pipe(
-      mergeMap((body: unknown) => from(this.finish(rule, request, response, body))),
-    );
+    return next
+      .handle()
+      .pipe(mergeMap((body: unknown) => from(this.finish(rule, request, response, body))));
   }
 
   private async finish(
@@ -69,10 +69,10 @@ export class AccessInterceptor implements NestInterceptor {
           detail: audit.detail?.(body, request) ?? null,
         });
       } catch (error) {
-        this.log.error(
-          `audit row not written for ${request.method} ${request.route?.path as string}: ${String(error)}`,
+        this.log.error(`audit row not written for ${endpointOf(request)}: ${String(error)}`);
+        throw new ServiceUnavailableException(
+          'the audit trail cannot be written; nothing was returned',
         );
-        throw new ServiceUnavailableException('the audit trail cannot be written; nothing was returned');
       }
     }
     return out;

@@ -39,7 +39,10 @@ export class AuditTrail {
       subjectIds: subjects,
       fieldsUnmasked: entry.fieldsUnmasked,
       status: entry.status,
-      requestId: typeof request.id === 'string' || typeof request.id === 'number' ? String(request.id) : null,
+      requestId:
+        typeof request.id === 'string' || typeof request.id === 'number'
+          ? String(request.id)
+          : null,
       detail: entry.detail ?? null,
     });
   }

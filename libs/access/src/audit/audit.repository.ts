@@ -76,7 +76,9 @@ export class AuditRepository {
    * removed row). Undefined when the chain holds; also how many rows were checked.
    */
   async verify(): Promise<{ rows: number; broken?: ChainBreak }> {
-    const [result] = await this.db.query<{ rows: string; id: string | null; reason: ChainBreak['reason'] | null }[]>(
+    const [result] = await this.db.query<
+      { rows: string; id: string | null; reason: ChainBreak['reason'] | null }[]
+    >(
       `WITH chain AS (
          SELECT a.id, a.hash, a.prev_hash, audit_row_hash(a) AS expected,
                 lag(a.hash) OVER (ORDER BY a.id) AS previous_hash,

@@ -14,7 +14,13 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -106,7 +112,9 @@ export class AdminController {
   @Post('clients')
   @Permission('clients:manage', { action: 'write', subjects: clientAudit })
   @ApiOperation({ summary: 'Create a client; its API key is in the answer, and only there' })
-  @ApiCreatedResponse({ schema: { properties: { id: { type: 'string' }, token: { type: 'string' } } } })
+  @ApiCreatedResponse({
+    schema: { properties: { id: { type: 'string' }, token: { type: 'string' } } },
+  })
   async createClient(@Body() body: CreateClientDto, @Req() request: Request) {
     const unknownFeeds = body.feeds.filter((f) => !this.knownFeeds.includes(f));
     if (unknownFeeds.length > 0)
@@ -120,7 +128,10 @@ export class AdminController {
         `unknown scopes ${unknownScopes.join(', ')}; known: ${Object.keys(this.policy.rules.clients.scopes).join(', ')}`,
       );
     const { principal } = accessOf(request);
-    const divisionCode = await this.divisionInside(request, body.divisionCode ?? principal.divisionCode);
+    const divisionCode = await this.divisionInside(
+      request,
+      body.divisionCode ?? principal.divisionCode,
+    );
     const token = newApiKey();
     const client = await this.credentials.createClient({
       name: body.name,
@@ -171,7 +182,8 @@ export class AdminController {
     },
   })
   @ApiOperation({
-    summary: 'Create a staff user with a role over a division (inside the caller’s own jurisdiction)',
+    summary:
+      'Create a staff user with a role over a division (inside the caller’s own jurisdiction)',
   })
   async createUser(@Body() body: CreateUserDto, @Req() request: Request) {
     const divisionCode = await this.divisionInside(request, body.divisionCode);
@@ -213,7 +225,9 @@ export class AdminController {
     const { principal } = accessOf(request);
     if (code === null) {
       if (principal.divisionCode !== null)
-        throw new ForbiddenException('a client for every division needs an admin of every division');
+        throw new ForbiddenException(
+          'a client for every division needs an admin of every division',
+        );
       return null;
     }
     if (!covers(principal.jurisdiction, code))

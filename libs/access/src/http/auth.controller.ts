@@ -56,7 +56,8 @@ export class AuthController {
   // Guessing passwords: 10 tries a minute per address, whatever the client limit.
   @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @ApiOperation({
-    summary: 'Log in as a staff user: a short-lived bearer token (log in again, or refresh, before it expires)',
+    summary:
+      'Log in as a staff user: a short-lived bearer token (log in again, or refresh, before it expires)',
   })
   @ApiOkResponse({ type: TokenDto })
   async token(@Body() body: LoginDto): Promise<TokenDto> {
@@ -75,8 +76,10 @@ export class AuthController {
   @ApiOkResponse({ type: TokenDto })
   async refresh(@Req() request: Request): Promise<TokenDto> {
     const { principal } = accessOf(request);
-    const user = principal.kind === 'user' ? await this.credentials.userById(principal.id) : undefined;
-    if (!user?.active) throw new UnauthorizedException('only staff tokens of the hub are refreshed');
+    const user =
+      principal.kind === 'user' ? await this.credentials.userById(principal.id) : undefined;
+    if (!user?.active)
+      throw new UnauthorizedException('only staff tokens of the hub are refreshed');
     return this.issue(user);
   }
 
