@@ -71,9 +71,6 @@ describe('API process on a real PostgreSQL', () => {
 
   it('answers a feed not the client’s own with 403 and a body that is neither array nor NDJSON with 400', async () => {
     await asDepartments(app).post('/v1/feeds/nope/records').send([]).expect(403);
-    await hubHttp(app)
-      .post('/v1/feeds/grid/records')
-      .send({ not: 'a list' })
-      .expect(400);
+    await hubHttp(app).post('/v1/feeds/grid/records').send({ not: 'a list' }).expect(400);
   });
 });

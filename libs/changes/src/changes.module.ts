@@ -4,6 +4,7 @@ import { ChangeRelay } from './change-relay';
 import { ChangeLogRepository } from './change-log.repository';
 import { ChangesController } from './changes.controller';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookRepository } from './webhook.repository';
 import { WebhooksController } from './webhooks.controller';
 
 /**
@@ -12,7 +13,7 @@ import { WebhooksController } from './webhooks.controller';
  */
 @Module({
   controllers: [ChangesController, WebhooksController],
-  providers: [ChangeLogRepository, ChangeFeed, WebhookDispatcher],
+  providers: [ChangeLogRepository, ChangeFeed, WebhookRepository, WebhookDispatcher],
   exports: [ChangeLogRepository],
 })
 export class ChangesModule {}

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { webhookBackoffMs, webhookSignature } from './webhook-dispatcher';
+import { Webhook } from 'standardwebhooks';
+import { webhookBackoffMs, webhookMessageId, webhookSignature } from './webhook-dispatcher';
+import { newWebhookSecret } from './webhooks.controller';
 
 describe('webhook delivery policy', () => {
   it('doubles the wait after each failure, from the base up to five minutes', () => {
@@ -8,10 +10,44 @@ describe('webhook delivery policy', () => {
     expect(webhookBackoffMs(0, 250)).toBe(250);
   });
 
-  it('signs the exact body as sha256=<hex HMAC-SHA256> under the secret', () => {
+  it('makes Standard Webhooks secrets: whsec_ and 32 random bytes in base64', () => {
+    const secret = newWebhookSecret();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
+    expect(newWebhookSecret()).not.toBe(secret);
+  });
+
+  it('signs "<id>.<unix seconds>.<body>" with HMAC-SHA256 of the key, as v1,<base64>', () => {
+    const key = Buffer.alloc(32, 7);
+    const secret = `whsec_${key.toString('base64')}`;
     const body = '[{"id":"1"}]';
-    const expected = createHmac('sha256', 'k').update(body).digest('hex');
-    expect(webhookSignature('k', body)).toBe(`sha256=${expected}`);
-    expect(webhookSignature('k', `${body} `)).not.toBe(`sha256=${expected}`);
+    const at = new Date('2026-12-01T08:00:00.750Z');
+    const seconds = Math.floor(at.getTime() / 1000);
+    const expected = createHmac('sha256', key)
+      .update(`sub:1-1.${seconds}.${body}`)
+      .digest('base64');
+    expect(webhookSignature(secret, 'sub:1-1', at, body)).toBe(`v1,${expected}`);
+    expect(webhookSignature(secret, 'sub:1-2', at, body)).not.toBe(`v1,${expected}`);
+    expect(webhookSignature(secret, 'sub:1-1', at, `${body} `)).not.toBe(`v1,${expected}`);
+  });
+
+  it('is verified by the standardwebhooks package, and refused with another secret or body', () => {
+    const secret = newWebhookSecret();
+    const body = '[{"id":"e1"},{"id":"e2"}]';
+    const now = new Date();
+    const headers = {
+      'webhook-id': 'sub:7-9',
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': webhookSignature(secret, 'sub:7-9', now, body),
+    };
+    expect(new Webhook(secret).verify(body, headers)).toEqual([{ id: 'e1' }, { id: 'e2' }]);
+    expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow();
+    expect(() => new Webhook(secret).verify(`${body} `, headers)).toThrow();
+  });
+
+  it('names a message by its subscription and the positions of its first and last event', () => {
+    const events = [{ position: '17' }, { position: '18' }, { position: '40' }];
+    expect(webhookMessageId('s1', events)).toBe('s1:17-40');
+    expect(webhookMessageId('s1', events.slice(0, 1))).toBe('s1:17-17');
   });
 });

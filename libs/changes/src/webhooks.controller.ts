@@ -1,32 +1,35 @@
 import {
+  BadRequestException,
   Body,
+  ConflictException,
   Controller,
   Delete,
+  ForbiddenException,
   Get,
   HttpCode,
+  Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
   Post,
+  Req,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission } from '@hub/access';
-import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  Matches,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { accessOf, HubSecrets, narrowDivision, Permission } from '@hub/access';
+import { HUB_CONFIG, type HubConfig } from '@hub/config';
+import { checkWebhookTarget, WebhookTargetError } from './webhook-target';
+import { WebhookRepository, type WebhookHealth, type WebhookView } from './webhook.repository';
 
 export class CreateWebhookDto {
-  /** Where deliveries are POSTed (http or https). */
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  /**
+   * Where deliveries are POSTed: https, to a host that resolves to public addresses only (http
+   * and other addresses only for hosts in HUB_WEBHOOK_ALLOWLIST). Redirects are not followed.
+   */
+  @IsString()
+  @MaxLength(2000)
   url!: string;
 
   /** Full CloudEvents types to deliver, e.g. cn.gov.hub.person.created; all when absent. */
@@ -36,99 +39,138 @@ export class CreateWebhookDto {
   @Matches(/^[a-z0-9._-]+$/, { each: true })
   types?: string[];
 
-  /** Division code or prefix (2 to 12 digits); all divisions when absent. */
+  /**
+   * Division code or prefix (2 to 12 digits) inside the client's jurisdiction; the whole
+   * jurisdiction when absent.
+   */
   @IsOptional() @Matches(/^\d{2,12}$/) division?: string;
 
-  /** HMAC key of X-Hub-Signature-256; the hub makes one when absent. */
-  @IsOptional() @IsString() @Length(16, 200) secret?: string;
-
   /**
-   * Change-feed cursor to deliver after: "0" replays every event from the beginning. Absent:
-   * only changes from now on.
+   * Change-feed cursor to deliver after ("0": from the beginning, still only the division's
+   * events). Absent: only changes from now on.
    */
   @IsOptional() @Matches(/^\d{1,19}$/) after?: string;
 }
 
-const COLUMNS = `id, url, types, division, position::text AS position, status, failures,
-                 next_attempt_at AS "nextAttemptAt", last_error AS "lastError", created_at AS "createdAt"`;
+/** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
+export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
-/** A subscription as the API shows it: without its secret, which is shown once at creation. */
-interface WebhookView {
-  id: string;
-  url: string;
-  types: string[] | null;
-  division: string | null;
-  position: string;
-  status: string;
-  failures: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  createdAt: Date;
-}
-
+/**
+ * Webhook subscriptions belong to the subscriber client that registers them: only it lists,
+ * reads, revives and deletes them (another client's answers 404), and only it sees their URL
+ * and last error. Operators see every subscription's delivery state, without URL or error.
+ */
 @ApiTags('changes')
-@Permission('webhooks:manage')
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    private readonly secrets: HubSecrets,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
 
   @Post()
+  @Permission('webhooks:manage')
   @ApiOperation({
     summary:
-      'Subscribe a URL to change events: POSTs of CloudEvents batches signed with HMAC-SHA256 (X-Hub-Signature-256: sha256=…), retried with back-off, dead after repeated failures. The secret is returned only here.',
+      "Subscribe a URL (https, public addresses) to change events of the client's jurisdiction: POSTs of CloudEvents batches signed by Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with back-off, dead after repeated failures. The hub makes the secret (whsec_…) and returns it only here.",
   })
-  async create(@Body() body: CreateWebhookDto): Promise<WebhookView & { secret: string }> {
-    const secret = body.secret ?? randomBytes(24).toString('hex');
-    const [row] = await this.db.query<WebhookView[]>(
-      `INSERT INTO webhook_subscription (url, secret, types, division, position)
-       VALUES ($1, $2, $3, $4, coalesce($5::bigint, (SELECT coalesce(max(position), 0) FROM change_event)))
-       RETURNING ${COLUMNS}`,
-      [body.url, secret, body.types ?? null, body.division ?? null, body.after ?? null],
+  async create(
+    @Body() body: CreateWebhookDto,
+    @Req() request: Request,
+  ): Promise<WebhookView & { secret: string }> {
+    const clientId = this.ownerOf(request);
+    const { principal } = accessOf(request);
+    const division = narrowDivision(principal.jurisdiction, body.division);
+    if (division === null)
+      throw new ForbiddenException(`division ${body.division} is outside your jurisdiction`);
+    const target = await checkWebhookTarget(body.url, this.config.access.webhookAllowlist).catch(
+      (error: unknown) => {
+        if (error instanceof WebhookTargetError) throw new BadRequestException(error.message);
+        throw error;
+      },
     );
+    const secret = newWebhookSecret();
+    const cap = this.config.access.webhooksPerClient;
+    const row = await this.webhooks.create(
+      {
+        clientId,
+        url: target.url.href,
+        sealedSecret: this.secrets.encrypt(secret),
+        types: body.types ?? null,
+        division: division === '' ? null : division,
+        after: body.after ?? null,
+      },
+      cap,
+    );
+    if (row === null) throw new ForbiddenException('the client is revoked');
+    if (row === 'full')
+      throw new ConflictException(
+        `a client may have at most ${cap} webhook subscriptions (HUB_WEBHOOKS_PER_CLIENT); delete one first`,
+      );
     return { ...row, secret };
   }
 
   @Get()
-  @ApiOperation({ summary: 'Webhook subscriptions, with their cursor and delivery state.' })
-  list(): Promise<WebhookView[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM webhook_subscription ORDER BY created_at, id`);
+  @Permission('webhooks:manage')
+  @ApiOperation({
+    summary: "The client's own webhook subscriptions, with their cursor and delivery state.",
+  })
+  list(@Req() request: Request): Promise<WebhookView[]> {
+    return this.webhooks.list(this.ownerOf(request));
+  }
+
+  @Get('health')
+  @Permission('webhooks:health')
+  @ApiOperation({
+    summary:
+      'Delivery state of every webhook subscription (owner, status, failures, cursor, next attempt), without URLs or errors.',
+  })
+  health(): Promise<WebhookHealth[]> {
+    return this.webhooks.health();
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One webhook subscription.' })
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<WebhookView> {
-    const [row] = await this.db.query<WebhookView[]>(
-      `SELECT ${COLUMNS} FROM webhook_subscription WHERE id = $1`,
-      [id],
-    );
+  @Permission('webhooks:manage')
+  @ApiOperation({ summary: "One of the client's webhook subscriptions, with its last error." })
+  async get(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request): Promise<WebhookView> {
+    const row = await this.webhooks.get(this.ownerOf(request), id);
     if (!row) throw new NotFoundException(`no webhook subscription ${id}`);
     return row;
   }
 
   @Post(':id/revive')
   @HttpCode(200)
+  @Permission('webhooks:manage')
   @ApiOperation({
-    summary: 'Make a dead subscription active again; delivery resumes from its cursor.',
+    summary:
+      "Make one of the client's dead subscriptions active again; delivery resumes from its cursor.",
   })
-  async revive(@Param('id', ParseUUIDPipe) id: string): Promise<WebhookView> {
-    const [rows] = await this.db.query<[WebhookView[], number]>(
-      `UPDATE webhook_subscription
-          SET status = 'active', failures = 0, next_attempt_at = now(), updated_at = now()
-        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id],
-    );
-    if (rows.length === 0) throw new NotFoundException(`no webhook subscription ${id}`);
-    return rows[0];
+  async revive(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() request: Request,
+  ): Promise<WebhookView> {
+    const row = await this.webhooks.revive(this.ownerOf(request), id);
+    if (!row) throw new NotFoundException(`no webhook subscription ${id}`);
+    return row;
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Unsubscribe.' })
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    const [, count] = await this.db.query<[unknown, number]>(
-      `DELETE FROM webhook_subscription WHERE id = $1`,
-      [id],
-    );
-    if (count === 0) throw new NotFoundException(`no webhook subscription ${id}`);
+  @Permission('webhooks:manage')
+  @ApiOperation({ summary: "Delete one of the client's subscriptions." })
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request): Promise<void> {
+    if (!(await this.webhooks.remove(this.ownerOf(request), id)))
+      throw new NotFoundException(`no webhook subscription ${id}`);
+  }
+
+  /** The calling client's id: webhooks belong to subscriber clients (API keys) only. */
+  private ownerOf(request: Request): string {
+    const { principal } = accessOf(request);
+    if (principal.kind !== 'client' || principal.clientId === null)
+      throw new ForbiddenException(
+        'webhooks belong to subscriber clients: call with a client API key',
+      );
+    return principal.clientId;
   }
 }

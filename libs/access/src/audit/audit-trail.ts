@@ -9,6 +9,12 @@ export function endpointOf(request: Request): string {
   return `${request.method} ${request.baseUrl ?? ''}${route ?? request.path}`;
 }
 
+/** The id pino-http gave the request (see the logging module). */
+function requestIdOf(request: Request): string | null {
+  const id = (request as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
 /**
  * Writes the audit row of a request from what the guard established (actor, role, client,
  * purpose) and what the handler returned (subjects, unmasked fields, range). Fails when the row
@@ -39,10 +45,7 @@ export class AuditTrail {
       subjectIds: subjects,
       fieldsUnmasked: entry.fieldsUnmasked,
       status: entry.status,
-      requestId:
-        typeof request.id === 'string' || typeof request.id === 'number'
-          ? String(request.id)
-          : null,
+      requestId: requestIdOf(request),
       detail: entry.detail ?? null,
     });
   }

@@ -13,6 +13,7 @@ import { PersonDivision1796049205183 } from './1796049205183-PersonDivision';
 import { PreviousDivision1796067704515 } from './1796067704515-PreviousDivision';
 import { FactTuples1796212193153 } from './1796212193153-FactTuples';
 import { AccessControl1796435989900 } from './1796435989900-AccessControl';
+import { WebhookOwnership1796436683265 } from './1796436683265-WebhookOwnership';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   PreviousDivision1796067704515,
   FactTuples1796212193153,
   AccessControl1796435989900,
+  WebhookOwnership1796436683265,
 ];
