@@ -3,6 +3,7 @@ import { AccessModule } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { ChangesModule } from '@hub/changes';
 import { FeedCatalog, FeedsHttpModule } from '@hub/feeds';
+import { FormsModule } from '@hub/forms';
 import { PlacesModule } from '@hub/places';
 import { ResolutionModule } from '@hub/resolution';
 import { HubProcessModule } from '@hub/runtime';
@@ -26,6 +27,7 @@ export class ApiModule {
         FeedsHttpModule,
         ChangesModule,
         ResolutionModule,
+        FormsModule,
       ],
     };
   }

@@ -15,6 +15,8 @@ export interface AuditSpec {
   action: 'read' | 'write';
   /** The entity ids the response (or request) is about. */
   subjects?: (body: any, request: Request) => unknown[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Fields the response holds unmasked, when the handler masked it itself (forms). */
+  unmasked?: (body: any) => string[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Range and count of bulk reads, what a write asked for. */
   detail?: (body: any, request: Request) => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The handler streams its response and writes its audit row itself (AuditTrail). */

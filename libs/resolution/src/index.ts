@@ -34,3 +34,5 @@ export {
   placeKey,
 } from './keyed-entities';
 export type { EntityKey, KeyedPlacement } from './keyed-entities';
+export { PersonReadRepository } from './http/person-read.repository';
+export { EntityReadRepository } from './http/entity-read.repository';

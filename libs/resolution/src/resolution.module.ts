@@ -48,5 +48,6 @@ export const PERSON_RESOLVER_PROVIDER = {
     ResolutionLinksRepository,
     ResolutionService,
   ],
+  exports: [SURVIVORSHIP_RULES, PersonReadRepository, EntityReadRepository],
 })
 export class ResolutionModule {}

@@ -53,10 +53,15 @@ export class AccessInterceptor implements NestInterceptor {
     if (rule.masked && body !== undefined && body !== null) {
       const policed = applyFieldPolicy(body, accessOf(request).principal.fieldPolicy);
       unmasked = policed.unmasked;
-      response.setHeader('X-Masked-Fields', policed.masked.join(',') || 'none');
+      // A handler that masked its response itself (forms) names its masked fields already.
+      const own = (body as { maskedFields?: unknown }).maskedFields;
+      const masked = [
+        ...new Set([...policed.masked, ...(Array.isArray(own) ? (own as string[]) : [])]),
+      ].sort();
+      response.setHeader('X-Masked-Fields', masked.join(',') || 'none');
       out =
         typeof policed.body === 'object' && !Array.isArray(policed.body)
-          ? { ...policed.body, maskedFields: policed.masked }
+          ? { ...policed.body, maskedFields: masked }
           : policed.body;
     }
     const audit = rule.audit;
@@ -64,7 +69,7 @@ export class AccessInterceptor implements NestInterceptor {
       try {
         await this.trail.record(request, {
           subjects: audit.subjects?.(body, request) ?? [],
-          fieldsUnmasked: unmasked,
+          fieldsUnmasked: [...new Set([...unmasked, ...(audit.unmasked?.(body) ?? [])])].sort(),
           status: response.statusCode,
           detail: audit.detail?.(body, request) ?? null,
         });

@@ -18,7 +18,9 @@ export interface PersonSummary {
 /**
  * Whether person `alias` lies in the jurisdiction given by parameter `param` (a division code
  * prefix, '' for everywhere): its golden division, the division of any active mention (residence,
- * else 户籍), or any division a current record says it lives in or is registered in (户籍).
+ * else 户籍), any division a current record says it lives in or is registered in (户籍), or the
+ * grid a grid worker's current record puts it in (a grid code starts with its community's code:
+ * addresses often name only the township).
  */
 export const personInJurisdiction = (alias: string, param: string) => `(
   ${param} = '' OR ${alias}.division_code LIKE ${param} || '%'
@@ -29,11 +31,16 @@ export const personInJurisdiction = (alias: string, param: string) => `(
             OR EXISTS (
               SELECT 1 FROM feed_record_head jh
                 JOIN source_record js ON js.id = jh.current_id AND js.superseded_at IS NULL
-               CROSS JOIN LATERAL jsonb_array_elements(js.relations) jr(rel)
                WHERE jh.feed = jm.feed AND jh.source_record_id = jm.source_record_id
-                 AND jr.rel->>'from' = jm.pointer
-                 AND jr.rel->>'type' IN ('lives_in', 'registered_in')
-                 AND jr.rel->>'toPlace' LIKE ${param} || '%'))))`;
+                 AND (EXISTS (
+                        SELECT 1 FROM jsonb_array_elements(js.relations) jr(rel)
+                         WHERE jr.rel->>'from' = jm.pointer
+                           AND jr.rel->>'type' IN ('lives_in', 'registered_in')
+                           AND jr.rel->>'toPlace' LIKE ${param} || '%')
+                      OR EXISTS (
+                        SELECT 1 FROM jsonb_array_elements(js.facts) jf(fact)
+                         WHERE jf.fact->>0 = jm.pointer AND jf.fact->>1 = 'gridCode'
+                           AND jf.fact->>2 LIKE ${param} || '%'))))))`;
 
 const SUMMARY = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date AS "birthDate", p.status,
                  p.phone, p.division_code AS "divisionCode", p.flags, p.merged_into AS "mergedInto"`;

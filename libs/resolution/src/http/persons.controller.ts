@@ -46,7 +46,10 @@ export class PersonSearchDto {
   @MaxLength(64)
   name?: string;
 
-  @ApiPropertyOptional({ example: '1980-01', description: 'YYYY, YYYY-MM or YYYY-MM-DD; only with name' })
+  @ApiPropertyOptional({
+    example: '1980-01',
+    description: 'YYYY, YYYY-MM or YYYY-MM-DD; only with name',
+  })
   @IsOptional()
   @Matches(/^\d{4}(-\d{2}(-\d{2})?)?$/)
   birthDate?: string;
@@ -82,7 +85,8 @@ export function searchFilters(query: PersonSearchDto) {
     throw new BadRequestException('phone is not a phone number');
   if (!idNumber && !name && !phone)
     throw new BadRequestException('give idNumber, name (with or without birthDate) or phone');
-  if (query.birthDate && !name) throw new BadRequestException('birthDate narrows a name search: give name too');
+  if (query.birthDate && !name)
+    throw new BadRequestException('birthDate narrows a name search: give name too');
   return { idNumber, name, phone, birthDate: query.birthDate };
 }
 
@@ -131,7 +135,10 @@ export class PersonsController {
   }
 
   @Get(':id')
-  @PersonalData('persons:read', { action: 'read', subjects: (_body, request) => [request.params.id] })
+  @PersonalData('persons:read', {
+    action: 'read',
+    subjects: (_body, request) => [request.params.id],
+  })
   @ApiOperation({
     summary:
       'A person: golden record, every candidate value with its provenance, household, relations to places, events and organizations, conflict flags. A merged person answers 301 to the survivor.',
@@ -173,7 +180,10 @@ export class PersonsController {
   }
 
   @Get(':id/explain')
-  @PersonalData('persons:read', { action: 'read', subjects: (_body, request) => [request.params.id] })
+  @PersonalData('persons:read', {
+    action: 'read',
+    subjects: (_body, request) => [request.params.id],
+  })
   @ApiOperation({
     summary:
       'Why these mentions are one person: per mention the rule, score, evidence and the mention it matched.',
@@ -198,7 +208,10 @@ export class PersonsController {
   @HttpCode(200)
   @PersonalData('persons:split', {
     action: 'write',
-    subjects: (body: { personId: string; splitInto: string[] }) => [body.personId, ...body.splitInto],
+    subjects: (body: { personId: string; splitInto: string[] }) => [
+      body.personId,
+      ...body.splitInto,
+    ],
     detail: (_body, request) => ({ mentions: (request.body as SplitDto).mentions }),
   })
   @ApiOperation({

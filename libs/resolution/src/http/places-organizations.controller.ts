@@ -20,12 +20,18 @@ import { EntityReadRepository } from './entity-read.repository';
 import { byAttribute, mentionSummary } from './persons.controller';
 
 export class PlaceLookupDto {
-  @ApiProperty({ example: '鼎山街道东门路12号3-2-501', description: 'The address as a department writes it' })
+  @ApiProperty({
+    example: '鼎山街道东门路12号3-2-501',
+    description: 'The address as a department writes it',
+  })
   @IsString()
   @MaxLength(200)
   address!: string;
 
-  @ApiPropertyOptional({ example: '500116005', description: 'Division the address lies in, when the text does not name it' })
+  @ApiPropertyOptional({
+    example: '500116005',
+    description: 'Division the address lies in, when the text does not name it',
+  })
   @IsOptional()
   @Matches(/^(\d{6}|\d{9}|\d{12})$/)
   division?: string;
@@ -55,7 +61,12 @@ const divisionOf = (row: Record<string, unknown>) =>
   (row.divisionCode as string | null) ?? (row.code as string | null) ?? null;
 
 /** Who a place or organization response is about: itself and the persons related to it. */
-const subjectsOf = (body: { id?: string; places?: { id: string }[]; organizations?: { id: string }[]; relations?: { otherType: string; otherId: string }[] }) => [
+const subjectsOf = (body: {
+  id?: string;
+  places?: { id: string }[];
+  organizations?: { id: string }[];
+  relations?: { otherType: string; otherId: string }[];
+}) => [
   body.id,
   ...(body.places ?? []).map((p) => p.id),
   ...(body.organizations ?? []).map((o) => o.id),
@@ -73,7 +84,9 @@ export class PlacesOrganizationsController {
 
   @Get('places')
   @PersonalData('places:read', { action: 'read', subjects: subjectsOf })
-  @ApiOperation({ summary: 'Find the place of an address in your jurisdiction, resolved as ingest resolves it.' })
+  @ApiOperation({
+    summary: 'Find the place of an address in your jurisdiction, resolved as ingest resolves it.',
+  })
   async findPlace(@Query() query: PlaceLookupDto, @Req() request: Request) {
     const split = splitAddress(query.address, this.divisions, query.division);
     const key = placeKey([

@@ -34,7 +34,12 @@ export class ResolutionService {
     private readonly resolver: PersonResolver,
   ) {}
 
-  decide(taskId: string, verdict: 'same' | 'different', personId: string | undefined, actor: string) {
+  decide(
+    taskId: string,
+    verdict: 'same' | 'different',
+    personId: string | undefined,
+    actor: string,
+  ) {
     return retriedTransaction(this.db, async (manager) => {
       const [task] = await manager.query<
         (MentionRef & { status: string; candidates: ReviewCandidateRow[] })[]

@@ -36,12 +36,15 @@ export class ReviewTaskQueryDto {
 export class DecisionDto {
   @ApiProperty({
     enum: ['same', 'different'],
-    description: 'same: the mention is the candidate person; different: it is not (this candidate, or any)',
+    description:
+      'same: the mention is the candidate person; different: it is not (this candidate, or any)',
   })
   @IsIn(['same', 'different'])
   verdict!: 'same' | 'different';
 
-  @ApiPropertyOptional({ description: 'The candidate person the verdict is about; required for same' })
+  @ApiPropertyOptional({
+    description: 'The candidate person the verdict is about; required for same',
+  })
   @IsOptional()
   @IsUUID()
   personId?: string;
@@ -65,7 +68,8 @@ export class ReviewTasksController {
     detail: (body: TaskList) => ({ count: body.tasks.length }),
   })
   @ApiOperation({
-    summary: 'Person mentions the matcher would not decide alone, with their candidates (your jurisdiction).',
+    summary:
+      'Person mentions the matcher would not decide alone, with their candidates (your jurisdiction).',
   })
   async list(@Query() query: ReviewTaskQueryDto, @Req() request: Request) {
     const tasks = await this.tasks.list(
@@ -94,6 +98,11 @@ export class ReviewTasksController {
   ) {
     if (!(await this.tasks.visible(id, accessOf(request).principal.jurisdiction)))
       throw new NotFoundException(`no review task ${id}`);
-    return this.resolution.decide(id, body.verdict, body.personId, accessOf(request).principal.name);
+    return this.resolution.decide(
+      id,
+      body.verdict,
+      body.personId,
+      accessOf(request).principal.name,
+    );
   }
 }

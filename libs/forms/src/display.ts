@@ -1,0 +1,69 @@
+import { codeTable } from '@hub/normalize';
+import type { FormField } from './form-template';
+
+const STATUS_TEXT: Record<string, string> = {
+  normal: '正常',
+  deceased: '死亡',
+  moved_out: '迁出',
+  missing: '失踪',
+  active: '享受中',
+  suspended: '暂停',
+  terminated: '终止',
+};
+
+/** A scalar as text; objects and absent values as ''. */
+export function asText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : '';
+}
+
+/** The attribute a field shows, whatever its source kind. */
+function attributeOf(field: FormField): string {
+  const source = field.source;
+  if (!source) return field.key;
+  if ('attribute' in source) return source.attribute;
+  if ('computed' in source) return source.computed;
+  return source.row;
+}
+
+/**
+ * A value as people read it on the form: code tables' names (性别 女 for 2, 民族 汉族 for 01,
+ * relations by GB/T 4761), addresses with their division's name, lists joined, amounts in 元.
+ */
+export function displayOf(
+  field: FormField,
+  value: unknown,
+  divisionNames: Record<string, string>,
+): string | null {
+  if (value === null || value === undefined) return null;
+  const attribute = attributeOf(field);
+  const text = asText(value);
+  switch (attribute) {
+    case 'gender':
+      return (
+        ({ '1': '男', '2': '女' } as Record<string, string>)[text] ??
+        codeTable('gender').codes[text] ??
+        text
+      );
+    case 'ethnicity':
+      return codeTable('ethnicity').codes[text] ?? text;
+    case 'relationToApplicant':
+    case 'relationToHead':
+      return text === '00' ? '本人' : (codeTable('relation').codes[text] ?? text);
+    case 'status':
+    case 'personStatus':
+      return STATUS_TEXT[text] ?? text;
+    case 'monthlyAmount':
+      return `${text}元`;
+    case 'division':
+      return divisionNames[text] ?? text;
+  }
+  if (Array.isArray(value)) return value.map(asText).join('、');
+  if (typeof value === 'object') {
+    const address = value as { divisionCode?: string | null; detail?: string; standard?: string };
+    const division = address.divisionCode ? (divisionNames[address.divisionCode] ?? '') : '';
+    return `${division}${address.detail ?? address.standard ?? ''}` || null;
+  }
+  return text;
+}
