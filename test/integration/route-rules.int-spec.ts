@@ -51,6 +51,8 @@ const EXPECTED: Record<string, string> = {
   'GET /v1/forms': 'authenticated',
   'GET /v1/forms/:templateId': 'authenticated',
   'POST /v1/forms/:templateId/prefill': 'personal(forms:prefill)',
+  'POST /v1/forms/:templateId/submissions': 'personal(forms:submit)',
+  'GET /v1/forms/submissions/:submissionId': 'personal(forms:prefill)',
   'POST /v1/webhooks': 'permission(webhooks:manage)',
   'GET /v1/webhooks': 'permission(webhooks:manage)',
   'GET /v1/webhooks/health': 'permission(webhooks:health)',

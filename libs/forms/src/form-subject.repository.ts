@@ -249,6 +249,17 @@ export class FormSubjectRepository {
     };
   }
 
+  /** A form submission: the current version of its 镇街采集 record. */
+  async submission(id: string): Promise<{ payload: unknown; receivedAt: Date } | undefined> {
+    const [row] = await this.db.query<{ payload: unknown; receivedAt: Date }[]>(
+      `SELECT s.payload, s.received_at AS "receivedAt"
+         FROM feed_record_head h JOIN source_record s ON s.id = h.current_id
+        WHERE h.feed = 'township' AND h.source_record_id = $1`,
+      [id],
+    );
+    return row;
+  }
+
   /** Names of divisions, for display. */
   async divisionNames(codes: string[]): Promise<Record<string, string>> {
     const wanted = [...new Set(codes.filter(Boolean))];

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsObject, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { accessOf, Authenticated, PersonalData } from '@hub/access';
+import { FormSubmissions } from './form-submissions';
 import { FormsService } from './forms.service';
 
 export class PrefillDto {
@@ -38,13 +39,36 @@ export class PrefillDto {
   formDate?: string;
 }
 
+export class SubmissionDto extends PrefillDto {
+  @ApiProperty({
+    example: { 'person.phone': '13912345678', 'review.bankAccount': '6217 0000 0000 0000' },
+    description: 'Entered or corrected values by section.field (fields staff fill)',
+  })
+  @IsObject()
+  values!: Record<string, string | null>;
+
+  @ApiProperty({
+    description: 'The prefilled form the clerk started from, as it came from …/prefill',
+  })
+  @IsObject()
+  prefill!: { version: string } & Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Submit although the subject changed since that prefill' })
+  @IsOptional()
+  @IsBoolean()
+  confirm?: boolean;
+}
+
 type Prefilled = Awaited<ReturnType<FormsService['prefill']>>;
 
 /** 一表通 forms: templates as data, prefilled from the model for a subject. */
 @ApiTags('forms')
 @Controller('forms')
 export class FormsController {
-  constructor(private readonly forms: FormsService) {}
+  constructor(
+    private readonly forms: FormsService,
+    private readonly submissions: FormSubmissions,
+  ) {}
 
   @Get()
   @Authenticated()
@@ -94,6 +118,49 @@ export class FormsController {
   ) {
     const { principal, purpose } = accessOf(request);
     const { formDate, ...subject } = body;
-    return this.forms.prefill(principal, purpose, id, subject, formDate);
+    const form = await this.forms.prefill(principal, purpose, id, subject, formDate);
+    // The unmasked identity is for write-back only; it never leaves.
+    delete (form as Partial<typeof form>).identity;
+    return form;
+  }
+
+  @Post(':templateId/submissions')
+  @PersonalData('forms:submit', {
+    action: 'write',
+    subjects: (body: { personId?: string; submissionId: string }) => [
+      body.personId,
+      body.submissionId,
+    ],
+    detail: (body: { form: string; writtenBack: string[] }) => ({
+      form: body.form,
+      writtenBack: body.writtenBack,
+    }),
+  })
+  @ApiOperation({
+    summary:
+      'Submit a form: the values entered or corrected (by section.field), and the prefill it started from. Kept whole as a 镇街采集 record; its values enter the model through the pipeline. 409 with what changed when the subject changed since that prefill (send confirm: true to submit anyway).',
+  })
+  submit(@Param('templateId') id: string, @Body() body: SubmissionDto, @Req() request: Request) {
+    const { principal, purpose } = accessOf(request);
+    const { personId, idNumber, placeId, divisionCode, formDate, values, prefill, confirm } = body;
+    return this.submissions.submit(principal, purpose, id, {
+      subject: { personId, idNumber, placeId, divisionCode },
+      formDate,
+      values,
+      prefill,
+      confirm,
+    });
+  }
+
+  @Get('submissions/:submissionId')
+  @PersonalData('forms:prefill', {
+    action: 'read',
+    subjects: (body: { submissionId: string }) => [body.submissionId],
+  })
+  @ApiOperation({
+    summary: 'A submission as it was made: the form as shown and the values entered',
+  })
+  submission(@Param('submissionId', ParseUUIDPipe) id: string, @Req() request: Request) {
+    return this.submissions.find(accessOf(request).principal, id);
   }
 }

@@ -17,7 +17,8 @@ import {
   type RelationCode,
   type RelationToApplicant,
 } from './household-relations';
-import { prefill, type HouseholdMember, type SubjectSnapshot } from './prefill';
+import { createHash } from 'node:crypto';
+import { prefill, type FilledForm, type HouseholdMember, type SubjectSnapshot } from './prefill';
 import { FORM_TEMPLATES } from './form-templates.provider';
 import { asText } from './display';
 
@@ -87,15 +88,22 @@ export class FormsService {
       department: (feed) => this.departments.get(feed) ?? feed,
     });
     const { form, masked, unmasked } = maskForm(filled, principal.fieldPolicy);
-    return { ...form, subject: snapshot.ref, maskedFields: masked, unmaskedFields: unmasked };
+    return {
+      ...form,
+      subject: snapshot.ref,
+      version: formVersion(filled),
+      maskedFields: masked,
+      unmaskedFields: unmasked,
+      /** Not sent: what a submission needs of the subject, unmasked. */
+      identity: identityOf(snapshot.subject),
+    };
   }
 
   /** The feeds in order of authority for an attribute (rules/survivorship.json). */
   private order(attribute: string): readonly string[] {
-    const rules = this.rules as SurvivorshipRules & { attributes?: Record<string, string[]> };
     return (
-      (rules.person as Record<string, string[] | undefined>)[attribute] ??
-      rules.attributes?.[attribute] ??
+      (this.rules.person as Record<string, string[] | undefined>)[attribute] ??
+      this.rules.attributes?.[attribute] ??
       []
     );
   }
@@ -238,6 +246,37 @@ export class FormsService {
       ref: { kind: 'division' as const, divisionCode: code },
     };
   }
+}
+
+/**
+ * What the form showed, as a short hash of every value and its source: a submission started
+ * from another version finds the subject changed since (another clerk, a new record).
+ */
+export function formVersion(form: FilledForm): string {
+  const values = form.sections.map((s) => [
+    s.key,
+    (s.fields ?? []).map((f) => [
+      f.key,
+      f.value,
+      f.provenance?.sourceRecordId,
+      f.provenance?.observedAt,
+    ]),
+    (s.rows ?? []).map((r) => [r.entityId, r.cells.map((c) => [c.key, c.value])]),
+  ]);
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 22);
+}
+
+/** The subject person's identity as the hub knows it: what a write-back resolves by. */
+function identityOf(subject: SubjectSnapshot) {
+  const golden = subject.person?.golden;
+  if (!golden) return undefined;
+  return {
+    personId: subject.person!.id,
+    idNumber: asText(golden.idNumber) || null,
+    name: asText(golden.name) || null,
+    gender: asText(golden.gender) || null,
+    birthDate: asText(golden.birthDate) || null,
+  };
 }
 
 function divisionCodesOf(

@@ -9,6 +9,8 @@ export interface SurvivorshipRules {
   /** By golden column of the organization table. */
   organization: Partial<Record<string, string[]>>;
   conflicts: { person: GoldenAttribute[] };
+  /** The other person attributes forms show, by attribute: feeds in order of authority. */
+  attributes?: Record<string, string[]>;
 }
 
 export type GoldenAttribute =
