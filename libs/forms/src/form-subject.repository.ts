@@ -22,6 +22,12 @@ export interface HouseholdRow {
   direct: boolean;
 }
 
+/** Where a page of a division's residents ends: the next page starts after it. */
+export interface ResidentCursor {
+  id: string;
+  birthDate: string | null;
+}
+
 /**
  * What forms read: persons, their events, household, places and residents, each with every
  * current candidate value and its source record, in few set-based queries.
@@ -167,6 +173,38 @@ export class FormSubjectRepository {
       [prefix, bornOnOrBefore ?? null],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * One keyset page of residentsOfDivision: the next `limit` persons after `after` in the same
+   * order (birth date, then id; unknown birth dates last). Each page is its own query, so a long
+   * export holds neither the whole list nor a transaction open.
+   */
+  async residentsOfDivisionPage(
+    prefix: string,
+    bornOnOrBefore: string | undefined,
+    after: ResidentCursor | null,
+    limit: number,
+  ): Promise<ResidentCursor[]> {
+    return this.db.query<ResidentCursor[]>(
+      `SELECT p.id, p.birth_date AS "birthDate" FROM person p
+        WHERE p.division_code LIKE $1 || '%' AND p.merged_into IS NULL
+          AND ($2::text IS NULL OR (p.birth_date IS NOT NULL AND p.birth_date <= $2))
+          AND (NOT $3::boolean
+               OR ($4::text IS NOT NULL
+                   AND (p.birth_date > $4 OR (p.birth_date = $4 AND p.id > $5::uuid) OR p.birth_date IS NULL))
+               OR ($4::text IS NULL AND p.birth_date IS NULL AND p.id > $5::uuid))
+        ORDER BY p.birth_date NULLS LAST, p.id
+        LIMIT $6`,
+      [
+        prefix,
+        bornOnOrBefore ?? null,
+        after !== null,
+        after?.birthDate ?? null,
+        after?.id ?? null,
+        limit,
+      ],
+    );
   }
 
   /** A place with its candidates, the persons living at it, the events at it, its house. */

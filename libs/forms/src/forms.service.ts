@@ -69,6 +69,35 @@ export class FormsService {
     return template;
   }
 
+  /** The template for a read under `purpose`: 404 as template(), 400 for another purpose. */
+  templateFor(principal: Principal, id: string, purpose: string | null): FormTemplate {
+    const template = this.template(principal, id);
+    if (purpose !== template.purpose)
+      throw new BadRequestException(
+        `${template.title} is read for the purpose ${template.purpose}: send X-Purpose: ${template.purpose}`,
+      );
+    return template;
+  }
+
+  /**
+   * A division form filled for one page of its residents (ids, in the order given), exactly as
+   * prefill fills it: for exports that page through a division instead of loading it whole.
+   */
+  async fillResidents(template: FormTemplate, ids: string[], date: string): Promise<FilledForm> {
+    const position = new Map(ids.map((id, i) => [id, i]));
+    const residents = (await this.subjects.persons(ids)).sort(
+      (a, b) => position.get(a.id)! - position.get(b.id)!,
+    );
+    const divisionNames = await this.subjects.divisionNames(divisionCodesOf(residents));
+    return prefill(template, { residents, divisionNames }, date, this.fillContext);
+  }
+
+  /** Survivorship order and department names, as every form is filled with them. */
+  private readonly fillContext = {
+    order: (attribute: string) => this.order(attribute),
+    department: (feed: string) => this.departments.get(feed) ?? feed,
+  };
+
   async prefill(
     principal: Principal,
     purpose: string | null,
@@ -76,17 +105,10 @@ export class FormsService {
     subject: FormSubject,
     formDate?: string,
   ) {
-    const template = this.template(principal, id);
-    if (purpose !== template.purpose)
-      throw new BadRequestException(
-        `${template.title} is read for the purpose ${template.purpose}: send X-Purpose: ${template.purpose}`,
-      );
+    const template = this.templateFor(principal, id, purpose);
     const date = formDate ?? todayInBeijing();
     const snapshot = await this.snapshot(template, subject, principal.jurisdiction, date);
-    const filled = prefill(template, snapshot.subject, date, {
-      order: (attribute) => this.order(attribute),
-      department: (feed) => this.departments.get(feed) ?? feed,
-    });
+    const filled = prefill(template, snapshot.subject, date, this.fillContext);
     const { form, masked, unmasked } = maskForm(filled, principal.fieldPolicy);
     return {
       ...form,
@@ -232,9 +254,7 @@ export class FormsService {
       );
     if (!covers(jurisdiction, code))
       throw new ForbiddenException(`division ${code} is outside your jurisdiction`);
-    const minAge = template.sections.find((s) => s.rows?.minAge !== undefined)?.rows?.minAge;
-    const bornBy =
-      minAge === undefined ? undefined : `${Number(date.slice(0, 4)) - minAge}${date.slice(4, 10)}`;
+    const bornBy = latestBirthDate(template, date);
     const residents = await this.subjects.persons(
       await this.subjects.residentsOfDivision(jurisdictionOf(code), bornBy),
     );
@@ -246,6 +266,14 @@ export class FormsService {
       ref: { kind: 'division' as const, divisionCode: code },
     };
   }
+}
+
+/** The latest birth date a row of the template's age-limited table may have on `date`. */
+export function latestBirthDate(template: FormTemplate, date: string): string | undefined {
+  const minAge = template.sections.find((s) => s.rows?.minAge !== undefined)?.rows?.minAge;
+  return minAge === undefined
+    ? undefined
+    : `${Number(date.slice(0, 4)) - minAge}${date.slice(4, 10)}`;
 }
 
 /**
