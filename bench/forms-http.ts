@@ -1,0 +1,271 @@
+/**
+ * Prefill latency, the roster export and the ceilings of `npm run bench:forms` (see forms.ts):
+ * the API app of the run listening on 127.0.0.1, autocannon in a worker thread of this process.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Pool } from 'pg';
+import { staffToken } from '../test/support/access';
+import { JIANGJIN } from '../test/generators/jiangjin';
+
+interface Histogram {
+  average: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface CannonResult {
+  latency: Histogram;
+  duration: number;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+// autocannon has no type declarations; the options and results used here are typed above.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (
+  opts: Record<string, unknown>,
+) => Promise<CannonResult>;
+
+const PURPOSE = 'elderly-allowance-review';
+
+/** The API app of the run on a free port of 127.0.0.1, and a district admin's staff token. */
+export async function listen(app: INestApplication) {
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  // Logged in as staff do: a district-admin user created through the bootstrap token.
+  const token = await staffToken(app, {
+    username: 'bench-forms-admin',
+    role: 'district-admin',
+    divisionCode: JIANGJIN,
+  });
+  return { base: `http://127.0.0.1:${port}`, token };
+}
+
+const summary = (r: CannonResult) => ({
+  requestsPerSecond: Math.round((r['2xx'] + r.non2xx) / r.duration),
+  latencyMs: { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max },
+  ok: r['2xx'],
+  ...(r.non2xx || r.errors
+    ? {
+        non2xx: r.non2xx,
+        errors: r.errors,
+        timeouts: r.timeouts,
+        statusCodes: Object.fromEntries(
+          Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count]),
+        ),
+      }
+    : {}),
+});
+
+/**
+ * POST /v1/forms/elderly-allowance/prefill with a random one of `bodies` each time: one
+ * connection, then a steady 100 requests/s over 10 connections, then 50 connections unlimited.
+ */
+export async function prefillLatency(
+  server: { base: string; token: string },
+  bodies: string[],
+  dir: string,
+  seconds: number,
+  log: (m: string) => void,
+  postgresCpuSeconds: () => number | undefined,
+) {
+  const file = join(dir, 'bodies.json');
+  writeFileSync(file, JSON.stringify(bodies));
+  process.env.BENCH_FORMS_BODIES = file;
+  const run = (options: Record<string, unknown>) =>
+    autocannon({
+      url: `${server.base}/v1/forms/elderly-allowance/prefill`,
+      workers: 1,
+      headers: {
+        authorization: `Bearer ${server.token}`,
+        'x-purpose': PURPOSE,
+        'content-type': 'application/json',
+      },
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/forms/elderly-allowance/prefill',
+          setupRequest: join(__dirname, 'forms-prefill-request.ts'),
+        },
+      ],
+      ...options,
+    });
+  // The app's code paths are cold after the coverage: 3 s at one connection are not counted.
+  await run({ connections: 1, duration: 3 });
+  log(`prefill latency: one connection, ${seconds} s`);
+  const single = summary(await run({ connections: 1, duration: seconds }));
+  log(`prefill latency: 100 requests/s over 10 connections, ${seconds} s`);
+  const steady = summary(await run({ connections: 10, overallRate: 100, duration: seconds }));
+  log(`prefill latency: 50 connections unlimited, ${seconds} s`);
+  const cpuBefore = { app: process.cpuUsage(), postgres: postgresCpuSeconds() };
+  const saturated = await run({ connections: 50, duration: seconds });
+  const appCpu = process.cpuUsage(cpuBefore.app);
+  const postgresCpu = postgresCpuSeconds();
+  const answered = saturated['2xx'] + saturated.non2xx;
+  const micros = (cpuSeconds: number) => Math.round((cpuSeconds * 1e6) / Math.max(answered, 1));
+  const saturation = {
+    ...summary(saturated),
+    // CPU per request of this process (the API, with autocannon's worker thread) and of the
+    // bench's PostgreSQL (absent with BENCH_DATABASE_URL): 2e6 over their sum bounds the rate
+    // of two busy cores.
+    cpuMicrosPerRequest: {
+      appAndClient: micros((appCpu.user + appCpu.system) / 1e6),
+      postgres:
+        postgresCpu === undefined || cpuBefore.postgres === undefined
+          ? undefined
+          : micros(postgresCpu - cpuBefore.postgres),
+    },
+  };
+  return {
+    singleConnection: single,
+    steady100PerSecond: {
+      ...steady,
+      target: 'p99 <= 50 ms',
+      met: steady.latencyMs.p99 <= 50 && steady.ok > 0 && !steady.non2xx,
+    },
+    saturation50Connections: saturation,
+  };
+}
+
+/** Statements a second on `connections` connections of a pool, for `seconds`. */
+async function sqlRate(
+  url: string,
+  connections: number,
+  seconds: number,
+  sql: string,
+  params: () => unknown[],
+): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: connections });
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = await pool.connect();
+      try {
+        while (performance.now() < until) {
+          await client.query(sql, params());
+          done++;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  await pool.end();
+  return Math.round(done / seconds);
+}
+
+/**
+ * The floors a prefill cannot beat, on the run's database and app: `SELECT … FROM person WHERE
+ * id = $1` (node-postgres, random persons of the sample) and the audit row every prefill appends
+ * (its insert trigger chains the rows under one advisory lock, each commit waits for its WAL
+ * flush), with one connection and with ten; and an authenticated request that reads no personal
+ * data (GET /v1/forms) with 50 connections.
+ */
+export async function ceilings(
+  url: string,
+  ids: string[],
+  server: { base: string; token: string },
+  seconds: number,
+) {
+  const personById = (connections: number) =>
+    sqlRate(
+      url,
+      connections,
+      seconds,
+      `SELECT p.id, p.name, p.id_number, p.gender, p.birth_date, p.status, p.phone,
+              p.division_code, p.flags, p.merged_into FROM person p WHERE p.id = $1`,
+      () => [ids[Math.floor(Math.random() * ids.length)]],
+    );
+  const auditAppend = (connections: number) =>
+    sqlRate(
+      url,
+      connections,
+      seconds,
+      `INSERT INTO audit_log (actor, actor_kind, role, client_id, endpoint, purpose, subject_ids,
+                              fields_unmasked, status, request_id, detail)
+       VALUES ('bench-forms', 'user', 'district-admin', NULL,
+               'POST /v1/forms/elderly-allowance/prefill', 'elderly-allowance-review', $1,
+               '{idNumber,phone,address}', 200, NULL, '{"form":"elderly-allowance"}')`,
+      () => [[ids[Math.floor(Math.random() * ids.length)]]],
+    );
+  const list = await autocannon({
+    url: `${server.base}/v1/forms`,
+    workers: 1,
+    connections: 50,
+    duration: seconds,
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  return {
+    seconds,
+    personByIdPerSecond: {
+      oneConnection: await personById(1),
+      tenConnections: await personById(10),
+    },
+    auditAppendPerSecond: {
+      oneConnection: await auditAppend(1),
+      tenConnections: await auditAppend(10),
+    },
+    httpFormsListPerSecond50Connections: summary(list).requestsPerSecond,
+  };
+}
+
+/**
+ * The roster workbook of the largest village and of the whole district, read to the end through
+ * HTTP, with this process's RSS (the API is in-process) every 100 ms; when the export exists.
+ */
+export async function rosterExport(
+  server: { base: string; token: string },
+  largestVillage: () => Promise<{ code: string; elders: number } | undefined>,
+  districtElders: () => Promise<number>,
+) {
+  if (!existsSync(join(__dirname, '..', 'libs', 'forms', 'src', 'roster-export.ts')))
+    return 'not measured: no export';
+  const village = await largestVillage();
+  const targets = [
+    ...(village ? [{ scope: 'largestVillage', code: village.code, elders: village.elders }] : []),
+    { scope: 'district', code: JIANGJIN, elders: await districtElders() },
+  ];
+  const results = [];
+  for (const t of targets) {
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    let samples = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+      samples++;
+    }, 100);
+    const started = performance.now();
+    let bytes = 0;
+    let status = 0;
+    try {
+      const response = await fetch(
+        `${server.base}/v1/forms/elderly-roster/export?divisionCode=${t.code}&format=xlsx`,
+        { headers: { authorization: `Bearer ${server.token}`, 'x-purpose': PURPOSE } },
+      );
+      status = response.status;
+      for await (const chunk of response.body ?? []) bytes += (chunk as Uint8Array).length;
+    } finally {
+      clearInterval(sampler);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    results.push({
+      scope: t.scope,
+      divisionCode: t.code,
+      // Living or not: the persons of the division aged 80 or more today, as the database has them.
+      personsAged80: t.elders,
+      status,
+      bytes,
+      seconds: Number(seconds.toFixed(2)),
+      rssMb: { before: mb(before), peak: mb(peak), after: mb(process.memoryUsage().rss) },
+      rssSamples: samples,
+    });
+  }
+  return { target: '10,000 rows in <= 5 s, memory flat', exports: results };
+}
