@@ -18,7 +18,21 @@ export interface Choice {
   status: 'filled' | 'conflict' | 'flagged';
 }
 
-const key = (value: unknown) => JSON.stringify(value);
+/**
+ * The identity of a value for comparing sources: an address by its standard form (the same flat
+ * written two ways is one value), anything else by its JSON.
+ */
+function key(value: unknown): string {
+  if (value !== null && typeof value === 'object' && 'standard' in value)
+    return `address:${String((value).standard)}`;
+  return JSON.stringify(value);
+}
+
+/** Two values that say the same, one more precisely: 1956-03 and 1956-03-02. */
+function compatible(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  return a.startsWith(b) || b.startsWith(a);
+}
 
 /**
  * The value a form shows for an attribute: the golden value when the entity has one (persons'
@@ -61,8 +75,12 @@ export function choose(
       seen.add(key(c.value));
       alternatives.push(c);
     }
+  // Only a valid value that says something else is a disagreement: not a less precise one (a
+  // birth month beside the birth date), nor one its source marked invalid (a wrong check
+  // character), which stays an alternative.
   const newerDisagrees = alternatives.some(
-    (a) => (a.observedAt ?? '') > (chosen?.observedAt ?? ''),
+    (a) =>
+      a.valid && !compatible(a.value, value) && (a.observedAt ?? '') > (chosen?.observedAt ?? ''),
   );
   const status =
     golden.conflicting || newerDisagrees

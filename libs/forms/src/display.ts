@@ -1,4 +1,4 @@
-import { codeTable } from '@hub/normalize';
+import { codeTable, formatStandardAddress, type StandardAddress } from '@hub/normalize';
 import type { FormField } from './form-template';
 
 const STATUS_TEXT: Record<string, string> = {
@@ -61,9 +61,27 @@ export function displayOf(
   }
   if (Array.isArray(value)) return value.map(asText).join('、');
   if (typeof value === 'object') {
-    const address = value as { divisionCode?: string | null; detail?: string; standard?: string };
+    const address = value as {
+      divisionCode?: string | null;
+      detail?: string;
+      standard?: string;
+    } & Partial<StandardAddress>;
     const division = address.divisionCode ? (divisionNames[address.divisionCode] ?? '') : '';
-    return `${division}${address.detail ?? address.standard ?? ''}` || null;
+    // A keyed place stores the parsed parts of its address rather than the text.
+    const text =
+      address.detail ??
+      address.standard ??
+      ('road' in address || 'number' in address
+        ? formatStandardAddress({
+            road: address.road ?? null,
+            number: address.number ?? null,
+            building: address.building ?? null,
+            unit: address.unit ?? null,
+            room: address.room ?? null,
+            rest: address.rest ?? '',
+          })
+        : '');
+    return `${division}${text}` || null;
   }
   return text;
 }

@@ -204,10 +204,78 @@ describe('choose', () => {
     expect(choose([], ['grid']).value).toBeNull();
   });
 
+  it('does not call a less precise or an invalid newer value a conflict', () => {
+    const full = candidate('1927-10-20', 'population', '2020-01-01');
+    const month = candidate('1927-10', 'grid', '2024-01-01');
+    expect(choose([full, month], ['population', 'grid'])).toMatchObject({
+      value: '1927-10-20',
+      status: 'filled',
+      alternatives: [month],
+    });
+    const invalid = { ...candidate('50038119560302202X', 'grid', '2024-01-01'), valid: false };
+    expect(
+      choose([candidate('500381195603022029', 'population', '2020-01-01'), invalid], ['population'])
+        .status,
+    ).toBe('filled');
+  });
+
+  it('compares addresses by their standard form', () => {
+    const a = candidate(
+      {
+        divisionCode: '500116005',
+        detail: '东门路12号3-2-501',
+        standard: '东门路12号3栋2单元501室',
+      },
+      'assistance',
+      '2024-01-01',
+    );
+    const b = candidate(
+      {
+        divisionCode: '500116005',
+        detail: '东门路12号3栋2单元501室',
+        standard: '东门路12号3栋2单元501室',
+      },
+      'grid',
+      '2023-01-01',
+    );
+    expect(choose([a, b], ['grid', 'assistance'])).toMatchObject({
+      status: 'filled',
+      alternatives: [],
+    });
+  });
+
   it('flags a value its source marked invalid', () => {
     expect(choose([{ ...candidate('X', 'grid', '2024'), valid: false }], []).status).toBe(
       'flagged',
     );
+  });
+});
+
+describe('computed values', () => {
+  it('takes the community from the grid code when the address names only the township', () => {
+    const resident = person(
+      'p2',
+      { name: '周建国', divisionCode: '500116005' },
+      {
+        gridCode: [candidate('500116005002-03', 'grid', '2024-01-01')],
+      },
+    );
+    const form = prefill(
+      {
+        ...ELDERLY,
+        sections: [
+          {
+            key: 'person',
+            title: '人',
+            fields: [{ key: 'community', label: '所属村(社区)', source: { computed: 'division' } }],
+          },
+        ],
+      },
+      { person: resident, divisionNames: { '500116005002': '东门社区' } },
+      '2026-12-05',
+      context,
+    );
+    expect(field(form, 'community')).toMatchObject({ value: '500116005002', display: '东门社区' });
   });
 });
 

@@ -315,8 +315,16 @@ class FieldFiller {
           status: STATUS_FLAGS[asText(value)] ? 'flagged' : status.status,
         };
       }
-      case 'division':
-        return derived(entity.golden.divisionCode ?? null);
+      case 'division': {
+        // Urban addresses often name only the township; a grid code starts with its community.
+        const division = asText(entity.golden.divisionCode);
+        const grid = asText(this.attribute(entity, 'gridCode').value).slice(0, 12);
+        return derived(
+          grid.length === 12 && (division === '' || grid.startsWith(division))
+            ? grid
+            : division || null,
+        );
+      }
       case 'gridCode':
         return this.attribute(entity, 'gridCode');
       case 'houseUsage':
