@@ -1,1 +1,2 @@
 export { findRepoFolder, findSchemasDir, SchemaRegistry } from './schema-registry';
+export { loadCheckedFiles } from './checked-files';

@@ -24,7 +24,7 @@ export interface Choice {
  */
 function key(value: unknown): string {
   if (value !== null && typeof value === 'object' && 'standard' in value)
-    return `address:${String((value).standard)}`;
+    return `address:${String(value.standard)}`;
   return JSON.stringify(value);
 }
 

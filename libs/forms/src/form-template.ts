@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { findRepoFolder, SchemaRegistry } from '@hub/contracts';
+import { findRepoFolder, loadCheckedFiles, SchemaRegistry } from '@hub/contracts';
 
 /** forms/<id>.json, as schemas/forms/form-template.schema.json describes it. */
 export interface FormTemplate {
@@ -63,25 +61,13 @@ export function loadFormTemplates(
   dir = findRepoFolder('forms'),
   schemas = new SchemaRegistry(),
 ): FormTemplate[] {
-  const validate = schemas.validator<FormTemplate>('forms/form-template.schema.json');
-  const templates: FormTemplate[] = [];
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const path = join(dir, file);
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`form template ${path}: not JSON: ${(error as Error).message}`);
-    }
-    if (!validate(data))
-      throw new Error(`form template ${path}: ${schemas.describe(validate.errors)}`);
-    const problems = templateProblems(data, basename(file, '.json'), known);
-    if (problems.length > 0) throw new Error(`form template ${path}: ${problems.join('; ')}`);
-    templates.push(data);
-  }
-  return templates;
+  return loadCheckedFiles<FormTemplate>(
+    'form template',
+    dir,
+    'forms/form-template.schema.json',
+    schemas,
+    (data, fileId) => templateProblems(data, fileId, known),
+  );
 }
 
 /** What the schema cannot check; each problem names the field as a JSON path. */

@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { findRepoFolder, SchemaRegistry } from '@hub/contracts';
+import { findRepoFolder, loadCheckedFiles, SchemaRegistry } from '@hub/contracts';
 
 /** reports/<id>.json, as schemas/reports/report-template.schema.json describes it. */
 export interface ReportTemplate {
@@ -67,25 +65,13 @@ export function loadReportTemplates(
   dir = findRepoFolder('reports'),
   schemas = new SchemaRegistry(),
 ): ReportTemplate[] {
-  const validate = schemas.validator<ReportTemplate>('reports/report-template.schema.json');
-  const templates: ReportTemplate[] = [];
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const path = join(dir, file);
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`report template ${path}: not JSON: ${(error as Error).message}`);
-    }
-    if (!validate(data))
-      throw new Error(`report template ${path}: ${schemas.describe(validate.errors)}`);
-    const problems = reportTemplateProblems(data, basename(file, '.json'), known);
-    if (problems.length > 0) throw new Error(`report template ${path}: ${problems.join('; ')}`);
-    templates.push(data);
-  }
-  return templates;
+  return loadCheckedFiles<ReportTemplate>(
+    'report template',
+    dir,
+    'reports/report-template.schema.json',
+    schemas,
+    (data, fileId) => reportTemplateProblems(data, fileId, known),
+  );
 }
 
 /** What the schema cannot check; each problem names the field as a JSON path. */
