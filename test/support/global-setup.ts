@@ -34,6 +34,10 @@ export default async function globalSetup(): Promise<void> {
   const dataSource = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
   await runMigrationsLocked(dataSource);
   await dataSource.destroy();
+  // A copy nobody connects to, which scenario databases are made from (scenario-database.ts).
+  const template = await createRunDatabase(postgres.address, database.name);
+  stops.unshift(() => template.drop());
+  process.env.HUB_TEST_TEMPLATE_DATABASE = template.name;
 
   // Workers inherit the parent's environment.
   process.env.DATABASE_URL = database.url;
