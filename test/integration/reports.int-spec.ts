@@ -17,6 +17,8 @@ interface Row {
   groups: Record<string, string>;
   divisionCode: string;
   divisionName: string;
+  /** A row whose place is coarser than the report's rows (a township among villages). */
+  unplaced?: true;
   cells: Record<string, number>;
 }
 interface Table {
@@ -678,5 +680,63 @@ describe('reports', () => {
       row: LANGSHAN,
       column: 'total',
     }).expect(400);
+  });
+
+  // Last: it adds a resident.
+  it('counts an elder whose addresses name only the township in the community of their grid, as the roster does', async () => {
+    const statistics = async () =>
+      (await pull(township, 'elderly-statistics', { divisionCode: DINGSHAN, date: REPORT_DATE }))
+        .body as Table;
+    const before = rowOf(await statistics(), LANGSHAN).cells;
+    // 王十, 90: the grid worker records him in 琅山社区's grid, the police only in 鼎山街道.
+    const idFirst17 = '50011619360404111';
+    await push('grid', [
+      { ...elder(12, LANGSHAN, '琅山社区', '王十', idFirst17), 居住地址: '鼎山街道双福大道72号' },
+    ]);
+    const [police] = feedExamples();
+    await push('population', [
+      {
+        ...police.value,
+        RKBM: '50011620260101000111',
+        GMSFHM: withCheck(idFirst17),
+        XM: '王十',
+        XBDM: '1',
+        CSRQ: '19360404',
+        HJDZ_XZQHDM: DINGSHAN,
+        HJDZ_QHNXXDZ: '双福大道72号',
+        HH: '500116005000111',
+        LXDH: '13900009012',
+        RYZTDM: '0',
+      },
+    ]);
+    const [wang] = await suite.scenario.db.query<{ divisionCode: string }[]>(
+      `SELECT division_code AS "divisionCode" FROM person WHERE id_number = $1 AND merged_into IS NULL`,
+      [withCheck(idFirst17)],
+    );
+    expect(wang.divisionCode).toBe(LANGSHAN);
+
+    const table = await statistics();
+    expect(rowOf(table, LANGSHAN).cells).toEqual({
+      ...before,
+      total: before.total + 1,
+      age90to99: before.age90to99 + 1,
+    });
+    expect(table.rows.filter((r) => r.unplaced || r.key === DINGSHAN)).toEqual([]);
+    const prefill = await as(suite.api, township, 'elderly-allowance-review')
+      .post('/v1/forms/elderly-roster/prefill')
+      .send({ divisionCode: LANGSHAN, formDate: REPORT_DATE })
+      .expect(200);
+    expect((prefill.body as { sections: { rows: unknown[] }[] }).sections[0].rows).toHaveLength(
+      before.total + 1,
+    );
+    const roster = await as(suite.api, township, 'elderly-allowance-review')
+      .get('/v1/forms/elderly-roster/export')
+      .query({ divisionCode: LANGSHAN, formDate: REPORT_DATE, format: 'csv' })
+      .expect(200);
+    const lines = roster.text.trim().split('\r\n').slice(1); // the header
+    expect(lines).toHaveLength(before.total + 1);
+    expect(lines.filter((l) => l.includes('王十'))).toEqual([
+      expect.stringContaining(withCheck(idFirst17)),
+    ]);
   });
 });

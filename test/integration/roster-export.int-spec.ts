@@ -31,6 +31,8 @@ const RESIDENTS = [
   { n: 94, name: '李阿婆', idFirst17: '50011619461206002' }, // 79: one day short
   { n: 95, name: '钱小妹', idFirst17: '50011619900505004' }, // 36
   { n: 96, name: '周老太', idFirst17: '50011619350301004' }, // 91, but deceased (公安)
+  // 84; her address names only the township, the grid she is recorded in is 东门社区's.
+  { n: 97, name: '郑奶奶', idFirst17: '50011619420315008', townshipOnly: true },
 ].map((r) => ({ ...r, idNumber: withCheck(r.idFirst17), phone: `139000091${r.n}` }));
 const person = (name: string) => RESIDENTS.find((r) => r.name === name)!;
 
@@ -50,7 +52,8 @@ const HEADER = [
 const EXPECTED_ROWS = [
   ['1', '吴大爷', '男', person('吴大爷').idNumber, '1938-08-08', '88', '东门路91号', '是'],
   ['2', '赵大娘', '女', person('赵大娘').idNumber, '1940-05-05', '86', '东门路92号', ''],
-  ['3', '孙大爷', '男', person('孙大爷').idNumber, '1946-12-05', '80', '东门路93号', ''],
+  ['3', '郑奶奶', '女', person('郑奶奶').idNumber, '1942-03-15', '84', '双福大道97号', ''],
+  ['4', '孙大爷', '男', person('孙大爷').idNumber, '1946-12-05', '80', '东门路93号', ''],
 ].map(([index, name, gender, idNumber, birthDate, age, street, alone]) => [
   index,
   name,
@@ -147,6 +150,7 @@ describe('the 80+ roster as a workbook', () => {
         RESIDENTS.map((r) => ({
           ...gridResident({ ...r, community: DONGMEN, communityName: '东门社区' }),
           ...(r.alone ? { 人员类别: '独居老人' } : {}),
+          ...(r.townshipOnly ? { 居住地址: `鼎山街道双福大道${r.n}号` } : {}),
         })),
       )
       .expect(200);
@@ -188,7 +192,7 @@ describe('the 80+ roster as a workbook', () => {
   const download = (token: string, query: Record<string, string>, purpose = PURPOSE) =>
     as(suite.api, token, purpose).get(EXPORT).query(query).buffer(true).parse(binary);
 
-  it('lives in the community as the model has it: the deceased elder is there, dead', async () => {
+  it('lives in the community as the model has it: the deceased elder is there, dead, and the one whose address names only the township', async () => {
     const rows = await suite.scenario.db.query<
       { idNumber: string; status: string; divisionCode: string }[]
     >(
@@ -228,7 +232,7 @@ describe('the 80+ roster as a workbook', () => {
     expect(workbook.worksheets.map((s) => s.name)).toEqual([TITLE, '来源']);
     const [roster, sources] = workbook.worksheets;
     expect(roster.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(roster.rowCount).toBe(4);
+    expect(roster.rowCount).toBe(5);
     for (const column of [4, 8]) {
       const cell = roster.getRow(3).getCell(column);
       expect(cell.type).toBe(ExcelJS.ValueType.String);
@@ -253,8 +257,8 @@ describe('the 80+ roster as a workbook', () => {
       '状态',
       '其他来源的值',
     ]);
-    expect(sources.rowCount).toBe(1 + 3 * 9);
-    const sourceRows = Array.from({ length: 27 }, (_, i) => valuesOf(sources.getRow(i + 2), 10));
+    expect(sources.rowCount).toBe(1 + 4 * 9);
+    const sourceRows = Array.from({ length: 36 }, (_, i) => valuesOf(sources.getRow(i + 2), 10));
     expect(sourceRows.find((r) => r[0] === 2 && r[2] === '联系电话')).toEqual([
       2,
       '赵大娘',
@@ -286,7 +290,7 @@ describe('the 80+ roster as a workbook', () => {
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = body.toString('utf8').slice(1);
-    expect(text.split('\r\n')).toHaveLength(5); // header, three rows, the last CRLF
+    expect(text.split('\r\n')).toHaveLength(6); // header, four rows, the last CRLF
     const csv = parseCsv(text);
     expect(csv).toEqual([HEADER, ...EXPECTED_ROWS]);
     // The workbook, as LibreOffice reads it, says exactly the same.
@@ -369,6 +373,6 @@ describe('the 80+ roster as a workbook', () => {
     expect(await paged('1946-12-05')).toEqual(
       await repository.residentsOfDivision(DONGMEN, '1946-12-05'),
     );
-    expect(await paged('1946-12-05')).toHaveLength(4);
+    expect(await paged('1946-12-05')).toHaveLength(5);
   });
 });

@@ -1,4 +1,5 @@
 import { maskAddress, maskIdNumber, maskPhone, type FieldPolicy } from '@hub/access';
+import type { FormTemplate } from './form-template';
 import type { FilledField, FilledForm } from './prefill';
 
 const MASKS = {
@@ -55,4 +56,25 @@ export function maskForm(
     masked: [...masked].sort(),
     unmasked: [...unmasked].sort(),
   };
+}
+
+/**
+ * The values a clerk entered (by `section.field`) as the caller's role may see them: a field of a
+ * masking class masked or left out like the same field on a form.
+ */
+export function maskEntered(
+  template: FormTemplate,
+  entered: Record<string, unknown>,
+  policy: FieldPolicy,
+): Record<string, unknown> {
+  const classOf = new Map(
+    template.sections.flatMap((s) => (s.fields ?? []).map((f) => [`${s.key}.${f.key}`, f.mask])),
+  );
+  return Object.fromEntries(
+    Object.entries(entered).flatMap(([key, value]) => {
+      const mask = classOf.get(key);
+      if (!mask || value === null || policy[mask] === 'full') return [[key, value]];
+      return policy[mask] === 'omit' ? [] : [[key, MASKS[mask](value)]];
+    }),
+  );
 }

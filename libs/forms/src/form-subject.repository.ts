@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { personInJurisdiction } from '@hub/resolution';
 import type { Candidate } from './choose-value';
 import type { EntitySnapshot, EventSnapshot, PersonSnapshot } from './prefill';
 
@@ -13,6 +15,32 @@ interface CandidateRow extends Candidate {
 const PERSON_GOLDEN = `p.id, p.name, p.id_number AS "idNumber", p.gender, p.birth_date AS "birthDate",
   p.status, p.phone, p.division_code AS "divisionCode", p.flags, p.merged_into AS "mergedInto"`;
 
+const DIVISION_NAME_TTL_MS = 10 * 60_000;
+
+/** A candidate value (alias v) with its source record (alias s), as JSON. */
+const CANDIDATE_JSON = `json_build_object('attribute', v.attribute, 'value', v.value, 'valid', v.valid,
+  'feed', s.feed, 'sourceRecordId', s.source_record_id, 'pointer', v.pointer,
+  'observedAt', to_char(v.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))`;
+
+/** Ids of the events a current record says the person `personId` (an SQL expression) is involved in. */
+const EVENTS_INVOLVING = (personId: string) => `
+  SELECT em.entity_id
+    FROM mention pm
+    JOIN feed_record_head h ON h.feed = pm.feed AND h.source_record_id = pm.source_record_id
+    JOIN source_record s ON s.id = h.current_id AND s.superseded_at IS NULL
+   CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
+    JOIN mention em ON em.feed = s.feed AND em.source_record_id = s.source_record_id
+                   AND em.pointer = r.rel->>'from' AND em.entity_type = 'event'
+   WHERE pm.entity_type = 'person' AND pm.entity_id = ${personId} AND pm.active
+     AND r.rel->>'type' = 'involves' AND r.rel->>'to' = pm.pointer`;
+
+/** Candidate rows of one entity by attribute. */
+function byAttribute(rows: Omit<CandidateRow, 'entityId'>[]): Record<string, Candidate[]> {
+  const grouped: Record<string, Candidate[]> = {};
+  for (const { attribute, ...candidate } of rows) (grouped[attribute] ??= []).push(candidate);
+  return grouped;
+}
+
 /** Household relations as a record states them: each member's relation to the head. */
 export interface HouseholdRow {
   personId: string;
@@ -20,6 +48,10 @@ export interface HouseholdRow {
   relationToHead: string | null;
   /** The civil-affairs case states relations to the applicant directly. */
   direct: boolean;
+  /** Direct rows: the relation as the case wrote it (子女 is stored 80, as 其他 is). */
+  statedRelation: string | null;
+  /** Direct rows: the member's relation to the head of the applicant's police household. */
+  policeRelationToHead: string | null;
 }
 
 /** Where a page of a division's residents ends: the next page starts after it. */
@@ -34,6 +66,11 @@ export interface ResidentCursor {
  */
 @Injectable()
 export class FormSubjectRepository {
+  private readonly divisionNameCache = new LRUCache<string, string>({
+    max: 20_000,
+    ttl: DIVISION_NAME_TTL_MS,
+  });
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Current candidate values of these entities, by entity then attribute. */
@@ -56,74 +93,92 @@ export class FormSubjectRepository {
   /** Persons by id (merged ones left out), with candidates, events and review state. */
   async persons(ids: string[]): Promise<PersonSnapshot[]> {
     if (ids.length === 0) return [];
-    const [golden, candidates, reviews, events] = await Promise.all([
-      this.db.query<(Record<string, unknown> & { id: string; flags: { attribute: string }[] })[]>(
-        `SELECT ${PERSON_GOLDEN} FROM person p WHERE p.id = ANY($1::uuid[]) AND p.merged_into IS NULL`,
-        [ids],
-      ),
-      this.candidates('person', ids),
-      this.db.query<{ personId: string; open: string }[]>(
-        `SELECT p.id AS "personId", count(t.id) AS open
-           FROM unnest($1::uuid[]) p(id)
-           JOIN review_task t ON t.status = 'open'
-            AND (t.entity_id = p.id OR t.candidates @> jsonb_build_array(jsonb_build_object('entityId', p.id::text)))
-          GROUP BY p.id`,
-        [ids],
-      ),
-      this.eventsOf(ids),
-    ]);
-    const open = new Map(reviews.map((r) => [r.personId, Number(r.open)]));
-    return golden.map(({ flags, mergedInto: _, ...row }) => ({
-      id: row.id,
-      golden: row,
-      candidates: candidates.get(row.id) ?? {},
-      conflicts: (flags ?? []).map((f) => f.attribute),
-      openReviewTasks: open.get(row.id) ?? 0,
-      events: events.get(row.id) ?? [],
-    }));
+    return this.personSnapshots('p.id = ANY($1::uuid[])', [ids]);
   }
 
-  /** Current events each person is involved in (a current record says `involves`). */
-  private async eventsOf(personIds: string[]): Promise<Map<string, EventSnapshot[]>> {
-    const rows = await this.db.query<
-      {
-        personId: string;
-        id: string;
-        eventType: string;
-        status: string | null;
-        occurredAt: string | null;
-      }[]
-    >(
-      `SELECT DISTINCT pm.entity_id AS "personId", e.id, e.event_type AS "eventType", e.status,
-              to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "occurredAt"
-         FROM mention pm
-         JOIN feed_record_head h ON h.feed = pm.feed AND h.source_record_id = pm.source_record_id
-         JOIN source_record s ON s.id = h.current_id AND s.superseded_at IS NULL
-        CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
-         JOIN mention em ON em.feed = s.feed AND em.source_record_id = s.source_record_id
-                        AND em.pointer = r.rel->>'from' AND em.entity_type = 'event'
-         JOIN event e ON e.id = em.entity_id AND e.ended_at IS NULL
-        WHERE pm.entity_type = 'person' AND pm.entity_id = ANY($1::uuid[]) AND pm.active
-          AND r.rel->>'type' = 'involves' AND r.rel->>'to' = pm.pointer`,
-      [personIds],
+  /** The person, when inside the jurisdiction (a division-code prefix, '' for all). */
+  async personInJurisdiction(
+    id: string,
+    jurisdiction: string,
+  ): Promise<PersonSnapshot | undefined> {
+    const [person] = await this.personSnapshots(
+      `p.id = $1::uuid AND ${personInJurisdiction('p', '$2')}`,
+      [id, jurisdiction],
     );
-    const candidates = await this.candidates('event', [...new Set(rows.map((r) => r.id))]);
-    const byPerson = new Map<string, EventSnapshot[]>();
-    for (const row of rows)
-      (byPerson.get(row.personId) ?? byPerson.set(row.personId, []).get(row.personId)!).push({
-        id: row.id,
-        eventType: row.eventType,
-        occurredAt: row.occurredAt,
-        golden: { status: row.status },
-        candidates: candidates.get(row.id) ?? {},
-      });
-    return byPerson;
+    return person;
+  }
+
+  /** The person with this (normalized) ID number inside the jurisdiction. */
+  async personByIdNumber(
+    idNumber: string,
+    jurisdiction: string,
+  ): Promise<PersonSnapshot | undefined> {
+    const [person] = await this.personSnapshots(
+      `p.id_number = $1 AND ${personInJurisdiction('p', '$2')}`,
+      [idNumber, jurisdiction],
+    );
+    return person;
+  }
+
+  /**
+   * Persons matching `where` with everything a form reads of them, in one statement: a prefill
+   * is a handful of such reads at a hundred a second, and each round trip costs the API and
+   * PostgreSQL more CPU than the rows it carries.
+   */
+  private async personSnapshots(where: string, params: unknown[]): Promise<PersonSnapshot[]> {
+    const rows = await this.db.query<
+      (Record<string, unknown> & {
+        id: string;
+        flags: { attribute: string }[] | null;
+        candidates: CandidateRow[];
+        openReviewTasks: number;
+        events: (Omit<EventSnapshot, 'candidates' | 'golden'> & {
+          status: string | null;
+          candidates: CandidateRow[];
+        })[];
+      })[]
+    >(
+      `SELECT ${PERSON_GOLDEN},
+              (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
+                 FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
+                WHERE v.entity_type = 'person' AND v.entity_id = p.id AND v.ended_at IS NULL) AS candidates,
+              (SELECT count(*)::int FROM review_task t
+                WHERE t.status = 'open'
+                  AND (t.entity_id = p.id
+                       OR t.candidates @> jsonb_build_array(jsonb_build_object('entityId', p.id::text)))) AS "openReviewTasks",
+              (SELECT coalesce(json_agg(json_build_object(
+                        'id', e.id, 'eventType', e.event_type, 'status', e.status,
+                        'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                        'candidates', (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
+                                         FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
+                                        WHERE v.entity_type = 'event' AND v.entity_id = e.id AND v.ended_at IS NULL))), '[]')
+                 FROM event e
+                WHERE e.ended_at IS NULL AND e.id IN (${EVENTS_INVOLVING('p.id')})) AS events
+         FROM person p
+        WHERE ${where} AND p.merged_into IS NULL`,
+      params,
+    );
+    return rows.map(({ flags, mergedInto: _, candidates, openReviewTasks, events, ...golden }) => ({
+      id: golden.id,
+      golden,
+      candidates: byAttribute(candidates),
+      conflicts: (flags ?? []).map((f) => f.attribute),
+      openReviewTasks,
+      events: events.map(({ status, candidates, ...event }) => ({
+        ...event,
+        golden: { status },
+        candidates: byAttribute(candidates),
+      })),
+    }));
   }
 
   /**
    * The households the person is in, as current records state them: police households (户号),
    * each member's relation to the head; and civil-affairs cases where the person is the
-   * applicant, each member's relation to the applicant directly.
+   * applicant, each member's relation to the applicant directly, with the text the case wrote
+   * (its `relation`, beside the member's pointer) and the member's relation to the police head
+   * when the member is in the applicant's police household too: 子女 and 其他 are both stored
+   * 80, and only the text and the police tell 子 from 女 or 其他.
    */
   async household(personId: string): Promise<HouseholdRow[]> {
     return this.db.query<HouseholdRow[]>(
@@ -146,7 +201,8 @@ export class FormSubjectRepository {
          SELECT DISTINCT ON (mm.entity_id) mm.entity_id AS "personId", am.entity_id AS "headId",
                 (SELECT f.fact->>2 FROM jsonb_array_elements(s.facts) f(fact)
                   WHERE f.fact->>0 = mm.pointer AND f.fact->>1 = 'relationToApplicant' LIMIT 1) AS "relationToHead",
-                true AS direct
+                true AS direct,
+                s.payload #>> (string_to_array(substr(mm.pointer, 2), '/') || '{relation}'::text[]) AS "statedRelation"
            FROM mention am
            JOIN feed_record_head h ON h.feed = am.feed AND h.source_record_id = am.source_record_id
            JOIN source_record s ON s.id = h.current_id AND s.superseded_at IS NULL
@@ -156,9 +212,10 @@ export class FormSubjectRepository {
             AND r.rel->>'type' = 'family_member_of' AND r.rel->>'to' = am.pointer
           ORDER BY mm.entity_id, s.observed_at DESC NULLS LAST
        )
-       SELECT * FROM cases
+       SELECT c.*, p."relationToHead" AS "policeRelationToHead"
+         FROM cases c LEFT JOIN police p ON p."personId" = c."personId"
        UNION ALL
-       SELECT * FROM police WHERE "personId" NOT IN (SELECT "personId" FROM cases)`,
+       SELECT p.*, NULL, NULL FROM police p WHERE p."personId" NOT IN (SELECT "personId" FROM cases)`,
       [personId],
     );
   }
@@ -298,15 +355,28 @@ export class FormSubjectRepository {
     return row;
   }
 
-  /** Names of divisions, for display. */
+  /**
+   * Names of divisions, for display. Divisions are seeded and renamed about once a decade: names
+   * are kept a while (DIVISION_NAME_TTL_MS) rather than read again on every form.
+   */
   async divisionNames(codes: string[]): Promise<Record<string, string>> {
     const wanted = [...new Set(codes.filter(Boolean))];
-    if (wanted.length === 0) return {};
-    const rows = await this.db.query<{ code: string; name: string }[]>(
-      `SELECT code, name FROM place WHERE code = ANY($1::text[])`,
-      [wanted],
-    );
-    return Object.fromEntries(rows.map((r) => [r.code, shortName(r.name)]));
+    const unknown = wanted.filter((code) => !this.divisionNameCache.has(code));
+    if (unknown.length > 0) {
+      const rows = await this.db.query<{ code: string; name: string }[]>(
+        `SELECT code, name FROM place WHERE code = ANY($1::text[])`,
+        [unknown],
+      );
+      const found = new Map(rows.map((r) => [r.code, shortName(r.name)]));
+      // A code no division has is remembered too (as ''), so it is not looked up again.
+      for (const code of unknown) this.divisionNameCache.set(code, found.get(code) ?? '');
+    }
+    const names: Record<string, string> = {};
+    for (const code of wanted) {
+      const name = this.divisionNameCache.get(code);
+      if (name) names[code] = name;
+    }
+    return names;
   }
 }
 

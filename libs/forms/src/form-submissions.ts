@@ -8,6 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@hub/access';
 import { FeedPipeline } from '@hub/feeds';
+import { maskEntered, maskForm } from './form-masking';
 import { FormSubjectRepository } from './form-subject.repository';
 import type { FormTemplate } from './form-template';
 import { FormsService, type FormSubject } from './forms.service';
@@ -101,6 +102,11 @@ export class FormSubmissions {
         ...(identity.gender ? { gender: identity.gender } : {}),
         ...(identity.birthDate ? { birthDate: identity.birthDate } : {}),
         ...writeBack,
+        // An address typed without its township or village is the clerk's division's; without
+        // an entered address there is none (the clerk's division alone would state one).
+        ...(writeBack.residenceAddress
+          ? { residenceAddressDivision: principal.divisionCode ?? '500000' }
+          : {}),
       },
       entered: Object.fromEntries(entered),
       shown: submission.prefill,
@@ -129,12 +135,27 @@ export class FormSubmissions {
   async find(principal: Principal, id: string) {
     const record = await this.subjects.submission(id);
     if (!record) throw new NotFoundException(`no submission ${id}`);
-    const payload = record.payload as { form: string; clerkDivision: string; subject: FormSubject };
+    const payload = record.payload as {
+      form: string;
+      clerkDivision: string;
+      subject: FormSubject;
+      entered?: Record<string, unknown>;
+      shown?: FilledForm;
+    };
     // Only who may use the form, and inside their jurisdiction (the clerk's division).
-    this.forms.template(principal, payload.form);
+    const template = this.forms.template(principal, payload.form);
     if (principal.jurisdiction !== '' && !payload.clerkDivision.startsWith(principal.jurisdiction))
       throw new NotFoundException(`no submission ${id}`);
-    return { submissionId: id, receivedAt: record.receivedAt, ...payload };
+    // The form as shown was masked for the clerk who submitted it, not for this reader; the
+    // entered values are keyed by field. Both are masked here by the reader's role (the other
+    // fields, person.idNumber among them, by the access interceptor).
+    const shown = Array.isArray(payload.shown?.sections)
+      ? maskForm(payload.shown, principal.fieldPolicy).form
+      : payload.shown;
+    const entered = payload.entered
+      ? maskEntered(template, payload.entered, principal.fieldPolicy)
+      : payload.entered;
+    return { submissionId: id, receivedAt: record.receivedAt, ...payload, shown, entered };
   }
 }
 

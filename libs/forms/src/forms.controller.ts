@@ -1,9 +1,32 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsObject, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import type { Request } from 'express';
 import { accessOf, Authenticated, PersonalData } from '@hub/access';
 import { FormSubmissions } from './form-submissions';
+import {
+  FilledFormDto,
+  FormListDto,
+  SubmissionConflictDto,
+  SubmissionDetailDto,
+  SubmissionResultDto,
+} from './forms.dto';
 import { FormsService } from './forms.service';
 
 export class PrefillDto {
@@ -21,6 +44,16 @@ export class PrefillDto {
   @IsOptional()
   @IsUUID()
   placeId?: string;
+
+  @ApiPropertyOptional({
+    example: '鼎山街道双福大道72号2-3-501',
+    description:
+      'Address forms: the address as written (any spelling of the same flat); divisions it does not name are your own',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  address?: string;
 
   @ApiPropertyOptional({
     example: '500116121204',
@@ -41,6 +74,8 @@ export class PrefillDto {
 
 export class SubmissionDto extends PrefillDto {
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
     example: { 'person.phone': '13912345678', 'review.bankAccount': '6217 0000 0000 0000' },
     description: 'Entered or corrected values by section.field (fields staff fill)',
   })
@@ -48,6 +83,9 @@ export class SubmissionDto extends PrefillDto {
   values!: Record<string, string | null>;
 
   @ApiProperty({
+    type: 'object',
+    properties: { version: { type: 'string' } },
+    additionalProperties: true,
     description: 'The prefilled form the clerk started from, as it came from …/prefill',
   })
   @IsObject()
@@ -73,6 +111,7 @@ export class FormsController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'The form templates your role may use' })
+  @ApiOkResponse({ type: FormListDto })
   list(@Req() request: Request) {
     return {
       forms: this.forms
@@ -111,6 +150,7 @@ export class FormsController {
     summary:
       'The form prefilled for a subject in your jurisdiction: each field with its value, display text, status, source and alternatives; what is missing; flags (deceased, moved out, pending review, conflicting identity). X-Purpose must be the form’s purpose.',
   })
+  @ApiOkResponse({ type: FilledFormDto })
   async prefill(
     @Param('templateId') id: string,
     @Body() body: PrefillDto,
@@ -140,11 +180,26 @@ export class FormsController {
     summary:
       'Submit a form: the values entered or corrected (by section.field), and the prefill it started from. Kept whole as a 镇街采集 record; its values enter the model through the pipeline. 409 with what changed when the subject changed since that prefill (send confirm: true to submit anyway).',
   })
+  @ApiCreatedResponse({ type: SubmissionResultDto })
+  @ApiConflictResponse({
+    type: SubmissionConflictDto,
+    description: 'The subject changed since the prefill: what changed',
+  })
   submit(@Param('templateId') id: string, @Body() body: SubmissionDto, @Req() request: Request) {
     const { principal, purpose } = accessOf(request);
-    const { personId, idNumber, placeId, divisionCode, formDate, values, prefill, confirm } = body;
+    const {
+      personId,
+      idNumber,
+      placeId,
+      address,
+      divisionCode,
+      formDate,
+      values,
+      prefill,
+      confirm,
+    } = body;
     return this.submissions.submit(principal, purpose, id, {
-      subject: { personId, idNumber, placeId, divisionCode },
+      subject: { personId, idNumber, placeId, address, divisionCode },
       formDate,
       values,
       prefill,
@@ -160,6 +215,7 @@ export class FormsController {
   @ApiOperation({
     summary: 'A submission as it was made: the form as shown and the values entered',
   })
+  @ApiOkResponse({ type: SubmissionDetailDto })
   submission(@Param('submissionId', ParseUUIDPipe) id: string, @Req() request: Request) {
     return this.submissions.find(accessOf(request).principal, id);
   }

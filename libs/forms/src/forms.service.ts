@@ -7,13 +7,20 @@ import {
 } from '@nestjs/common';
 import { covers, jurisdictionOf, type Principal } from '@hub/access';
 import { FeedCatalog } from '@hub/feeds';
-import { normalizeIdNumber } from '@hub/normalize';
-import { PersonReadRepository, SURVIVORSHIP_RULES, type SurvivorshipRules } from '@hub/resolution';
+import { normalizeIdNumber, type DivisionIndex } from '@hub/normalize';
+import { DIVISION_INDEX } from '@hub/places';
+import {
+  PersonReadRepository,
+  placeKeyOfText,
+  SURVIVORSHIP_RULES,
+  type SurvivorshipRules,
+} from '@hub/resolution';
 import type { FormTemplate } from './form-template';
 import { FormSubjectRepository } from './form-subject.repository';
 import { maskForm } from './form-masking';
 import {
   relationToApplicant,
+  statedRelationToApplicant,
   type RelationCode,
   type RelationToApplicant,
 } from './household-relations';
@@ -26,6 +33,8 @@ export interface FormSubject {
   personId?: string;
   idNumber?: string;
   placeId?: string;
+  /** An address as staff type it; divisions it does not name are the caller's own. */
+  address?: string;
   divisionCode?: string;
 }
 
@@ -46,6 +55,7 @@ export class FormsService {
   constructor(
     @Inject(FORM_TEMPLATES) private readonly templates: FormTemplate[],
     @Inject(SURVIVORSHIP_RULES) private readonly rules: SurvivorshipRules,
+    @Inject(DIVISION_INDEX) private readonly divisions: DivisionIndex,
     catalog: FeedCatalog,
     private readonly subjects: FormSubjectRepository,
     private readonly persons: PersonReadRepository,
@@ -107,7 +117,7 @@ export class FormsService {
   ) {
     const template = this.templateFor(principal, id, purpose);
     const date = formDate ?? todayInBeijing();
-    const snapshot = await this.snapshot(template, subject, principal.jurisdiction, date);
+    const snapshot = await this.snapshot(template, subject, principal, date);
     const filled = prefill(template, snapshot.subject, date, this.fillContext);
     const { form, masked, unmasked } = maskForm(filled, principal.fieldPolicy);
     return {
@@ -133,46 +143,47 @@ export class FormsService {
   private async snapshot(
     template: FormTemplate,
     subject: FormSubject,
-    jurisdiction: string,
+    principal: Principal,
     date: string,
   ) {
+    const { jurisdiction } = principal;
     switch (template.subject) {
       case 'person':
       case 'household':
         return this.personSubject(template, subject, jurisdiction);
       case 'place':
-        return this.placeSubject(subject, jurisdiction);
+        return this.placeSubject(subject, principal);
       case 'division':
         return this.divisionSubject(template, subject, jurisdiction, date);
     }
   }
 
-  private async personId(subject: FormSubject, jurisdiction: string): Promise<string> {
+  /** The subject person by id or ID number, inside the jurisdiction (else 404). */
+  private async subjectPerson(subject: FormSubject, jurisdiction: string) {
     if (subject.personId) {
-      if (!(await this.persons.summary(subject.personId, jurisdiction)))
-        throw new NotFoundException(`no person ${subject.personId}`);
-      return subject.personId;
+      const person = await this.subjects.personInJurisdiction(subject.personId, jurisdiction);
+      if (!person) throw new NotFoundException(`no person ${subject.personId}`);
+      return person;
     }
     if (subject.idNumber) {
       const idNumber = normalizeIdNumber(subject.idNumber)?.value;
       if (!idNumber) throw new BadRequestException('idNumber is not an ID number');
-      const [found] = await this.persons.search({ idNumber }, jurisdiction, 1);
-      if (!found) throw new NotFoundException('no person with this ID number');
-      return found.id;
+      const person = await this.subjects.personByIdNumber(idNumber, jurisdiction);
+      if (!person) throw new NotFoundException('no person with this ID number');
+      return person;
     }
     throw new BadRequestException('this form is about a person: give personId or idNumber');
   }
 
   private async personSubject(template: FormTemplate, subject: FormSubject, jurisdiction: string) {
-    const personId = await this.personId(subject, jurisdiction);
+    const person = await this.subjectPerson(subject, jurisdiction);
     const household =
-      template.subject === 'household' ? await this.subjects.household(personId) : [];
-    const loaded = await this.subjects.persons([personId, ...household.map((h) => h.personId)]);
-    const person = loaded.find((p) => p.id === personId);
-    if (!person) throw new NotFoundException(`no person ${personId}`);
-    const members = loaded.filter((p) => p.id !== personId);
+      template.subject === 'household' ? await this.subjects.household(person.id) : [];
+    const members = await this.subjects.persons(
+      household.map((h) => h.personId).filter((id) => id !== person.id),
+    );
     const applicantToHead = household.find(
-      (h) => h.personId === personId && !h.direct,
+      (h) => h.personId === person.id && !h.direct,
     )?.relationToHead;
     const relations = new Map(household.map((h) => [h.personId, h]));
     const householdMembers: HouseholdMember[] = members.map((member) => ({
@@ -186,36 +197,84 @@ export class FormsService {
     };
     return {
       subject: snapshot,
-      ref: { kind: template.subject, personId },
+      ref: { kind: template.subject, personId: person.id },
     };
   }
 
+  /**
+   * A member's relation to the applicant: as a civil-affairs case states it, refined by the
+   * member's gender or the police household when it says only 子女 or 其他; else from both
+   * relations to the police head.
+   */
   private relationOf(
-    row: { relationToHead: string | null; direct: boolean },
+    row: {
+      relationToHead: string | null;
+      direct: boolean;
+      statedRelation?: string | null;
+      policeRelationToHead?: string | null;
+    },
     applicantToHead: string | null | undefined,
     gender: unknown,
   ): RelationToApplicant {
+    const memberGender = asText(gender);
+    const isCode = (c: string | null | undefined): c is RelationCode =>
+      !!c && RELATION_CODES.has(c);
+    if (row.direct) {
+      const viaHead =
+        isCode(applicantToHead) && isCode(row.policeRelationToHead)
+          ? relationToApplicant(applicantToHead, row.policeRelationToHead, memberGender)
+          : undefined;
+      return statedRelationToApplicant(
+        { code: row.relationToHead, text: row.statedRelation ?? null },
+        memberGender,
+        viaHead,
+      );
+    }
     const code = row.relationToHead;
-    if (!code || !RELATION_CODES.has(code)) return { code: '80', label: '其他', certain: false };
-    if (row.direct) return relationToApplicant('02', code as RelationCode, asText(gender));
-    const applicant =
-      applicantToHead && RELATION_CODES.has(applicantToHead)
-        ? (applicantToHead as RelationCode)
-        : '02';
-    return relationToApplicant(applicant, code as RelationCode, asText(gender));
+    if (!isCode(code)) return { code: '80', label: '其他', certain: false };
+    const applicant = isCode(applicantToHead) ? applicantToHead : '02';
+    return relationToApplicant(applicant, code, memberGender);
   }
 
-  private async placeSubject(subject: FormSubject, jurisdiction: string) {
-    if (!subject.placeId)
-      throw new BadRequestException('this form is about an address: give placeId');
-    const found = await this.subjects.place(subject.placeId);
+  /**
+   * The place a form about an address is for: by id, or by the address as staff type it, keyed
+   * as ingest keys addresses (东门路12号3-2-501 is 东门路12号3栋2单元501室), inside the divisions
+   * it names or else the caller's own division.
+   */
+  private placeIdOf(subject: FormSubject, principal: Principal): string {
+    if (subject.placeId) return subject.placeId;
+    if (!subject.address)
+      throw new BadRequestException('this form is about an address: give placeId or address');
+    const key = placeKeyOfText(
+      subject.address,
+      this.divisions,
+      principal.divisionCode ?? undefined,
+    );
+    if (!key)
+      throw new BadRequestException(
+        'the address names no division the hub knows: write it from the township (镇/街道) on',
+      );
+    if (key.kind !== 'keyed')
+      throw new BadRequestException(
+        'the address names only a division: give the road or village group and the number',
+      );
+    return key.id;
+  }
+
+  private async placeSubject(subject: FormSubject, principal: Principal) {
+    const { jurisdiction } = principal;
+    const placeId = this.placeIdOf(subject, principal);
+    const found = await this.subjects.place(placeId);
     // Addresses often name only their township: a place is also inside a jurisdiction when
     // someone living at it is (by their grid, say).
     const inside =
       found &&
       (covers(jurisdiction, found.place.divisionCode ?? found.place.code) ||
         (await this.persons.inJurisdiction(found.residentIds, jurisdiction)).size > 0);
-    if (!found || !inside) throw new NotFoundException(`no place ${subject.placeId}`);
+    if (!found || !inside)
+      throw new NotFoundException(
+        subject.placeId ? `no place ${subject.placeId}` : 'no place known at this address',
+      );
     const [residents, incidents, house] = await Promise.all([
       this.subjects.persons(found.residentIds),
       this.subjects.events(found.incidentIds),

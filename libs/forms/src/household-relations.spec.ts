@@ -6,6 +6,7 @@ import {
   RELATION_LABELS,
   RELATION_TO_APPLICANT,
   relationToApplicant,
+  statedRelationToApplicant,
 } from './household-relations';
 import type { RelationCode, RelationPair, RelationToApplicant } from './household-relations';
 
@@ -203,6 +204,150 @@ describe('relationToApplicant', () => {
     expect(() => relationToApplicant('20', '' as RelationCode)).toThrow(RangeError);
     expect(() => relationToApplicant('to' as RelationCode, 'String' as RelationCode)).toThrow(
       RangeError,
+    );
+  });
+});
+
+describe('statedRelationToApplicant', () => {
+  // How the civil-affairs mapping stores what a case writes: the relation code table's category.
+  const stated = (text: string | null) => ({
+    code: text === null ? null : (codeTable('relation').lookup(text) ?? null),
+    text,
+  });
+  // The police household of a 低保 applicant who is its head (02): a son (20), a daughter (30).
+  const police = (memberToHead: RelationCode, gender?: string | null, applicantToHead = '02') =>
+    relationToApplicant(applicantToHead as RelationCode, memberToHead, gender);
+
+  it('stores 子女 as 80, as it stores 其他: only the text tells them apart', () => {
+    expect(stated('子女').code).toBe('80');
+    expect(stated('其他').code).toBe('80');
+  });
+
+  it("refines a case's 子女 by the member's gender", () => {
+    expect(statedRelationToApplicant(stated('子女'), '1')).toEqual(rel('20', true));
+    expect(statedRelationToApplicant(stated('子女'), '2')).toEqual(rel('30', true));
+    expect(statedRelationToApplicant(stated('孩子'), '2')).toEqual(rel('30', true));
+    // ...and the police agreeing changes nothing.
+    expect(statedRelationToApplicant(stated('子女'), '1', police('20', '1'))).toEqual(
+      rel('20', true),
+    );
+  });
+
+  it("refines a case's 子女 by the police relation via the head when the gender is unknown", () => {
+    for (const g of [null, undefined, '0', '9']) {
+      expect(statedRelationToApplicant(stated('子女'), g, police('20', g))).toEqual(
+        rel('20', true),
+      );
+      expect(statedRelationToApplicant(stated('子女'), g, police('30', g))).toEqual(
+        rel('30', true),
+      );
+      // The applicant is the head's spouse: the head's son is the applicant's son (or 继子).
+      expect(statedRelationToApplicant(stated('子女'), g, police('30', g, '10'))).toEqual(
+        rel('30', true),
+      );
+    }
+  });
+
+  it('keeps 子女 (80, uncertain) when nothing tells the gender or the police disagree', () => {
+    const child = rel('80', false, CHILD_OF_UNKNOWN_GENDER_LABEL);
+    expect(statedRelationToApplicant(stated('子女'))).toEqual(child);
+    expect(statedRelationToApplicant(stated('子女'), '9')).toEqual(child);
+    // A grandchild to the police is no child of the applicant: neither is preferred.
+    expect(statedRelationToApplicant(stated('子女'), null, police('40'))).toEqual(child);
+    expect(statedRelationToApplicant(stated('子女'), null, police('80'))).toEqual(child);
+    // The police give a child of unknown gender too (the applicant is the head's parent).
+    expect(statedRelationToApplicant(stated('子女'), null, police('02', null, '50'))).toEqual(
+      child,
+    );
+  });
+
+  it('flags a 子女 whose gender disagrees with what the police certainly say', () => {
+    expect(statedRelationToApplicant(stated('子女'), '1', police('40', '1'))).toEqual(
+      rel('20', false),
+    );
+    expect(statedRelationToApplicant(stated('子女'), '2', police('20', '2'))).toEqual(
+      rel('30', false),
+    );
+    // An uncertain police answer (the head's two sons: most likely brothers) is no contradiction.
+    expect(statedRelationToApplicant(stated('子女'), '1', police('20', '1', '20'))).toEqual(
+      rel('20', true),
+    );
+  });
+
+  it("refines a case's 其他, or a case without a category, by the police", () => {
+    expect(statedRelationToApplicant(stated('其他'), '1', police('70', '1'))).toEqual(
+      rel('70', true),
+    );
+    expect(statedRelationToApplicant(stated('其他'), '2', police('60', '2'))).toEqual(
+      rel('60', true),
+    );
+    expect(statedRelationToApplicant(stated('其他'), '1', police('20', '1', '20'))).toEqual(
+      rel('70', false),
+    );
+    expect(statedRelationToApplicant(stated(null), '2', police('30', '2'))).toEqual(
+      rel('30', true),
+    );
+    expect(statedRelationToApplicant({ code: 'x', text: '朋友' }, '2', police('10'))).toEqual(
+      rel('10', true),
+    );
+    // The police's 子女 of unknown gender says more than 其他.
+    expect(statedRelationToApplicant(stated('其他'), null, police('02', null, '50'))).toEqual(
+      rel('80', false, CHILD_OF_UNKNOWN_GENDER_LABEL),
+    );
+  });
+
+  it('keeps 其他 when the police say no more, and flags a case without a category', () => {
+    expect(statedRelationToApplicant(stated('其他'))).toEqual(rel('80', true));
+    expect(statedRelationToApplicant(stated('非亲属'), '1', police('80'))).toEqual(rel('80', true));
+    expect(statedRelationToApplicant(stated('其他'), '1', police('80', '1', '10'))).toEqual(
+      rel('80', true),
+    );
+    expect(statedRelationToApplicant(stated(null))).toEqual(rel('80', false));
+    expect(statedRelationToApplicant({ code: '99', text: null }, '1')).toEqual(rel('80', false));
+  });
+
+  it('lets a precise case relation win over the police', () => {
+    expect(statedRelationToApplicant(stated('夫'), '1', police('20', '1'))).toEqual(
+      rel('10', true),
+    );
+    expect(statedRelationToApplicant(stated('儿子'), '1', police('40', '1'))).toEqual(
+      rel('20', true),
+    );
+    expect(statedRelationToApplicant(stated('孙女'), '2', police('30', '2'))).toEqual(
+      rel('40', true),
+    );
+    // A code a mapper already resolved by gender stands, whatever the text.
+    expect(statedRelationToApplicant({ code: '30', text: '子女' }, null)).toEqual(rel('30', true));
+  });
+
+  it('never takes 本人 from the police for a member', () => {
+    // Two heads in one police household: a data error, not the applicant.
+    expect(statedRelationToApplicant(stated('其他'), '1', police('02'))).toEqual(rel('80', true));
+    expect(statedRelationToApplicant(stated('子女'), '1', police('02'))).toEqual(rel('20', true));
+  });
+
+  it('answers a code allowed by the statement, or the police, for any input', () => {
+    const text = fc.oneof(
+      fc.constantFrom('子女', '孩子', '其他', '非亲属', '夫', '儿子', '女儿', '孙子', '父亲', null),
+      fc.string({ maxLength: 3 }),
+    );
+    const gender = fc.constantFrom('0', '1', '2', '9', null, undefined);
+    const code = fc.constantFrom(...RELATION_CODES);
+    fc.assert(
+      fc.property(text, gender, fc.option(fc.tuple(code, code)), (t, g, viaHead) => {
+        const statement = stated(t);
+        const byPolice = viaHead ? relationToApplicant(viaHead[0], viaHead[1], g) : undefined;
+        const r = statedRelationToApplicant(statement, g, byPolice);
+        expect(['00', ...nonHead]).toContain(r.code);
+        if (statement.code && statement.code !== '80')
+          expect(r).toEqual(relationToApplicant('02', statement.code as RelationCode, g));
+        else if (t === '子女' || t === '孩子')
+          expect([r.code, r.label]).toEqual(
+            r.code === '80' ? ['80', '子女'] : [expect.stringMatching(/^[23]0$/), r.label],
+          );
+        else if (r.code !== '80') expect(r).toEqual(byPolice);
+        if (r.label === CHILD_OF_UNKNOWN_GENDER_LABEL) expect(r.certain).toBe(false);
+      }),
     );
   });
 });

@@ -1,3 +1,5 @@
+import { relationCodesByGender } from '@hub/normalize';
+
 /**
  * 与申请人关系 from 与户主关系: forms (低保 household situation and the like) list each member's
  * relation to the applicant, but departments record each member's relation to the household head
@@ -217,4 +219,60 @@ export function relationToApplicant(
   if (memberGender === '1') return { code: '20', label: RELATION_LABELS['20'], certain };
   if (memberGender === '2') return { code: '30', label: RELATION_LABELS['30'], certain };
   return { code: '80', label: CHILD_OF_UNKNOWN_GENDER_LABEL, certain: false };
+}
+
+/** A member's relation to the applicant as a civil-affairs case states it. */
+export interface StatedRelation {
+  /** The GB/T 4761 category the hub stored for it (the relation code table's), if any. */
+  code: string | null;
+  /** The text the case wrote (夫, 子女, 其他...), if known. */
+  text: string | null;
+}
+
+const isCategory = (code: string | null | undefined): code is RelationCode =>
+  code != null && (RELATION_CODES as readonly string[]).includes(code);
+
+/** More than 80 其他 says: a category, or at least a child (子女 of unknown gender). */
+const saysMoreThanOther = (r: RelationToApplicant) =>
+  r.code !== '80' || r.label === CHILD_OF_UNKNOWN_GENDER_LABEL;
+
+/**
+ * `member`'s relation to the applicant when a civil-affairs case states it directly: the most
+ * precise relation consistent with the statement wins. `household` is the relation the police
+ * household gives (relationToApplicant of both relations to the same head), when the member is
+ * in the applicant's household there.
+ *
+ * - A precise statement (配偶, 儿子, 孙女...) wins over the police, as the department says it.
+ * - 子女 (a text GB/T 4761 files by gender: stored 80) allows only 20 子 or 30 女: the member's
+ *   gender ('1' male, '2' female) picks one, uncertain if the police certainly say otherwise;
+ *   without the gender, a police 20 or 30 refines it; else 80 子女, uncertain.
+ * - 80 其他, or no category at all, is the department's catch-all: a police relation that says
+ *   more refines it, with the police's certainty; else 80 其他 (uncertain without a category).
+ */
+export function statedRelationToApplicant(
+  stated: StatedRelation,
+  memberGender?: string | null,
+  household?: RelationToApplicant,
+): RelationToApplicant {
+  // The member is not the applicant: 本人 by the police (two heads of one household) says nothing.
+  const viaHead = household?.code === '00' ? undefined : household;
+  if (isCategory(stated.code) && stated.code !== '80')
+    return relationToApplicant('02', stated.code, memberGender);
+  const byGender = stated.text == null ? undefined : relationCodesByGender(stated.text);
+  if (byGender) {
+    const allowed = Object.values(byGender);
+    const own =
+      memberGender != null && Object.hasOwn(byGender, memberGender)
+        ? byGender[memberGender]
+        : undefined;
+    if (isCategory(own)) {
+      const contradicted = viaHead?.certain === true && viaHead.code !== own;
+      return { code: own, label: RELATION_LABELS[own], certain: !contradicted };
+    }
+    if (viaHead && allowed.includes(viaHead.code)) return { ...viaHead };
+    return { code: '80', label: CHILD_OF_UNKNOWN_GENDER_LABEL, certain: false };
+  }
+  if (viaHead && saysMoreThanOther(viaHead)) return { ...viaHead };
+  if (stated.code === '80') return relationToApplicant('02', '80');
+  return { code: '80', label: RELATION_LABELS['80'], certain: false };
 }

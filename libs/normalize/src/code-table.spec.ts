@@ -1,5 +1,6 @@
-import { codeTable, relationCode } from './code-table';
+import { codeTable, relationCode, relationCodesByGender } from './code-table';
 import ethnicityData from './code-tables/ethnicity.json';
+import relationTable from './code-tables/relation.json';
 
 describe('codeTable', () => {
   it('maps gender codes and texts', () => {
@@ -109,5 +110,21 @@ describe('relationCode', () => {
     expect(relationCode('子女', '9')).toBe('80');
     expect(relationCode('妻', '2')).toBe('10');
     expect(relationCode('朋友')).toBeUndefined();
+    expect(relationCode('子女', 'constructor')).toBe('80');
+  });
+});
+
+describe('relationCodesByGender', () => {
+  it('gives the codes of a text GB/T 4761 files by the gender, and nothing for other texts', () => {
+    expect(relationCodesByGender('子女')).toEqual({ '1': '20', '2': '30' });
+    expect(relationCodesByGender(' 孩 子 ')).toEqual({ '1': '20', '2': '30' });
+    for (const text of ['儿子', '女儿', '其他', '80', '', 'constructor', 'toString'])
+      expect([text, relationCodesByGender(text)]).toEqual([text, undefined]);
+  });
+
+  it('agrees with relationCode for either gender', () => {
+    for (const text of Object.keys(relationTable.genderDependent))
+      for (const [gender, code] of Object.entries(relationCodesByGender(text)!))
+        expect(relationCode(text, gender)).toBe(code);
   });
 });

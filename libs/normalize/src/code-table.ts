@@ -51,11 +51,29 @@ export function codeTable(name: CodeTableName): CodeTable {
 const GENDER_DEPENDENT: Record<string, Record<string, string> | undefined> =
   relation.genderDependent;
 
+function genderDependent(raw: string): Record<string, string> | undefined {
+  const text = toHalfWidth(raw).replace(/\s+/g, '');
+  return Object.hasOwn(GENDER_DEPENDENT, text) ? GENDER_DEPENDENT[text] : undefined;
+}
+
+/**
+ * The GB/T 4761 codes of a relation text without a gender-neutral code (子女: 20 子 for a male
+ * member, 30 女 for a female one), by GB/T 2261.1 gender; undefined for any other text.
+ */
+export function relationCodesByGender(raw: string): Readonly<Record<string, string>> | undefined {
+  const byGender = genderDependent(raw);
+  return byGender && Object.freeze({ ...byGender });
+}
+
 /**
  * GB/T 4761 relation code for a text or code; texts without a gender-neutral code (子女) resolve
  * to 20 子 or 30 女 when the member's GB/T 2261.1 gender ('1' or '2') is known, else to the table's 80.
  */
 export function relationCode(raw: string, genderCode?: string | null): string | undefined {
-  const byGender = GENDER_DEPENDENT[toHalfWidth(raw).replace(/\s+/g, '')];
-  return (genderCode ? byGender?.[genderCode] : undefined) ?? codeTable('relation').lookup(raw);
+  const byGender = genderDependent(raw);
+  const code =
+    genderCode && byGender && Object.hasOwn(byGender, genderCode)
+      ? byGender[genderCode]
+      : undefined;
+  return code ?? codeTable('relation').lookup(raw);
 }

@@ -32,7 +32,8 @@ export {
   organizationKey,
   placeKeyedMentions,
   placeKey,
+  placeKeyOfText,
 } from './keyed-entities';
 export type { EntityKey, KeyedPlacement } from './keyed-entities';
-export { PersonReadRepository } from './http/person-read.repository';
+export { PersonReadRepository, personInJurisdiction } from './http/person-read.repository';
 export { EntityReadRepository } from './http/entity-read.repository';

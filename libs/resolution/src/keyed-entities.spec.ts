@@ -1,4 +1,6 @@
-import { organizationKey, placeKey } from './keyed-entities';
+import { DivisionIndex } from '@hub/normalize';
+import { CHONGQING, readProvinceDivisions } from '@hub/places';
+import { organizationKey, placeKey, placeKeyOfText } from './keyed-entities';
 
 const address = (divisionCode: string | null, detail: string) => [
   { attribute: 'address', value: { divisionCode, detail }, valid: true },
@@ -79,5 +81,34 @@ describe('placeKey on an address seen again', () => {
     expect(Object.isFrozen(again)).toBe(true);
     if (again?.kind !== 'keyed') throw new Error('not keyed');
     expect(Object.isFrozen(again.columns)).toBe(true);
+  });
+});
+
+describe('placeKeyOfText: an address as staff type it', () => {
+  let divisions: DivisionIndex;
+  beforeAll(async () => {
+    divisions = new DivisionIndex(await readProvinceDivisions(CHONGQING));
+  });
+  const DONGMEN = '500116005002'; // 东门社区, 鼎山街道
+
+  it('keys every spelling of one flat as ingest does', () => {
+    const ids = [
+      '东门路12号3-2-501',
+      '鼎山街道东门路12号3栋2单元501室',
+      '重庆市江津区鼎山街道东门社区东门路１２号3幢2单元501',
+    ].map((a) => placeKeyOfText(a, divisions, DONGMEN));
+    expect(ids.every((k) => k?.kind === 'keyed')).toBe(true);
+    expect(new Set(ids.map((k) => (k as { id: string }).id)).size).toBe(1);
+  });
+
+  it('takes the divisions the text names before the given one', () => {
+    const elsewhere = placeKeyOfText('双福街道东门路12号3-2-501', divisions, DONGMEN);
+    expect(elsewhere).toMatchObject({ kind: 'keyed' });
+    expect((elsewhere as { key: string }).key).not.toContain('|500116005|');
+  });
+
+  it('is null without any known division, and a division for a bare division name', () => {
+    expect(placeKeyOfText('东门路12号3-2-501', divisions)).toBeNull();
+    expect(placeKeyOfText('鼎山街道', divisions)).toEqual({ kind: 'division', code: '500116005' });
   });
 });

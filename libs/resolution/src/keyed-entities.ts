@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import {
   formatStandardAddress,
+  splitAddress,
   standardAddress,
+  type DivisionIndex,
   toHalfWidth,
   type StandardAddress,
 } from '@hub/normalize';
@@ -56,6 +58,30 @@ const isAddress = (v: unknown): v is AddressValue =>
 function keyDivision(code: string, parts: StandardAddress): string {
   const byRoad = parts.road !== null && !/[组社]$/.test(parts.road);
   return byRoad && code.length > 9 ? code.slice(0, 9) : code;
+}
+
+/**
+ * The key of an address as a person types it (a lookup, a form), as ingest would key it: the
+ * divisions it names are walked off its start; `division` is where it lies when it names none.
+ * Null when no division is known.
+ */
+export function placeKeyOfText(
+  address: string,
+  divisions: DivisionIndex,
+  division?: string,
+): EntityKey | null {
+  // The divisions the text names first; `division` only when it names none (a clerk of a
+  // community may write the township, which lies above their own division).
+  const named = splitAddress(address, divisions);
+  const split =
+    named.divisionCode === null && division ? splitAddress(address, divisions, division) : named;
+  return placeKey([
+    {
+      attribute: 'address',
+      value: { divisionCode: split.divisionCode ?? division ?? null, detail: split.detail },
+      valid: true,
+    },
+  ]);
 }
 
 /** The key of a place mention (its `address` value), or null when it has no usable address. */

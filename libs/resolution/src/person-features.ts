@@ -28,6 +28,13 @@ export interface PersonFeatures {
   phone: string | null;
   /** Residence division (else hukou division), 6–12 digits. */
   division: string | null;
+  /**
+   * The village or community (村/社区, 12 digits) of the grid a grid worker's record puts the
+   * person in: a grid code (网格编码, 500116005002-03) starts with its community's code. Not
+   * compared by the matcher; it refines the golden division (see survivingDivision). Absent when
+   * the record gives no grid code.
+   */
+  gridCommunity?: string;
   /** Police household number (户号). */
   household: string | null;
   /** Police status: normal, deceased, moved_out, missing. */
@@ -136,6 +143,7 @@ export function personFeatures(
     return g === '1' || g === '2' ? g : null;
   })();
   const division = divisionOf(first('residenceAddress')) ?? divisionOf(first('hukouAddress'));
+  const gridCommunity = /^\d{12}/.exec(text('gridCode') ?? '')?.[0];
   return {
     name,
     nameKey: name ? nameKeyOf(name) : null,
@@ -145,6 +153,7 @@ export function personFeatures(
     gender,
     phone: text('phone'),
     division,
+    ...(gridCommunity ? { gridCommunity } : {}),
     household: text('householdNumber'),
     status: text('status'),
     familyOf: idNumber ? null : (context.familyOf ?? null),

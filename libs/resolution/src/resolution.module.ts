@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
-import { DIVISION_INDEX_PROVIDER } from '@hub/places';
+import { DIVISION_INDEX, DIVISION_INDEX_PROVIDER } from '@hub/places';
 import { AccessLogController } from './http/access-log.controller';
 import { EntityReadRepository } from './http/entity-read.repository';
 import { PersonReadRepository } from './http/person-read.repository';
@@ -48,6 +48,6 @@ export const PERSON_RESOLVER_PROVIDER = {
     ResolutionLinksRepository,
     ResolutionService,
   ],
-  exports: [SURVIVORSHIP_RULES, PersonReadRepository, EntityReadRepository],
+  exports: [SURVIVORSHIP_RULES, PersonReadRepository, EntityReadRepository, DIVISION_INDEX],
 })
 export class ResolutionModule {}

@@ -50,9 +50,10 @@ export interface GoldenPerson {
 
 /**
  * The golden record of one person from its active mentions: each attribute from the most
- * authoritative feed that states it, the newest observation among equals; identity attributes
- * that sources disagree on are flagged, not silently resolved. A partial birth date that a full
- * one extends is no disagreement.
+ * authoritative feed that states it, the newest observation among equals, the division refined
+ * by a more precise one under it (survivingDivision); identity attributes that sources disagree
+ * on are flagged, not silently resolved. A partial birth date that a full one extends is no
+ * disagreement.
  */
 export function goldenPerson(
   inputs: readonly GoldenInput[],
@@ -92,8 +93,44 @@ export function goldenPerson(
     status: pick('status') ?? 'normal',
     phone: pick('phone'),
     flags,
-    division_code: pick('division'),
+    division_code: survivingDivision(inputs, rules.person.division ?? []),
   };
+}
+
+/**
+ * The division a person lives in: the survivor among the divisions their records' addresses
+ * name, then, while some current record places them more precisely under it (an address naming
+ * the village or community, or the community of the grid a grid worker records them in), that
+ * more precise one, chosen among those by the same order. Urban addresses often name only the
+ * township (鼎山街道双福大道72号) although the grid worker knows the community, and the roster and
+ * reports of a community count the persons whose division lies in it. A refinement only narrows
+ * the division: a record placing the person outside it never moves them to another township.
+ */
+export function survivingDivision(
+  inputs: readonly GoldenInput[],
+  order: readonly string[],
+): string | null {
+  let division = survivor(inputs, (input) => input.features.division ?? null, order);
+  for (;;) {
+    const under = division ?? '';
+    const refined = survivor(inputs, (input) => placedUnder(input.features, under), order);
+    if (refined === null) return division;
+    division = refined;
+  }
+}
+
+/** The most precise division a mention places its person in strictly under `division`. */
+function placedUnder(features: PersonFeatures, division: string): string | null {
+  let placed: string | null = null;
+  for (const code of [features.division, features.gridCommunity])
+    if (
+      code &&
+      code.length > division.length &&
+      code.startsWith(division) &&
+      code.length > (placed?.length ?? 0)
+    )
+      placed = code;
+  return placed;
 }
 
 function valueOf(features: PersonFeatures, attribute: GoldenAttribute): string | null {

@@ -9,6 +9,9 @@ export type ReviewTaskStatus = 'open' | 'decided' | 'moot';
  */
 @Entity('review_task')
 @Index(['feed', 'sourceRecordId', 'pointer'], { unique: true, where: `status = 'open'` })
+// Open tasks by person (see migration OpenReviewTasksByPerson).
+@Index('IDX_review_task_open_entity', { synchronize: false })
+@Index('IDX_review_task_open_candidates', { synchronize: false })
 export class ReviewTask {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -14,6 +14,8 @@ import { PreviousDivision1796067704515 } from './1796067704515-PreviousDivision'
 import { FactTuples1796212193153 } from './1796212193153-FactTuples';
 import { AccessControl1796435989900 } from './1796435989900-AccessControl';
 import { WebhookOwnership1796436683265 } from './1796436683265-WebhookOwnership';
+import { OpenReviewTasksByPerson1796446168970 } from './1796446168970-OpenReviewTasksByPerson';
+import { GridCommunityDivision1796446314672 } from './1796446314672-GridCommunityDivision';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   FactTuples1796212193153,
   AccessControl1796435989900,
   WebhookOwnership1796436683265,
+  OpenReviewTasksByPerson1796446168970,
+  GridCommunityDivision1796446314672,
 ];

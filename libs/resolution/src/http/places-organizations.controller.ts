@@ -13,9 +13,9 @@ import type { Request } from 'express';
 import { accessOf, covers, PersonalData } from '@hub/access';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { DivisionIndex, normalizeUscc, splitAddress, toHalfWidth } from '@hub/normalize';
+import { DivisionIndex, normalizeUscc, toHalfWidth } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
-import { keyedEntityId, organizationKey, placeKey } from '../keyed-entities';
+import { keyedEntityId, organizationKey, placeKeyOfText } from '../keyed-entities';
 import { EntityReadRepository } from './entity-read.repository';
 import { byAttribute, mentionSummary } from './persons.controller';
 
@@ -88,14 +88,7 @@ export class PlacesOrganizationsController {
     summary: 'Find the place of an address in your jurisdiction, resolved as ingest resolves it.',
   })
   async findPlace(@Query() query: PlaceLookupDto, @Req() request: Request) {
-    const split = splitAddress(query.address, this.divisions, query.division);
-    const key = placeKey([
-      {
-        attribute: 'address',
-        value: { divisionCode: split.divisionCode ?? query.division ?? null, detail: split.detail },
-        valid: true,
-      },
-    ]);
+    const key = placeKeyOfText(query.address, this.divisions, query.division);
     if (!key) throw new BadRequestException('the address names no known division: give division');
     const id = key.kind === 'keyed' ? key.id : await this.entities.divisionPlaceId(key.code);
     const place = id === undefined ? undefined : await this.entities.place(id);
