@@ -1,6 +1,6 @@
 // Two tiers: `unit` (pure functions, *.spec.ts beside the code, no services) and `integration`
-// (test/**/*.int-spec.ts against a real PostgreSQL and a real Kafka broker, started once by
-// test/global-setup.ts).
+// (test/**/*.int-spec.ts, and the staff page's browser tests test/e2e/*.e2e-spec.ts, against a
+// real PostgreSQL and a real Kafka broker, started once by test/global-setup.ts).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -26,7 +26,8 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       roots: ['<rootDir>/test'],
-      testMatch: ['**/*.int-spec.ts'],
+      // *.e2e-spec.ts: the staff page in a real browser (test/e2e/staff-page.ts).
+      testMatch: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
@@ -177,6 +180,40 @@ describe('HTTP hardening', () => {
       }
       const init = await http().get('/docs/swagger-ui-init.js').expect(200);
       expect(init.text).toContain('/v1/feeds/{feed}/records');
+    });
+  });
+
+  describe('the staff page', () => {
+    // A page of its own (HUB_WEB_DIR), so these do not depend on `npm run build:web`.
+    const page = mkdtempSync(join(tmpdir(), 'hub-web-'));
+    mkdirSync(join(page, 'assets'));
+    writeFileSync(join(page, 'index.html'), '<!doctype html><title>工作台</title>');
+    writeFileSync(join(page, 'assets', 'app-1a2b.js'), 'console.log(1)');
+    const withPage = apiOnScenarioDatabase({ HUB_WEB_DIR: page });
+    const web = () => request(withPage.api.getHttpServer());
+    afterAll(() => rmSync(page, { recursive: true, force: true }));
+
+    it('serves its files, and index.html for its own routes, under a policy of its own', async () => {
+      for (const path of ['/', '/residents/8d0f6c52-0000-4000-8000-000000000000', '/forms']) {
+        const res = await web().get(path).expect(200).expect('content-type', /html/);
+        expect(res.text).toContain('工作台');
+        expect(res.headers['cache-control']).toBe('no-cache');
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("connect-src 'self'");
+        expect(csp).toContain("frame-ancestors 'none'");
+      }
+      const script = await web().get('/assets/app-1a2b.js').expect(200);
+      expect(script.headers['content-type']).toMatch(/javascript/);
+    });
+
+    it('leaves the API its own answers: JSON 404s, no page', async () => {
+      const missing = await web().get('/v1/no-such-route').expect(404);
+      expect(missing.body).toMatchObject({ statusCode: 404 });
+      expect(missing.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
+      await web().get('/health').expect(200).expect('content-type', /json/);
     });
   });
 

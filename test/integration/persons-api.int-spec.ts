@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { idCheckCharacter } from '@hub/normalize';
-import { hubHttp } from '../support/access';
+import { as, hubHttp, staffToken } from '../support/access';
 import { feedExamples } from '../support/feed-examples';
 import { readChangeFeed } from '../support/http-client';
 import { startTestApi } from '../support/scenario-api';
@@ -134,9 +134,11 @@ describe('persons API', () => {
       idNumber: LI_XIUYING,
       birthDate: '1956-03-02',
       gender: '2',
+      ethnicity: '01',
       phone: '13823456789',
       flags: [],
       mergedInto: null,
+      labels: { gender: '女', ethnicity: '汉族', status: '正常' },
     });
     expect(
       body.candidates.birthDate
@@ -151,19 +153,77 @@ describe('persons API', () => {
       pointer: expect.any(String),
       sourceRecordId: expect.any(String),
     });
+    // Each value names its department and the department's own record; codes come with their text.
+    expect(body.candidates.gender).toEqual(
+      expect.arrayContaining([
+        {
+          value: '2',
+          label: '女',
+          valid: true,
+          department: '公安',
+          feed: 'population',
+          sourceRecordId: police.key,
+          pointer: '',
+          observedAt: expect.any(String),
+        },
+        expect.objectContaining({
+          value: '2',
+          label: '女',
+          department: '网格',
+          sourceRecordId: grid.key,
+        }),
+      ]),
+    );
+    expect(body.candidates.relationToHead).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ value: '02', label: '户主', department: '公安' }),
+      ]),
+    );
     expect(
       body.mentions.map((m: { feed: string; pointer: string }) => `${m.feed}${m.pointer}`).sort(),
     ).toEqual(['assistance/payload/applicant', 'grid', 'population']);
+    expect(body.mentions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ department: '民政', feed: 'assistance' })]),
+    );
     expect(body.households).toEqual([
-      { number: '500116005000231', members: [{ personId: id, relationToHead: '02' }] },
+      {
+        number: '500116005000231',
+        members: [
+          {
+            personId: id,
+            name: '李秀英',
+            idNumber: LI_XIUYING,
+            relationToHead: '02',
+            relationLabel: '户主',
+            department: '公安',
+            feed: 'population',
+            sourceRecordId: police.key,
+            observedAt: expect.any(String),
+          },
+        ],
+      },
     ]);
     // Her civil-affairs case is a family too: its member 王建国 is her husband (夫 → 10 配偶),
     // and his own record shows the same family.
     const husband = await personOf('500381195809113110');
     const family = {
-      source: { feed: 'assistance', sourceRecordId: assistance.key },
+      source: {
+        department: '民政',
+        feed: 'assistance',
+        sourceRecordId: assistance.key,
+        observedAt: expect.any(String),
+      },
       headId: id,
-      members: [{ personId: husband, relationToHead: '10' }],
+      head: { personId: id, name: '李秀英', idNumber: LI_XIUYING },
+      members: [
+        {
+          personId: husband,
+          name: '王建国',
+          idNumber: '500381195809113110',
+          relationToHead: '10',
+          relationLabel: '配偶',
+        },
+      ],
     };
     expect(body.families).toEqual([family]);
     expect((await http().get(`/v1/persons/${husband}`).expect(200)).body.families).toEqual([
@@ -175,10 +235,62 @@ describe('persons API', () => {
           type: 'registered_in',
           otherType: 'place',
           placeCode: '500116005',
+          otherName: '鼎山街道',
+          department: '公安',
+          sourceRecordId: police.key,
         }),
-        expect.objectContaining({ type: 'involves', direction: 'in', otherType: 'event' }),
+        expect.objectContaining({
+          type: 'registered_at',
+          otherType: 'place',
+          otherName: null,
+          address: '东门路12号3栋2单元501室',
+        }),
+        expect.objectContaining({
+          type: 'involves',
+          direction: 'in',
+          otherType: 'event',
+          otherName: '社会救助',
+          attributes: { role: 'applicant' },
+          department: '民政',
+          feed: 'assistance',
+          sourceRecordId: assistance.key,
+        }),
       ]),
     );
+    // The household and family members shown are read too: the audit names them.
+    const [audit] = await scenario.db.query<{ subject_ids: string[] }[]>(
+      `SELECT subject_ids FROM audit_log WHERE endpoint LIKE 'GET /v1/persons/%' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit.subject_ids.sort()).toEqual([husband, id].sort());
+  });
+
+  it('shows a grid worker the household and family by name, with ID numbers masked', async () => {
+    const id = await personOf(LI_XIUYING);
+    const token = await staffToken(api, {
+      username: 'dongmen-grid-persons',
+      role: 'grid-worker',
+      divisionCode: '500116005002',
+    });
+    const { body } = await as(api, token, 'grid-visit').get(`/v1/persons/${id}`).expect(200);
+    expect(body.maskedFields).toEqual(['idNumber']);
+    expect(body.idNumber).toBe('500381********2029');
+    expect(body.households[0].members[0]).toMatchObject({
+      name: '李秀英',
+      idNumber: '500381********2029',
+      relationLabel: '户主',
+    });
+    expect(body.families[0].head).toEqual({
+      personId: id,
+      name: '李秀英',
+      idNumber: '500381********2029',
+    });
+    expect(body.families[0].members[0]).toMatchObject({
+      name: '王建国',
+      idNumber: '500381********3110',
+      relationLabel: '配偶',
+    });
+    expect(JSON.stringify(body)).not.toContain('500381195809113110');
+    expect(JSON.stringify(body)).not.toContain(LI_XIUYING);
   });
 
   it('searches by name and birth date, and by phone', async () => {
@@ -188,9 +300,55 @@ describe('persons API', () => {
       .query({ name: '李秀英', birthDate: '1956' })
       .expect(200);
     expect(byName.body.persons.map((p: { id: string }) => p.id)).toEqual([id]);
+    expect(byName.body.persons[0].labels).toMatchObject({ gender: '女', status: '正常' });
     const byPhone = await http().get('/v1/persons').query({ phone: '138 2345 6789' }).expect(200);
     expect(byPhone.body.persons.map((p: { id: string }) => p.id)).toEqual([id]);
     await http().get('/v1/persons').expect(400);
+  });
+
+  it('finds a part of a name: the name itself first, then names it begins, then names it is inside', async () => {
+    const resident = (n: number, name: string) => {
+      const record = {
+        ...grid.value,
+        记录编号: `WG-500116005002-03-20230824-80${n}`,
+        姓名: name,
+        出生年月: `19${60 + n}.01`,
+        手机号: `1370000080${n}`,
+        居住地址: `鼎山街道东门路2${n}号`,
+        人员类别: '',
+        户主姓名: name,
+      } as Record<string, unknown>;
+      delete record['身份证号'];
+      return record;
+    };
+    await push('grid', [resident(1, '秀英'), resident(2, '秀英兰'), resident(3, '李秀芳')]);
+    const names = async (name: string, token?: string) =>
+      (
+        await (token ? as(api, token, 'resident-request') : http())
+          .get('/v1/persons')
+          .query({ name })
+          .expect(200)
+      ).body.persons.map((p: { name: string }) => p.name);
+    expect(await names('秀英')).toEqual(['秀英', '秀英兰', '李秀英']);
+    expect((await names('李秀')).sort()).toEqual(['李秀英', '李秀芳'].sort());
+    expect(await names('李秀英')).toEqual(['李秀英']);
+    expect(await names('芳')).toEqual(['李秀芳']);
+    // LIKE's wildcards are characters to find, not wildcards.
+    expect(await names('%')).toEqual([]);
+    expect(await names('李_英')).toEqual([]);
+    // A community's clerk finds the given name within the community, not outside it.
+    const dongmen = await staffToken(api, {
+      username: 'dongmen-clerk-search',
+      role: 'community-staff',
+      divisionCode: '500116005002',
+    });
+    const langshan = await staffToken(api, {
+      username: 'langshan-clerk-search',
+      role: 'community-staff',
+      divisionCode: '500116005001',
+    });
+    expect(await names('秀英', dongmen)).toEqual(['秀英', '秀英兰', '李秀英']);
+    expect(await names('秀英', langshan)).toEqual([]);
   });
 
   it('explains each link with its rule, score and evidence', async () => {
@@ -242,6 +400,17 @@ describe('persons API', () => {
       [lina, lina2].sort(),
     );
     expect(task.personId).not.toBe(lina);
+    // What each record says, side by side for the reviewer: the grid observation has no ID.
+    expect(task).toMatchObject({
+      department: '网格',
+      values: { name: '李娜' },
+      labels: { gender: '女' },
+    });
+    expect(task.values.idNumber).toBeUndefined();
+    expect(task.candidates[0].matched).toMatchObject({
+      department: '公安',
+      values: { birthDate: '1990-01-01', householdNumber: '500116005000999' },
+    });
 
     await http().post(`/v1/review-tasks/${task.id}/decision`).send({ verdict: 'same' }).expect(400);
     const decided = await http()

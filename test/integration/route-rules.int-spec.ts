@@ -40,6 +40,8 @@ const EXPECTED: Record<string, string> = {
   'GET /v1/persons/:id/explain': 'personal(persons:read)',
   'POST /v1/persons/:id/split': 'personal(persons:split)',
   'GET /v1/persons/:id/access-log': 'personal(persons:access-log)',
+  'GET /v1/persons/:id/events': 'personal(events:read)',
+  'GET /v1/events/:id': 'personal(events:read)',
   'GET /v1/review-tasks': 'personal(review-tasks:read)',
   'POST /v1/review-tasks/:id/decision': 'personal(review-tasks:decide)',
   'GET /v1/resolution/links': 'personal(resolution-links:read)',

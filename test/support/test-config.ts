@@ -6,6 +6,8 @@ export function testConfig(overrides: Record<string, string> = {}): HubConfig {
   return loadConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    // Browser tests of a page built elsewhere (test/e2e/staff-page.ts).
+    HUB_WEB_DIR: process.env.HUB_WEB_DIR,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     HUB_MIGRATE_ON_START: 'true',
     // In-process ingest apps share the test database; the relay and the webhook dispatcher are

@@ -9,6 +9,7 @@ import { Logger } from '@hub/logging';
 import type { HubConfig } from '@hub/config';
 import { ApiModule } from './api.module';
 import { jsonBodiesOnly } from './json-bodies-only';
+import { isStaffPagePath, serveStaffPage, staffPageHeaders } from './staff-page';
 
 /** Request headers a browser page on an allowed origin may send (HUB_CORS_ORIGINS). */
 const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-purpose', 'last-event-id'];
@@ -17,7 +18,8 @@ const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-purpose', 'las
  * helmet's security headers. The API answers JSON: nothing in it may load or frame anything.
  * Swagger UI at /docs (its scripts and stylesheet from /docs/, inline styles) gets helmet's
  * default policy, less `upgrade-insecure-requests`: served over plain HTTP inside a network,
- * the page would otherwise ask for its scripts over HTTPS and stay blank.
+ * the page would otherwise ask for its scripts over HTTPS and stay blank. The staff page has its
+ * own policy (staff-page.ts).
  */
 function securityHeaders() {
   const api = helmet({
@@ -27,8 +29,13 @@ function securityHeaders() {
     },
   });
   const docs = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const page = staffPageHeaders();
   return (req: Request, res: Response, next: NextFunction) =>
-    (req.path === '/docs' || req.path.startsWith('/docs/') ? docs : api)(req, res, next);
+    (req.path === '/docs' || req.path.startsWith('/docs/')
+      ? docs
+      : isStaffPagePath(req.path)
+        ? page
+        : api)(req, res, next);
 }
 
 /** Builds the configured API application (used by main.ts and by the end-to-end tests). */
@@ -57,6 +64,7 @@ export async function createApiApp(
   app.useBodyParser('json', { limit: config.ingest.pushMaxBytes });
   app.useBodyParser('text', { type: 'application/x-ndjson', limit: config.ingest.pushMaxBytes });
   app.useLogger(app.get(Logger));
+  serveStaffPage(app, config);
   // Logs buffered during start-up are otherwise written only by listen(); an app that is only
   // init()ed (the tests) would keep every later log, unhandled errors included, in the buffer.
   app.flushLogs();
@@ -66,6 +74,16 @@ export async function createApiApp(
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
+  const document = apiDocument(app);
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}
+
+/**
+ * The OpenAPI document of the API: served at /docs, and written to apps/web/openapi.json
+ * (`npm run openapi`), from which the staff page's types are generated.
+ */
+export function apiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -84,8 +102,7 @@ export async function createApiApp(
       .build(),
   );
   describeWhoMayCall(document, app.get(AccessPolicy));
-  SwaggerModule.setup('docs', app, document);
-  return app;
+  return document;
 }
 
 /** Adds to each operation of the OpenAPI document the roles and client scopes that may call it. */

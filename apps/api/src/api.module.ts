@@ -5,10 +5,13 @@ import { ChangesModule } from '@hub/changes';
 import { FeedCatalog, FeedsHttpModule } from '@hub/feeds';
 import { FormsModule } from '@hub/forms';
 import { PlacesModule } from '@hub/places';
-import { ResolutionModule } from '@hub/resolution';
+import { FeedDepartments, ReadApiModule, ResolutionModule } from '@hub/resolution';
 import { HubProcessModule } from '@hub/runtime';
 
-/** The HTTP process: REST under /v1, OpenAPI at /docs, probes at /health and /ready. */
+/**
+ * The HTTP process: REST under /v1, OpenAPI at /docs, probes at /health and /ready, and the staff
+ * page (apps/web, built into dist/web) at /.
+ */
 @Module({})
 export class ApiModule {
   static register(config: HubConfig, databaseUrl: string): DynamicModule {
@@ -27,6 +30,14 @@ export class ApiModule {
         FeedsHttpModule,
         ChangesModule,
         ResolutionModule,
+        ReadApiModule.forRoot({
+          imports: [FeedsHttpModule],
+          departments: {
+            inject: [FeedCatalog],
+            useFactory: (catalog: FeedCatalog) =>
+              new FeedDepartments(catalog.feeds.map((f) => f.mapping)),
+          },
+        }),
         FormsModule,
       ],
     };

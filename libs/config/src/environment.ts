@@ -180,6 +180,11 @@ export class Environment {
   @IsString()
   HUB_CORS_ORIGINS?: string;
 
+  /** The built staff page the API serves at / (`npm run build:web` writes dist/web). */
+  @IsOptional()
+  @IsString()
+  HUB_WEB_DIR?: string;
+
   /**
    * Largest number of department records the ingest writes in one transaction: the Kafka
    * batches of several partitions are gathered into one transaction up to this size.

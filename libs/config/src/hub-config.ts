@@ -84,6 +84,8 @@ export interface HubConfig {
   http: {
     /** HUB_CORS_ORIGINS: origins (`https://host[:port]`) allowed cross-origin; empty: CORS off. */
     corsOrigins: string[];
+    /** HUB_WEB_DIR: the built staff page served at /; unset: dist/web of this installation. */
+    webDir: string | null;
   };
   access: AccessConfig;
   changes: {
@@ -240,7 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         .filter(Boolean),
     },
     matching: { upper: parsed.HUB_MATCH_UPPER, lower: parsed.HUB_MATCH_LOWER },
-    http: { corsOrigins: corsOrigins(parsed.HUB_CORS_ORIGINS) },
+    http: { corsOrigins: corsOrigins(parsed.HUB_CORS_ORIGINS), webDir: parsed.HUB_WEB_DIR ?? null },
     access: {
       bootstrapAdminToken: parsed.HUB_BOOTSTRAP_ADMIN_TOKEN,
       secretsKey: parsed.HUB_SECRETS_KEY

@@ -1,15 +1,5 @@
-import { codeTable, formatStandardAddress, type StandardAddress } from '@hub/normalize';
+import { codeLabel, formatStandardAddress, type StandardAddress } from '@hub/normalize';
 import type { FormField } from './form-template';
-
-const STATUS_TEXT: Record<string, string> = {
-  normal: '正常',
-  deceased: '死亡',
-  moved_out: '迁出',
-  missing: '失踪',
-  active: '享受中',
-  suspended: '暂停',
-  terminated: '终止',
-};
 
 /** A scalar as text; objects and absent values as ''. */
 export function asText(value: unknown): string {
@@ -41,19 +31,12 @@ export function displayOf(
   const text = asText(value);
   switch (attribute) {
     case 'gender':
-      return (
-        ({ '1': '男', '2': '女' } as Record<string, string>)[text] ??
-        codeTable('gender').codes[text] ??
-        text
-      );
     case 'ethnicity':
-      return codeTable('ethnicity').codes[text] ?? text;
     case 'relationToApplicant':
     case 'relationToHead':
-      return text === '00' ? '本人' : (codeTable('relation').codes[text] ?? text);
     case 'status':
     case 'personStatus':
-      return STATUS_TEXT[text] ?? text;
+      return codeLabel(attribute, text) ?? text;
     case 'monthlyAmount':
       return `${text}元`;
     case 'division':

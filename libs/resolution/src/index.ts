@@ -37,3 +37,6 @@ export {
 export type { EntityKey, KeyedPlacement } from './keyed-entities';
 export { PersonReadRepository, personInJurisdiction } from './http/person-read.repository';
 export { EntityReadRepository } from './http/entity-read.repository';
+export { FeedDepartments } from './http/feed-departments';
+export { ReadApiModule } from './http/read-api.module';
+export type { ReadApiModuleOptions } from './http/read-api.module';

@@ -16,6 +16,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -34,11 +35,12 @@ import type { Request } from 'express';
 import { accessOf } from '../access.guard';
 import { AccessPolicy } from '../access-policy';
 import { Permission } from '../access-rule.decorator';
-import { ROLES } from '../access-rules';
+import { ROLES, type Role } from '../access-rules';
 import { CredentialsRepository } from '../credentials.repository';
 import { covers } from '../jurisdiction';
 import { hashPassword } from '../password';
 import { newApiKey, sha256Hex } from '../secrets';
+import { ClientDto, ClientWithKeyDto, DeactivatedUserDto, UserDto } from './admin.dto';
 
 /** The feed names clients may be given (from the feed catalogue, provided by the API module). */
 export const KNOWN_FEEDS = Symbol('KNOWN_FEEDS');
@@ -112,9 +114,7 @@ export class AdminController {
   @Post('clients')
   @Permission('clients:manage', { action: 'write', subjects: clientAudit })
   @ApiOperation({ summary: 'Create a client; its API key is in the answer, and only there' })
-  @ApiCreatedResponse({
-    schema: { properties: { id: { type: 'string' }, token: { type: 'string' } } },
-  })
+  @ApiCreatedResponse({ type: ClientWithKeyDto })
   async createClient(@Body() body: CreateClientDto, @Req() request: Request) {
     const unknownFeeds = body.feeds.filter((f) => !this.knownFeeds.includes(f));
     if (unknownFeeds.length > 0)
@@ -148,6 +148,7 @@ export class AdminController {
   @Get('clients')
   @Permission('clients:manage')
   @ApiOperation({ summary: 'Clients (never their keys)' })
+  @ApiOkResponse({ type: [ClientDto] })
   listClients() {
     return this.credentials.listClients();
   }
@@ -156,6 +157,7 @@ export class AdminController {
   @HttpCode(200)
   @Permission('clients:manage', { action: 'write', subjects: clientAudit })
   @ApiOperation({ summary: 'A new API key for the client; the old one stops working at once' })
+  @ApiOkResponse({ type: ClientWithKeyDto })
   async rotateClient(@Param('id', ParseUUIDPipe) id: string) {
     const token = newApiKey();
     const client = await this.credentials.rotateClientKey(id, sha256Hex(token));
@@ -166,6 +168,7 @@ export class AdminController {
   @Delete('clients/:id')
   @Permission('clients:manage', { action: 'write', subjects: clientAudit })
   @ApiOperation({ summary: 'Revoke the client: its key stops working at once' })
+  @ApiOkResponse({ type: ClientDto })
   async revokeClient(@Param('id', ParseUUIDPipe) id: string) {
     const client = await this.credentials.revokeClient(id);
     if (!client) throw new NotFoundException(`no client ${id}`);
@@ -185,6 +188,7 @@ export class AdminController {
     summary:
       'Create a staff user with a role over a division (inside the caller’s own jurisdiction)',
   })
+  @ApiCreatedResponse({ type: UserDto })
   async createUser(@Body() body: CreateUserDto, @Req() request: Request) {
     const divisionCode = await this.divisionInside(request, body.divisionCode);
     const user = await this.credentials.createUser({
@@ -197,24 +201,31 @@ export class AdminController {
       createdBy: accessOf(request).principal.name,
     });
     if (!user) throw new ConflictException(`the username ${body.username} is taken`);
-    return user;
+    return this.withRoleLabel(user);
   }
 
   @Get('users')
   @Permission('users:manage')
-  @ApiOperation({ summary: 'Staff users (never their password hashes)' })
-  listUsers() {
-    return this.credentials.listUsers();
+  @ApiOperation({ summary: 'Staff users (never their password hashes), with their roles’ names' })
+  @ApiOkResponse({ type: [UserDto] })
+  async listUsers() {
+    return (await this.credentials.listUsers()).map((user) => this.withRoleLabel(user));
   }
 
   @Post('users/:id/deactivate')
   @HttpCode(200)
   @Permission('users:manage', { action: 'write', subjects: (_b, r) => [r.params.id] })
   @ApiOperation({ summary: 'Deactivate a user: their tokens stop working at once' })
+  @ApiOkResponse({ type: DeactivatedUserDto })
   async deactivateUser(@Param('id', ParseUUIDPipe) id: string) {
     if (!(await this.credentials.setUserActive(id, false)))
       throw new NotFoundException(`no user ${id}`);
     return { id, active: false };
+  }
+
+  /** The role's name as staff read it (区级管理员), from rules/access/roles.json. */
+  private withRoleLabel<T extends { role: string }>(user: T): T & { roleLabel: string } {
+    return { ...user, roleLabel: this.policy.rules.roles[user.role as Role]?.label ?? user.role };
   }
 
   /**

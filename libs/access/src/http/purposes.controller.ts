@@ -10,6 +10,10 @@ export class PurposeDto {
   @ApiProperty({ required: false }) description?: string;
 }
 
+export class PurposeListDto {
+  @ApiProperty({ type: [PurposeDto] }) purposes!: PurposeDto[];
+}
+
 @ApiTags('auth')
 @Controller('purposes')
 export class PurposesController {
@@ -18,8 +22,8 @@ export class PurposesController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'The purposes a personal-data request may name in X-Purpose' })
-  @ApiOkResponse({ type: [PurposeDto] })
-  list(): { purposes: PurposeDto[] } {
+  @ApiOkResponse({ type: PurposeListDto })
+  list(): PurposeListDto {
     return { purposes: this.policy.purposes };
   }
 }

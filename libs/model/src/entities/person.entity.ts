@@ -5,6 +5,8 @@ export type PersonStatus = 'normal' | 'deceased' | 'moved_out' | 'missing';
 
 /** 人: a resident. */
 @Entity('person')
+// GIN over the name's characters, for search by a part of the name (migration PersonNameSearch).
+@Index('IDX_person_name_chars', { synchronize: false })
 export class Person extends ModelEntity {
   @Index()
   @Column({ type: 'varchar', length: 64, nullable: true })

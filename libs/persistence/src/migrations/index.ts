@@ -16,6 +16,7 @@ import { AccessControl1796435989900 } from './1796435989900-AccessControl';
 import { WebhookOwnership1796436683265 } from './1796436683265-WebhookOwnership';
 import { OpenReviewTasksByPerson1796446168970 } from './1796446168970-OpenReviewTasksByPerson';
 import { GridCommunityDivision1796446314672 } from './1796446314672-GridCommunityDivision';
+import { PersonNameSearch1796447706240 } from './1796447706240-PersonNameSearch';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   WebhookOwnership1796436683265,
   OpenReviewTasksByPerson1796446168970,
   GridCommunityDivision1796446314672,
+  PersonNameSearch1796447706240,
 ];

@@ -15,6 +15,21 @@ export interface PersonSummary {
   mergedInto: string | null;
 }
 
+/** A person another one's record names: in a household, a family, an event. */
+export interface RelatedPersonRow {
+  personId: string;
+  name: string | null;
+  idNumber: string | null;
+}
+
+/** The department record a value or relation comes from. */
+export interface SourceRow {
+  feed: string;
+  /** The department's own record id. */
+  sourceRecordId: string;
+  observedAt: Date | null;
+}
+
 /**
  * Whether person `alias` lies in the jurisdiction given by parameter `param` (a division code
  * prefix, '' for everywhere): its golden division, the division of any active mention (residence,
@@ -69,17 +84,26 @@ export class PersonReadRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Persons named in the same police household (户号) as any mention of this person. */
+  /**
+   * Persons named in these police households (户号), each with its relation to the head (GB/T 4761
+   * code) as the record naming it in the household states it, and that record.
+   */
   householdMembers(households: string[]) {
     if (households.length === 0) return Promise.resolve([]);
-    return this.db.query<{ household: string; personId: string; relationToHead: string | null }[]>(
-      `SELECT DISTINCT m.household, m.entity_id AS "personId",
-              (SELECT v.value #>> '{}' FROM attribute_value v
-                WHERE v.entity_type = 'person' AND v.entity_id = m.entity_id AND v.attribute = 'relationToHead' AND v.ended_at IS NULL
-                LIMIT 1) AS "relationToHead"
+    return this.db.query<
+      ({ household: string } & RelatedPersonRow & { relationToHead: string | null } & SourceRow)[]
+    >(
+      `SELECT DISTINCT ON (m.household, m.entity_id)
+              m.household, m.entity_id AS "personId", p.name, p.id_number AS "idNumber",
+              (SELECT f.fact->>2 FROM jsonb_array_elements(s.facts) f(fact)
+                WHERE f.fact->>0 = m.pointer AND f.fact->>1 = 'relationToHead' LIMIT 1) AS "relationToHead",
+              s.feed, s.source_record_id AS "sourceRecordId", s.observed_at AS "observedAt"
          FROM mention m
-        WHERE m.household = ANY($1::text[]) AND m.active
-        ORDER BY 1, 2`,
+         JOIN person p ON p.id = m.entity_id
+         JOIN feed_record_head h ON h.feed = m.feed AND h.source_record_id = m.source_record_id
+         JOIN source_record s ON s.id = h.current_id AND s.superseded_at IS NULL
+        WHERE m.household = ANY($1::text[]) AND m.active AND m.entity_type = 'person'
+        ORDER BY m.household, m.entity_id, s.observed_at DESC NULLS LAST, s.feed, s.source_record_id`,
       [households],
     );
   }
@@ -91,13 +115,15 @@ export class PersonReadRepository {
    */
   families(id: string) {
     return this.db.query<
-      {
-        feed: string;
-        sourceRecordId: string;
+      (SourceRow & {
         headId: string;
+        headName: string | null;
+        headIdNumber: string | null;
         memberId: string;
+        memberName: string | null;
+        memberIdNumber: string | null;
         relationToHead: string | null;
-      }[]
+      })[]
     >(
       `WITH families AS (
          SELECT DISTINCT s.id, CASE WHEN r.rel->>'from' = em.pointer THEN r.rel->>'to' ELSE em.pointer END AS head
@@ -108,8 +134,9 @@ export class PersonReadRepository {
           WHERE em.entity_type = 'person' AND em.entity_id = $1 AND em.active
             AND r.rel->>'type' = 'family_member_of' AND em.pointer IN (r.rel->>'from', r.rel->>'to')
        )
-       SELECT s.feed, s.source_record_id AS "sourceRecordId", hm.entity_id AS "headId",
-              mm.entity_id AS "memberId",
+       SELECT s.feed, s.source_record_id AS "sourceRecordId", s.observed_at AS "observedAt",
+              hm.entity_id AS "headId", hp.name AS "headName", hp.id_number AS "headIdNumber",
+              mm.entity_id AS "memberId", mp.name AS "memberName", mp.id_number AS "memberIdNumber",
               (SELECT f.fact->>2 FROM jsonb_array_elements(s.facts) f(fact)
                 WHERE f.fact->>0 = mm.pointer
                   AND f.fact->>1 IN ('relationToHead', 'relationToApplicant')
@@ -119,6 +146,8 @@ export class PersonReadRepository {
         CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
          JOIN mention hm ON hm.feed = s.feed AND hm.source_record_id = s.source_record_id AND hm.pointer = fam.head
          JOIN mention mm ON mm.feed = s.feed AND mm.source_record_id = s.source_record_id AND mm.pointer = r.rel->>'from'
+         JOIN person hp ON hp.id = hm.entity_id
+         JOIN person mp ON mp.id = mm.entity_id
         WHERE r.rel->>'type' = 'family_member_of' AND r.rel->>'to' = fam.head
         ORDER BY 1, 2, mm.pointer`,
       [id],
@@ -135,7 +164,14 @@ export class PersonReadRepository {
     );
   }
 
-  /** Persons in the jurisdiction matching every given filter. */
+  /**
+   * Persons in the jurisdiction matching every given filter. A name matches as a part of the
+   * golden name (李秀 and 秀英 find 李秀英), ranked: the name itself, then names it begins, then
+   * names it is inside, each by trigram similarity (pg_trgm). Names are two to four characters,
+   * too short for trigrams to narrow a search: the GIN index on the name's characters
+   * (IDX_person_name_chars) finds the names holding every character of the query, and LIKE keeps
+   * those holding them in order.
+   */
   search(
     query: { idNumber?: string; name?: string; birthDate?: string; phone?: string },
     jurisdiction: string,
@@ -143,18 +179,41 @@ export class PersonReadRepository {
   ) {
     const where: string[] = ['p.merged_into IS NULL', personInJurisdiction('p', '$1')];
     const params: unknown[] = [jurisdiction];
-    const add = (sql: string, value: unknown) => {
+    const param = (value: unknown) => {
       params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+      return `$${params.length}`;
     };
-    if (query.idNumber) add('p.id_number = ?', query.idNumber);
-    if (query.name) add('p.name = ?', query.name);
-    if (query.birthDate) add("p.birth_date LIKE ? || '%'", query.birthDate);
-    if (query.phone) add('p.phone = ?', query.phone);
-    params.push(limit);
+    let order = 'p.name, p.id';
+    if (query.idNumber) where.push(`p.id_number = ${param(query.idNumber)}`);
+    if (query.name) {
+      const name = param(query.name);
+      const pattern = param(escapeLike(query.name));
+      where.push(
+        `string_to_array(p.name, NULL) @> string_to_array(${name}::text, NULL)`,
+        `p.name LIKE '%' || ${pattern} || '%'`,
+      );
+      order = `p.name = ${name} DESC, p.name LIKE ${pattern} || '%' DESC,
+                similarity(p.name, ${name}) DESC, p.name, p.id`;
+    }
+    if (query.birthDate) where.push(`p.birth_date LIKE ${param(query.birthDate)} || '%'`);
+    if (query.phone) where.push(`p.phone = ${param(query.phone)}`);
     return this.db.query<PersonSummary[]>(
-      `SELECT ${SUMMARY} FROM person p WHERE ${where.join(' AND ')} ORDER BY p.name, p.id LIMIT $${params.length}`,
+      `SELECT ${SUMMARY} FROM person p WHERE ${where.join(' AND ')}
+        ORDER BY ${order} LIMIT ${param(limit)}`,
       params,
     );
   }
+
+  /** Name and ID number of persons a response names beside its subject (household, family, event). */
+  briefs(ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.query<RelatedPersonRow[]>(
+      `SELECT p.id AS "personId", p.name, p.id_number AS "idNumber"
+         FROM person p WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
 }
+
+/** A LIKE pattern matching the text itself: its wildcards and escape character escaped. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');

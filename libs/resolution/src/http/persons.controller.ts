@@ -2,8 +2,10 @@ import {
   BadRequestException,
   Body,
   Controller,
+  forwardRef,
   Get,
   HttpCode,
+  Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
@@ -12,7 +14,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -28,9 +30,27 @@ import {
 } from 'class-validator';
 import type { Request, Response } from 'express';
 import { accessOf, PersonalData } from '@hub/access';
-import { normalizeIdNumber, normalizeName, normalizePhone } from '@hub/normalize';
+import {
+  normalizeIdNumber,
+  normalizeName,
+  normalizePhone,
+  type DivisionIndex,
+} from '@hub/normalize';
+import { DIVISION_INDEX } from '@hub/places';
+import { SURVIVORSHIP_RULES } from '../resolution.module';
+import type { SurvivorshipRules } from '../survivorship';
 import { EntityReadRepository } from './entity-read.repository';
-import { PersonReadRepository } from './person-read.repository';
+import { FeedDepartments } from './feed-departments';
+import { PersonReadRepository, type PersonSummary } from './person-read.repository';
+import { PersonDetailDto, PersonSearchResultDto } from './person.dto';
+import {
+  divisionLabel,
+  groupFamilies,
+  groupHouseholds,
+  labelsOf,
+  personsNamedIn,
+  preferredValue,
+} from './read-views';
 import { ResolutionService } from './resolution.service';
 
 export class PersonSearchDto {
@@ -40,7 +60,11 @@ export class PersonSearchDto {
   @MaxLength(32)
   idNumber?: string;
 
-  @ApiPropertyOptional({ example: '李秀英' })
+  @ApiPropertyOptional({
+    example: '李秀',
+    description:
+      'The whole name or a part of it (李秀 and 秀英 find 李秀英): the name itself first, then names it begins, then names it is inside',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -113,6 +137,10 @@ export class PersonsController {
     private readonly persons: PersonReadRepository,
     private readonly entities: EntityReadRepository,
     private readonly resolution: ResolutionService,
+    private readonly departments: FeedDepartments,
+    @Inject(DIVISION_INDEX) private readonly divisions: DivisionIndex,
+    // Declared in resolution.module.ts, which imports this file: resolved when injected.
+    @Inject(forwardRef(() => SURVIVORSHIP_RULES)) private readonly rules: SurvivorshipRules,
   ) {}
 
   @Get()
@@ -123,26 +151,32 @@ export class PersonsController {
   })
   @ApiOperation({
     summary:
-      'Search persons in your jurisdiction by ID number, by name (and birth date) or by phone.',
+      'Search persons in your jurisdiction by ID number, by name or a part of it (and birth date) or by phone; coded values come with their texts in `labels`.',
   })
+  @ApiOkResponse({ type: PersonSearchResultDto })
   async search(@Query() query: PersonSearchDto, @Req() request: Request) {
     const persons = await this.persons.search(
       searchFilters(query),
       accessOf(request).principal.jurisdiction,
       query.limit ?? 50,
     );
-    return { persons };
+    return { persons: persons.map((p) => ({ ...p, labels: this.labels(p) })) };
   }
 
   @Get(':id')
   @PersonalData('persons:read', {
     action: 'read',
-    subjects: (_body, request) => [request.params.id],
+    // The household members and family it shows are read too: their names and ID numbers.
+    subjects: (body: Partial<PersonDetailDto>, request) => [
+      request.params.id,
+      ...personsNamedIn(body),
+    ],
   })
   @ApiOperation({
     summary:
-      'A person: golden record, every candidate value with its provenance, household, relations to places, events and organizations, conflict flags. A merged person answers 301 to the survivor.',
+      'A person: golden record with the texts of its codes (`labels`), every candidate value with its department and record, police households and the families records state (each member by name and relation), relations to places, events and organizations, conflict flags. A merged person answers 301 to the survivor.',
   })
+  @ApiOkResponse({ type: PersonDetailDto })
   async findOne(
     @Param('id', ParseUUIDPipe) id: string,
     @Req() request: Request,
@@ -164,16 +198,18 @@ export class PersonsController {
       this.persons.householdMembers(households),
       this.persons.families(id),
     ]);
+    const ethnicity =
+      preferredValue(
+        candidates.filter((c) => c.attribute === 'ethnicity'),
+        this.rules.attributes?.ethnicity,
+      ) ?? null;
     return {
       ...person,
+      ethnicity,
+      labels: this.labels({ ...person, ethnicity }),
       candidates: byAttribute(candidates),
-      households: households.map((number) => ({
-        number,
-        members: members
-          .filter((m) => m.household === number)
-          .map(({ personId, relationToHead }) => ({ personId, relationToHead })),
-      })),
-      families: groupFamilies(families),
+      households: groupHouseholds(households, members, this.departments),
+      families: groupFamilies(families, this.departments),
       relations,
       mentions: mentions.map(mentionSummary),
     };
@@ -227,45 +263,34 @@ export class PersonsController {
       throw new NotFoundException(`no person ${id}`);
     return this.resolution.split(id, body.mentions, accessOf(request).principal.name);
   }
+
+  /** Texts of a person's coded golden values and of their division. */
+  private labels(person: PersonSummary & { ethnicity?: unknown }): Record<string, string> {
+    const division = divisionLabel(this.divisions, person.divisionCode);
+    return {
+      ...labelsOf({ gender: person.gender, ethnicity: person.ethnicity, status: person.status }),
+      ...(division === undefined ? {} : { division }),
+    };
+  }
 }
 
 /** A mention as the entity endpoints list it: where it is, and whether it still speaks. */
 export const mentionSummary = ({
+  department,
   feed,
   sourceRecordId,
   pointer,
   active,
 }: {
+  department: string;
   feed: string;
   sourceRecordId: string;
   pointer: string;
   active: boolean;
-}) => ({ feed, sourceRecordId, pointer, active });
+}) => ({ department, feed, sourceRecordId, pointer, active });
 
 export function byAttribute<T extends { attribute: string }>(items: T[]) {
   const out: Record<string, Omit<T, 'attribute'>[]> = {};
   for (const { attribute, ...rest } of items) (out[attribute] ??= []).push(rest);
   return out;
-}
-
-/** A family as one record states it: its head, and its members with their relation to it. */
-interface Family {
-  source: { feed: string; sourceRecordId: string };
-  headId: string;
-  members: { personId: string; relationToHead: string | null }[];
-}
-
-function groupFamilies(rows: Awaited<ReturnType<PersonReadRepository['families']>>): Family[] {
-  const byRecord = new Map<string, Family>();
-  for (const row of rows) {
-    const key = `${row.feed}\u001f${row.sourceRecordId}`;
-    if (!byRecord.has(key))
-      byRecord.set(key, {
-        source: { feed: row.feed, sourceRecordId: row.sourceRecordId },
-        headId: row.headId,
-        members: [],
-      });
-    byRecord.get(key)!.members.push({ personId: row.memberId, relationToHead: row.relationToHead });
-  }
-  return [...byRecord.values()];
 }

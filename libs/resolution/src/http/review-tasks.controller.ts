@@ -10,13 +10,23 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { Request } from 'express';
 import { accessOf, PersonalData } from '@hub/access';
+import { codeLabel } from '@hub/normalize';
+import { mentionKeyOf } from '../person-resolver';
+import { FeedDepartments } from './feed-departments';
 import { ResolutionService } from './resolution.service';
-import { ReviewTaskRepository } from './review-task.repository';
+import { DecisionResultDto, ReviewTaskListDto } from './review-task.dto';
+import { ReviewTaskRepository, type MentionFacts, type MentionRef } from './review-task.repository';
 
 export class ReviewTaskQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'decided', 'moot'], default: 'open' })
@@ -52,12 +62,26 @@ export class DecisionDto {
 
 type TaskList = { tasks: { personId: string | null; candidates: { entityId?: string }[] }[] };
 
+const refKey = (m: MentionRef) => mentionKeyOf(m.feed, m.sourceRecordId, m.pointer);
+
+/** Each mention's values by attribute (the first where a record states one twice). */
+function valuesByMention(facts: MentionFacts[]): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const fact of facts) {
+    const values = out.get(refKey(fact)) ?? {};
+    if (!(fact.attribute in values)) values[fact.attribute] = fact.value;
+    out.set(refKey(fact), values);
+  }
+  return out;
+}
+
 @ApiTags('persons')
 @Controller('review-tasks')
 export class ReviewTasksController {
   constructor(
     private readonly tasks: ReviewTaskRepository,
     private readonly resolution: ResolutionService,
+    private readonly departments: FeedDepartments,
   ) {}
 
   @Get()
@@ -71,13 +95,39 @@ export class ReviewTasksController {
     summary:
       'Person mentions the matcher would not decide alone, with their candidates (your jurisdiction).',
   })
+  @ApiOkResponse({ type: ReviewTaskListDto })
   async list(@Query() query: ReviewTaskQueryDto, @Req() request: Request) {
     const tasks = await this.tasks.list(
       query.status ?? 'open',
       query.limit ?? 100,
       accessOf(request).principal.jurisdiction,
     );
-    return { tasks };
+    const values = valuesByMention(
+      await this.tasks.mentionFacts(
+        tasks.flatMap((t) => [t, ...t.candidates.map((c) => c.matched)]),
+      ),
+    );
+    return {
+      tasks: tasks.map((task) => ({
+        ...task,
+        ...this.stated(task, values),
+        candidates: task.candidates.map((c) => ({
+          ...c,
+          matched: { ...c.matched, ...this.stated(c.matched, values) },
+        })),
+      })),
+    };
+  }
+
+  /** What a mention states, with its department and the texts of its coded values. */
+  private stated(mention: MentionRef, values: Map<string, Record<string, unknown>>) {
+    const stated = values.get(refKey(mention)) ?? {};
+    const labels: Record<string, string> = {};
+    for (const [attribute, value] of Object.entries(stated)) {
+      const label = codeLabel(attribute, value);
+      if (label !== undefined) labels[attribute] = label;
+    }
+    return { department: this.departments.of(mention.feed), values: stated, labels };
   }
 
   @Post(':id/decision')
@@ -91,6 +141,7 @@ export class ReviewTasksController {
     summary:
       'Decide a review task; the decision is stored, wins over the matcher from now on, and the persons concerned are resolved again at once.',
   })
+  @ApiOkResponse({ type: DecisionResultDto })
   async decide(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: DecisionDto,
