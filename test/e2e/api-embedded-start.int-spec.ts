@@ -31,7 +31,7 @@ describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', ()
       // The credential the test's calls to /v1 send.
       HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
     });
-    await app.waitForOutput(/hub API ready/);
+    await app.waitForOutput(/hub ready/);
   });
 
   afterAll(async () => {
@@ -39,8 +39,13 @@ describe('the built API on its embedded default (no DATABASE_URL, no Kafka)', ()
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints the URLs to open', () => {
+  it('prints the URLs to open, and serves the staff page at the first', async () => {
+    expect(app.output).toContain(`staff page http://127.0.0.1:${port}/`);
     expect(app.output).toContain(`http://127.0.0.1:${port}/docs`);
+    // npm test builds the page (dist/web) before the tests.
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('基层数据共享平台');
   });
 
   it('loads the demo data set through the real pipeline', async () => {

@@ -50,8 +50,14 @@ async function main() {
   }
   const base = `http://127.0.0.1:${config.port}`;
   log.info(
-    { api: `${base}/v1`, docs: `${base}/docs`, health: `${base}/health`, ready: `${base}/ready` },
-    `hub API ready: open ${base}/docs`,
+    {
+      staffPage: `${base}/`,
+      api: `${base}/v1`,
+      docs: `${base}/docs`,
+      health: `${base}/health`,
+      ready: `${base}/ready`,
+    },
+    `hub ready: staff page ${base}/ , API docs ${base}/docs`,
   );
 }
 
