@@ -37,9 +37,10 @@ const PURPOSE = 'elderly-allowance-review';
 export async function listen(app: INestApplication) {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  // Logged in as staff do: a district-admin user created through the bootstrap token.
+  // Logged in as staff do: a district-admin user created through the bootstrap token (a name of
+  // this run's own: a database kept by BENCH_FORMS_KEEP has the users of earlier runs).
   const token = await staffToken(app, {
-    username: 'bench-forms-admin',
+    username: `bench-forms-admin-${Date.now()}`,
     role: 'district-admin',
     divisionCode: JIANGJIN,
   });
