@@ -79,7 +79,9 @@ export function staffPageSuite(): StaffPageSuite {
       args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
     });
     mkdirSync(SCREENSHOTS, { recursive: true });
-  });
+    // A hub, the demo data through the pipeline, demo passwords hashed and a browser: on a busy
+    // 2-core machine this outgrows the 2 minutes a hook gets.
+  }, 300_000);
   afterAll(async () => {
     await suite.browser?.close();
     await suite.api?.close();
