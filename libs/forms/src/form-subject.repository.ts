@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { shortDivisionName } from '@hub/normalize';
 import { personInJurisdiction } from '@hub/resolution';
 import type { Candidate } from './choose-value';
 import type { EntitySnapshot, EventSnapshot, PersonSnapshot } from './prefill';
@@ -367,7 +368,7 @@ export class FormSubjectRepository {
         `SELECT code, name FROM place WHERE code = ANY($1::text[])`,
         [unknown],
       );
-      const found = new Map(rows.map((r) => [r.code, shortName(r.name)]));
+      const found = new Map(rows.map((r) => [r.code, shortDivisionName(r.name)]));
       // A code no division has is remembered too (as ''), so it is not looked up again.
       for (const code of unknown) this.divisionNameCache.set(code, found.get(code) ?? '');
     }
@@ -379,9 +380,5 @@ export class FormSubjectRepository {
     return names;
   }
 }
-
-/** 东门社区 for 东门社区居民委员会, 梅湾村 for 梅湾村村民委员会: how addresses write them. */
-export const shortName = (name: string): string =>
-  name.replace(/(居民委员会|村民委员会|委员会)$/, '');
 
 export type { EntitySnapshot };

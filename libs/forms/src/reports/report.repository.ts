@@ -1,8 +1,8 @@
+import { shortDivisionName } from '@hub/normalize';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SURVIVORSHIP_RULES, type SurvivorshipRules } from '@hub/resolution';
-import { shortName } from '../form-subject.repository';
 import {
   cellSubjectType,
   type AggregateRow,
@@ -334,7 +334,7 @@ export class ReportRepository {
         WHERE code = $1 AND level IN ('province', 'city', 'county', 'township', 'village')`,
       [code],
     );
-    return row && { code: row.code, name: shortName(row.name) };
+    return row && { code: row.code, name: shortDivisionName(row.name) };
   }
 
   async aggregate(plan: ReportPlan): Promise<AggregateRow[]> {
@@ -352,7 +352,7 @@ export class ReportRepository {
       groups: row.total ? [] : [row.g0 ?? '', ...(plan.byMonth ? [row.g1 ?? ''] : [])],
       total: row.total,
       divisionCode: row.total ? null : row.divisionCode,
-      divisionName: row.divisionName === null ? null : shortName(row.divisionName),
+      divisionName: row.divisionName === null ? null : shortDivisionName(row.divisionName),
       values: plan.columns.map((_, i) => row[`c${i}`] ?? null),
     }));
   }
