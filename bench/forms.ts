@@ -25,6 +25,7 @@
  * The rate limit per client is lifted for the run (HUB_RATE_LIMIT_PER_MINUTE).
  * BENCH_FORMS_KEEP=<folder> keeps the bench's PostgreSQL in that folder: the first run stores the
  * records, later runs with the same BENCH_FORMS_RECORDS find them stored and only measure.
+ * BENCH_FORMS_ONLY=roster measures the roster export alone (no coverage, latency or ceilings).
  */
 import '../test/support/register-paths';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,41 +98,54 @@ async function measure(dir: string) {
       )[0].n;
     const persons = await personCount();
 
-    const coverage = await measureCoverage(app, generated, {
-      sample: envInt('BENCH_FORMS_SAMPLE', 2_000),
-      villages: envInt('BENCH_FORMS_VILLAGES', 3),
-      formDate,
-      seed: SEED,
-      target: 95,
-      log,
-    });
+    /** Coverage, prefill latency and the ceilings: all but the roster. */
+    async function latencyAndCoverage(server: Awaited<ReturnType<typeof listen>>) {
+      const coverage = await measureCoverage(app, generated, {
+        sample: envInt('BENCH_FORMS_SAMPLE', 2_000),
+        villages: envInt('BENCH_FORMS_VILLAGES', 3),
+        formDate,
+        seed: SEED,
+        target: 95,
+        log,
+      });
 
-    // The latency's subjects: sample residents a district admin of Jiangjin finds by the ID
-    // number on their card (the others would answer 404 and time nothing).
-    const forms = app.get(FormsService);
-    const clerk = app
-      .get(AccessPolicy)
-      .staff('user', 'bench-forms', 'bench-forms', 'district-admin', '500116');
-    const bodies: string[] = [];
-    for (const r of coverage.sample) {
-      if (bodies.length >= 1_000) break;
-      const body = { idNumber: r.idNumber, formDate };
-      try {
-        await forms.prefill(clerk, 'elderly-allowance-review', 'elderly-allowance', body, formDate);
-        bodies.push(JSON.stringify(body));
-      } catch {
-        // not found by this ID number in the district: left out
+      // The latency's subjects: sample residents a district admin of Jiangjin finds by the ID
+      // number on their card (the others would answer 404 and time nothing).
+      const forms = app.get(FormsService);
+      const clerk = app
+        .get(AccessPolicy)
+        .staff('user', 'bench-forms', 'bench-forms', 'district-admin', '500116');
+      const bodies: string[] = [];
+      for (const r of coverage.sample) {
+        if (bodies.length >= 1_000) break;
+        const body = { idNumber: r.idNumber, formDate };
+        try {
+          await forms.prefill(
+            clerk,
+            'elderly-allowance-review',
+            'elderly-allowance',
+            body,
+            formDate,
+          );
+          bodies.push(JSON.stringify(body));
+        } catch {
+          // not found by this ID number in the district: left out
+        }
       }
+      const ids = coverage.sample.map(coverage.hubPersonOf).filter((id): id is string => !!id);
+      log(`ceilings, ${Math.min(seconds, 10)} s each`);
+      const ceiling = await ceilings(postgres.url, ids, server, Math.min(seconds, 10));
+      const latency = bodies.length
+        ? await prefillLatency(server, bodies, dir, seconds, log, () =>
+            postgres.pid ? treeCpuSeconds(postgres.pid) : undefined,
+          )
+        : 'not measured: no sample resident found by ID number';
+      return { coverage, latency, ceiling, subjects: bodies.length };
     }
+
+    const rosterOnly = process.env.BENCH_FORMS_ONLY === 'roster';
     const server = await listen(app);
-    const ids = coverage.sample.map(coverage.hubPersonOf).filter((id): id is string => !!id);
-    log(`ceilings, ${Math.min(seconds, 10)} s each`);
-    const ceiling = await ceilings(postgres.url, ids, server, Math.min(seconds, 10));
-    const latency = bodies.length
-      ? await prefillLatency(server, bodies, dir, seconds, log, () =>
-          postgres.pid ? treeCpuSeconds(postgres.pid) : undefined,
-        )
-      : 'not measured: no sample resident found by ID number';
+    const measured = rosterOnly ? undefined : await latencyAndCoverage(server);
     const bornBy = (date: string) => `${Number(date.slice(0, 4)) - 80}${date.slice(4)}`;
     const roster = await rosterExport(
       server,
@@ -174,16 +188,18 @@ async function measure(dir: string) {
                   seconds: Number(ingestSeconds.toFixed(1)),
                   recordsPerSecond: Math.round(total / ingestSeconds),
                 },
-          ...withoutSample(coverage),
-          prefillLatency: {
+          ...(measured && withoutSample(measured.coverage)),
+          prefillLatency: measured && {
             // The issue asks for these with a million persons (BENCH_FORMS_RECORDS=2500000).
-            persons: await personCount(),
-            subjects: bodies.length,
+            persons,
+            subjects: measured.subjects,
             seconds,
-            ...(typeof latency === 'string' ? { result: latency } : latency),
+            ...(typeof measured.latency === 'string'
+              ? { result: measured.latency }
+              : measured.latency),
           },
           roster,
-          ceilings: ceiling,
+          ceilings: measured?.ceiling,
         },
         null,
         2,

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { shortDivisionName } from '@hub/normalize';
 import { personInJurisdiction } from '@hub/resolution';
 import type { Candidate } from './choose-value';
+import type { PersonReads } from './person-reads';
 import type { EntitySnapshot, EventSnapshot, PersonSnapshot } from './prefill';
 
 interface CandidateRow extends Candidate {
@@ -34,6 +35,24 @@ const EVENTS_INVOLVING = (personId: string) => `
                    AND em.pointer = r.rel->>'from' AND em.entity_type = 'event'
    WHERE pm.entity_type = 'person' AND pm.entity_id = ${personId} AND pm.active
      AND r.rel->>'type' = 'involves' AND r.rel->>'to' = pm.pointer`;
+
+/**
+ * SQL conditions that keep a snapshot to what `reads` names, their values appended to `params`.
+ * Without reads, everything is read. With no event type read, the event walk finds nothing.
+ */
+function readFilters(
+  reads: PersonReads | undefined,
+  params: unknown[],
+): { attributes: string; eventTypes: string; eventAttributes: string } {
+  if (!reads) return { attributes: '', eventTypes: '', eventAttributes: '' };
+  const param = (value: string[]) => `$${params.push(value)}::text[]`;
+  const types = Object.keys(reads.events);
+  return {
+    attributes: `AND v.attribute = ANY(${param(reads.attributes)})`,
+    eventTypes: types.length > 0 ? `AND e.event_type = ANY(${param(types)})` : 'AND false',
+    eventAttributes: `AND v.attribute = ANY(${param([...new Set(Object.values(reads.events).flat())])})`,
+  };
+}
 
 /** Candidate rows of one entity by attribute. */
 function byAttribute(rows: Omit<CandidateRow, 'entityId'>[]): Record<string, Candidate[]> {
@@ -91,10 +110,13 @@ export class FormSubjectRepository {
     return byEntity;
   }
 
-  /** Persons by id (merged ones left out), with candidates, events and review state. */
-  async persons(ids: string[]): Promise<PersonSnapshot[]> {
+  /**
+   * Persons by id (merged ones left out), with candidates, events and review state: all of
+   * them, or only what `reads` names (a table of thousands of rows shows a few columns).
+   */
+  async persons(ids: string[], reads?: PersonReads): Promise<PersonSnapshot[]> {
     if (ids.length === 0) return [];
-    return this.personSnapshots('p.id = ANY($1::uuid[])', [ids]);
+    return this.personSnapshots('p.id = ANY($1::uuid[])', [ids], reads);
   }
 
   /** The person, when inside the jurisdiction (a division-code prefix, '' for all). */
@@ -126,7 +148,13 @@ export class FormSubjectRepository {
    * is a handful of such reads at a hundred a second, and each round trip costs the API and
    * PostgreSQL more CPU than the rows it carries.
    */
-  private async personSnapshots(where: string, params: unknown[]): Promise<PersonSnapshot[]> {
+  private async personSnapshots(
+    where: string,
+    params: unknown[],
+    reads?: PersonReads,
+  ): Promise<PersonSnapshot[]> {
+    const values = [...params];
+    const only = readFilters(reads, values);
     const rows = await this.db.query<
       (Record<string, unknown> & {
         id: string;
@@ -142,7 +170,8 @@ export class FormSubjectRepository {
       `SELECT ${PERSON_GOLDEN},
               (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
                  FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
-                WHERE v.entity_type = 'person' AND v.entity_id = p.id AND v.ended_at IS NULL) AS candidates,
+                WHERE v.entity_type = 'person' AND v.entity_id = p.id AND v.ended_at IS NULL
+                  ${only.attributes}) AS candidates,
               (SELECT count(*)::int FROM review_task t
                 WHERE t.status = 'open'
                   AND (t.entity_id = p.id
@@ -152,12 +181,14 @@ export class FormSubjectRepository {
                         'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                         'candidates', (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
                                          FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
-                                        WHERE v.entity_type = 'event' AND v.entity_id = e.id AND v.ended_at IS NULL))), '[]')
+                                        WHERE v.entity_type = 'event' AND v.entity_id = e.id AND v.ended_at IS NULL
+                                          ${only.eventAttributes}))), '[]')
                  FROM event e
-                WHERE e.ended_at IS NULL AND e.id IN (${EVENTS_INVOLVING('p.id')})) AS events
+                WHERE e.ended_at IS NULL ${only.eventTypes}
+                  AND e.id IN (${EVENTS_INVOLVING('p.id')})) AS events
          FROM person p
         WHERE ${where} AND p.merged_into IS NULL`,
-      params,
+      values,
     );
     return rows.map(({ flags, mergedInto: _, candidates, openReviewTasks, events, ...golden }) => ({
       id: golden.id,
@@ -236,7 +267,9 @@ export class FormSubjectRepository {
   /**
    * One keyset page of residentsOfDivision: the next `limit` persons after `after` in the same
    * order (birth date, then id; unknown birth dates last). Each page is its own query, so a long
-   * export holds neither the whole list nor a transaction open.
+   * export holds neither the whole list nor a transaction open. The page walks the index on
+   * (birth_date, id) from the cursor on (migration PersonBirthDateOrder), which holds each
+   * person's division too: a roster reads the index entries of the age group, not the district.
    */
   async residentsOfDivisionPage(
     prefix: string,
@@ -244,24 +277,25 @@ export class FormSubjectRepository {
     after: ResidentCursor | null,
     limit: number,
   ): Promise<ResidentCursor[]> {
+    const params: unknown[] = [prefix, limit];
+    const where = ["p.division_code LIKE $1 || '%'", 'p.merged_into IS NULL'];
+    if (bornOnOrBefore !== undefined) where.push(`p.birth_date <= $${params.push(bornOnOrBefore)}`);
+    if (after?.birthDate != null) {
+      const date = `$${params.push(after.birthDate)}`;
+      const id = `$${params.push(after.id)}::uuid`;
+      // Unknown birth dates come last, unless the age limit leaves them out (then the row
+      // comparison alone bounds the index scan).
+      const unknownToo = bornOnOrBefore === undefined ? ' OR p.birth_date IS NULL' : '';
+      where.push(`((p.birth_date, p.id) > (${date}, ${id})${unknownToo})`);
+    } else if (after) {
+      where.push(`p.birth_date IS NULL AND p.id > $${params.push(after.id)}::uuid`);
+    }
     return this.db.query<ResidentCursor[]>(
       `SELECT p.id, p.birth_date AS "birthDate" FROM person p
-        WHERE p.division_code LIKE $1 || '%' AND p.merged_into IS NULL
-          AND ($2::text IS NULL OR (p.birth_date IS NOT NULL AND p.birth_date <= $2))
-          AND (NOT $3::boolean
-               OR ($4::text IS NOT NULL
-                   AND (p.birth_date > $4 OR (p.birth_date = $4 AND p.id > $5::uuid) OR p.birth_date IS NULL))
-               OR ($4::text IS NULL AND p.birth_date IS NULL AND p.id > $5::uuid))
+        WHERE ${where.join(' AND ')}
         ORDER BY p.birth_date NULLS LAST, p.id
-        LIMIT $6`,
-      [
-        prefix,
-        bornOnOrBefore ?? null,
-        after !== null,
-        after?.birthDate ?? null,
-        after?.id ?? null,
-        limit,
-      ],
+        LIMIT $2`,
+      params,
     );
   }
 

@@ -18,6 +18,7 @@ import {
 import type { FormTemplate } from './form-template';
 import { FormSubjectRepository } from './form-subject.repository';
 import { maskForm } from './form-masking';
+import { personReads, type PersonReads } from './person-reads';
 import {
   relationToApplicant,
   statedRelationToApplicant,
@@ -93,9 +94,14 @@ export class FormsService {
    * A division form filled for one page of its residents (ids, in the order given), exactly as
    * prefill fills it: for exports that page through a division instead of loading it whole.
    */
-  async fillResidents(template: FormTemplate, ids: string[], date: string): Promise<FilledForm> {
+  async fillResidents(
+    template: FormTemplate,
+    ids: string[],
+    date: string,
+    reads?: PersonReads,
+  ): Promise<FilledForm> {
     const position = new Map(ids.map((id, i) => [id, i]));
-    const residents = (await this.subjects.persons(ids)).sort(
+    const residents = (await this.subjects.persons(ids, reads)).sort(
       (a, b) => position.get(a.id)! - position.get(b.id)!,
     );
     const divisionNames = await this.subjects.divisionNames(divisionCodesOf(residents));
@@ -316,6 +322,7 @@ export class FormsService {
     const bornBy = latestBirthDate(template, date);
     const residents = await this.subjects.persons(
       await this.subjects.residentsOfDivision(jurisdictionOf(code), bornBy),
+      personReads(template.sections.flatMap((s) => (s.rows?.walk === 'residents' ? s.fields : []))),
     );
     return {
       subject: {

@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { covers, jurisdictionOf, type FieldPolicy, type Principal } from '@hub/access';
 import type { FormSection, FormTemplate } from './form-template';
 import { maskForm } from './form-masking';
+import { personReads } from './person-reads';
 import { FormSubjectRepository, type ResidentCursor } from './form-subject.repository';
 import { FormsService, latestBirthDate, todayInBeijing } from './forms.service';
 import type { FieldStatus, FilledRow } from './prefill';
@@ -331,6 +332,7 @@ export class RosterExport {
     const prefix = jurisdictionOf(plan.divisionCode);
     const bornBy = latestBirthDate(plan.template, plan.formDate);
     const at = plan.template.sections.indexOf(plan.section);
+    const reads = personReads(plan.section.fields);
     let after: ResidentCursor | null = null;
     for (;;) {
       const page = await this.subjects.residentsOfDivisionPage(prefix, bornBy, after, PAGE);
@@ -339,6 +341,7 @@ export class RosterExport {
         plan.template,
         page.map((p) => p.id),
         plan.formDate,
+        reads,
       );
       yield maskForm(filled, plan.policy).form.sections[at].rows ?? [];
       if (page.length < PAGE) return;

@@ -7,6 +7,8 @@ export type PersonStatus = 'normal' | 'deceased' | 'moved_out' | 'missing';
 @Entity('person')
 // GIN over the name's characters, for search by a part of the name (migration PersonNameSearch).
 @Index('IDX_person_name_chars', { synchronize: false })
+// (birth_date, id) INCLUDE (division_code): the roster's pages (migration PersonBirthDateOrder).
+@Index('IDX_person_birth_date_order', { synchronize: false })
 export class Person extends ModelEntity {
   @Index()
   @Column({ type: 'varchar', length: 64, nullable: true })

@@ -17,6 +17,7 @@ import { WebhookOwnership1796436683265 } from './1796436683265-WebhookOwnership'
 import { OpenReviewTasksByPerson1796446168970 } from './1796446168970-OpenReviewTasksByPerson';
 import { GridCommunityDivision1796446314672 } from './1796446314672-GridCommunityDivision';
 import { PersonNameSearch1796447706240 } from './1796447706240-PersonNameSearch';
+import { PersonBirthDateOrder1796448000000 } from './1796448000000-PersonBirthDateOrder';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   OpenReviewTasksByPerson1796446168970,
   GridCommunityDivision1796446314672,
   PersonNameSearch1796447706240,
+  PersonBirthDateOrder1796448000000,
 ];
