@@ -22,7 +22,7 @@ import {
   type Knowledge,
   type MentionKey,
 } from './forms-population';
-import { personTruth, placeTruth, Tally, type TruthField } from './forms-truth';
+import { personTruth, placedIn, placeTruth, Tally, type TruthField } from './forms-truth';
 
 /** The fields compared with the truth, by form section: the rest have no truth to compare. */
 const PERSON_FIELDS = {
@@ -334,15 +334,26 @@ export async function measureCoverage(
   });
 
   o.log(`prefilling elderly-roster for ${villages.length} villages`);
-  const rosters: { divisionCode: string; expected: number; rows: number }[] = [];
+  const rosters: {
+    divisionCode: string;
+    elders: number;
+    placedBySources: number;
+    rows: number;
+  }[] = [];
   for (const [code, elders] of villages) {
-    // Elders some record places in a division: by their actual residence, their grid or their
-    // registered address (the generator's registered households live where they are registered).
-    const placed = ['residenceAddress', 'gridCode', 'hukouAddress'];
-    const expected = elders.filter((r) => placed.some((a) => (k(r)?.values.get(a) ?? []).length));
+    // The rows some source knows: elders some record places in the village, by their actual
+    // residence, their grid or their registered address (the generator's registered households
+    // live where they are registered). The others (an urban address naming only the road and
+    // the township) count in `elders` only: no record says which community they live in.
+    const expected = elders.filter((r) => placedIn(code, (a) => k(r)?.values.get(a) ?? []));
     const filled = await prefill('elderly-roster', { divisionCode: code });
     const rows = filled?.sections.find((s) => s.key === 'elders')?.rows;
-    rosters.push({ divisionCode: code, expected: expected.length, rows: rows?.length ?? 0 });
+    rosters.push({
+      divisionCode: code,
+      elders: elders.length,
+      placedBySources: expected.length,
+      rows: rows?.length ?? 0,
+    });
     scoreRows('elderly-roster', 'elders', rows, expected, ROSTER_FIELDS, truthOf);
   }
 

@@ -173,17 +173,29 @@ function communityTruth(
   values: (attribute: string) => { value: unknown }[],
 ): TruthField {
   const code = r.household.community.code;
-  const residences = values('residenceAddress');
-  const grids = values('gridCode');
   return {
-    known: residences.length + grids.length > 0,
+    known: values('residenceAddress').length + values('gridCode').length > 0,
     right: (v) => text(v) === code,
-    carried:
-      residences.some((c) => (c.value as AddressValue).divisionCode === code) ||
-      grids.some((c) => text(c.value).startsWith(code)),
+    carried: placedIn(code, values, ['residenceAddress']),
     truth: code,
     show: text,
   };
+}
+
+/**
+ * Whether some record places the resident in the village or community `code`: an address whose
+ * division (as the hub's mapping reads it) is that village, or a grid of it. An urban address
+ * often names the road and the township only: no record of such a resident knows the community.
+ */
+export function placedIn(
+  code: string,
+  values: (attribute: string) => { value: unknown }[],
+  addresses: readonly string[] = ['residenceAddress', 'hukouAddress'],
+): boolean {
+  return (
+    addresses.some((a) => values(a).some((c) => (c.value as AddressValue).divisionCode === code)) ||
+    values('gridCode').some((c) => text(c.value).startsWith(code))
+  );
 }
 
 /**

@@ -24,18 +24,6 @@ const CANDIDATE_JSON = `json_build_object('attribute', v.attribute, 'value', v.v
   'feed', s.feed, 'sourceRecordId', s.source_record_id, 'pointer', v.pointer,
   'observedAt', to_char(v.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))`;
 
-/** Ids of the events a current record says the person `personId` (an SQL expression) is involved in. */
-const EVENTS_INVOLVING = (personId: string) => `
-  SELECT em.entity_id
-    FROM mention pm
-    JOIN feed_record_head h ON h.feed = pm.feed AND h.source_record_id = pm.source_record_id
-    JOIN source_record s ON s.id = h.current_id AND s.superseded_at IS NULL
-   CROSS JOIN LATERAL jsonb_array_elements(s.relations) r(rel)
-    JOIN mention em ON em.feed = s.feed AND em.source_record_id = s.source_record_id
-                   AND em.pointer = r.rel->>'from' AND em.entity_type = 'event'
-   WHERE pm.entity_type = 'person' AND pm.entity_id = ${personId} AND pm.active
-     AND r.rel->>'type' = 'involves' AND r.rel->>'to' = pm.pointer`;
-
 /**
  * SQL conditions that keep a snapshot to what `reads` names, their values appended to `params`.
  * Without reads, everything is read. With no event type read, the event walk finds nothing.
@@ -43,16 +31,29 @@ const EVENTS_INVOLVING = (personId: string) => `
 function readFilters(
   reads: PersonReads | undefined,
   params: unknown[],
-): { attributes: string; eventTypes: string; eventAttributes: string } {
-  if (!reads) return { attributes: '', eventTypes: '', eventAttributes: '' };
+): { facts: string; eventTypes: string; eventAttributes: string } {
+  if (!reads) return { facts: '', eventTypes: '', eventAttributes: '' };
   const param = (value: string[]) => `$${params.push(value)}::text[]`;
   const types = Object.keys(reads.events);
   return {
-    attributes: `AND v.attribute = ANY(${param(reads.attributes)})`,
+    facts: `AND f.fact->>1 = ANY(${param(reads.attributes)})`,
     eventTypes: types.length > 0 ? `AND e.event_type = ANY(${param(types)})` : 'AND false',
     eventAttributes: `AND v.attribute = ANY(${param([...new Set(Object.values(reads.events).flat())])})`,
   };
 }
+
+/** The facts a mention's current record states of it, with the record. */
+interface StatedFacts {
+  feed: string;
+  sourceRecordId: string;
+  pointer: string;
+  observedAt: string | null;
+  /** [pointer, attribute, value, valid], as source_record.facts holds them. */
+  facts: [string, string, unknown, boolean][];
+}
+
+const candidatesOf = ({ facts, ...source }: StatedFacts): Omit<CandidateRow, 'entityId'>[] =>
+  facts.map(([, attribute, value, valid]) => ({ attribute, value, valid, ...source }));
 
 /** Candidate rows of one entity by attribute. */
 function byAttribute(rows: Omit<CandidateRow, 'entityId'>[]): Record<string, Candidate[]> {
@@ -159,44 +160,73 @@ export class FormSubjectRepository {
       (Record<string, unknown> & {
         id: string;
         flags: { attribute: string }[] | null;
-        candidates: CandidateRow[];
+        mentions: StatedFacts[] | null;
         openReviewTasks: number;
-        events: (Omit<EventSnapshot, 'candidates' | 'golden'> & {
-          status: string | null;
-          candidates: CandidateRow[];
-        })[];
+        events:
+          | (Omit<EventSnapshot, 'candidates' | 'golden'> & {
+              status: string | null;
+              candidates: CandidateRow[];
+            })[]
+          | null;
       })[]
     >(
-      `SELECT ${PERSON_GOLDEN},
-              (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
-                 FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
-                WHERE v.entity_type = 'person' AND v.entity_id = p.id AND v.ended_at IS NULL
-                  ${only.attributes}) AS candidates,
+      // Set-based: each mention's current record (the version no later one superseded, as
+      // attribute_value reads it) is read once, for what it states of the person (its facts)
+      // and for the events it says the person is involved in (its relations).
+      `WITH p AS MATERIALIZED (
+         SELECT ${PERSON_GOLDEN} FROM person p WHERE ${where} AND p.merged_into IS NULL
+       ), m AS MATERIALIZED (
+         SELECT pm.entity_id AS person_id, pm.pointer, pm.active, s.feed,
+                s.source_record_id, s.facts, s.relations, s.observed_at
+           FROM p
+           JOIN mention pm ON pm.entity_type = 'person' AND pm.entity_id = p.id
+           JOIN source_record s ON s.feed = pm.feed AND s.source_record_id = pm.source_record_id
+                               AND s.superseded_at IS NULL
+       ), c AS (
+         -- By mention: its source once, then the facts it states, [pointer, attribute, value, valid].
+         SELECT m.person_id, json_agg(json_build_object('feed', m.feed,
+                  'sourceRecordId', m.source_record_id, 'pointer', m.pointer,
+                  'observedAt', to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                  'facts', stated.facts)) AS mentions
+           FROM m CROSS JOIN LATERAL (
+                  SELECT jsonb_agg(f.fact) AS facts FROM jsonb_array_elements(m.facts) f(fact)
+                   WHERE f.fact->>0 = m.pointer ${only.facts}) stated
+          WHERE stated.facts IS NOT NULL
+          GROUP BY m.person_id
+       ), involved AS (
+         SELECT DISTINCT m.person_id, em.entity_id AS event_id
+           FROM m
+          CROSS JOIN LATERAL jsonb_array_elements(m.relations) r(rel)
+           JOIN mention em ON em.feed = m.feed AND em.source_record_id = m.source_record_id
+                          AND em.pointer = r.rel->>'from' AND em.entity_type = 'event'
+          WHERE m.active AND r.rel->>'type' = 'involves' AND r.rel->>'to' = m.pointer
+       ), ev AS (
+         SELECT i.person_id, json_agg(json_build_object(
+                  'id', e.id, 'eventType', e.event_type, 'status', e.status,
+                  'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                  'candidates', (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
+                                   FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
+                                  WHERE v.entity_type = 'event' AND v.entity_id = e.id AND v.ended_at IS NULL
+                                    ${only.eventAttributes}))) AS events
+           FROM involved i JOIN event e ON e.id = i.event_id
+          WHERE e.ended_at IS NULL ${only.eventTypes}
+          GROUP BY i.person_id
+       )
+       SELECT p.*, c.mentions, ev.events,
               (SELECT count(*)::int FROM review_task t
                 WHERE t.status = 'open'
                   AND (t.entity_id = p.id
-                       OR t.candidates @> jsonb_build_array(jsonb_build_object('entityId', p.id::text)))) AS "openReviewTasks",
-              (SELECT coalesce(json_agg(json_build_object(
-                        'id', e.id, 'eventType', e.event_type, 'status', e.status,
-                        'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                        'candidates', (SELECT coalesce(json_agg(${CANDIDATE_JSON}), '[]')
-                                         FROM attribute_value v JOIN source_record s ON s.id = v.source_record_id
-                                        WHERE v.entity_type = 'event' AND v.entity_id = e.id AND v.ended_at IS NULL
-                                          ${only.eventAttributes}))), '[]')
-                 FROM event e
-                WHERE e.ended_at IS NULL ${only.eventTypes}
-                  AND e.id IN (${EVENTS_INVOLVING('p.id')})) AS events
-         FROM person p
-        WHERE ${where} AND p.merged_into IS NULL`,
+                       OR t.candidates @> jsonb_build_array(jsonb_build_object('entityId', p.id::text)))) AS "openReviewTasks"
+         FROM p LEFT JOIN c ON c.person_id = p.id LEFT JOIN ev ON ev.person_id = p.id`,
       values,
     );
-    return rows.map(({ flags, mergedInto: _, candidates, openReviewTasks, events, ...golden }) => ({
+    return rows.map(({ flags, mergedInto: _, mentions, openReviewTasks, events, ...golden }) => ({
       id: golden.id,
       golden,
-      candidates: byAttribute(candidates),
+      candidates: byAttribute((mentions ?? []).flatMap(candidatesOf)),
       conflicts: (flags ?? []).map((f) => f.attribute),
       openReviewTasks,
-      events: events.map(({ status, candidates, ...event }) => ({
+      events: (events ?? []).map(({ status, candidates, ...event }) => ({
         ...event,
         golden: { status },
         candidates: byAttribute(candidates),

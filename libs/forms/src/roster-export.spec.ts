@@ -25,7 +25,8 @@ import {
   rosterFileName,
   rosterSection,
   sheetName,
-  sourceRows,
+  sourceCells,
+  sourceText,
 } from './roster-export';
 
 const TEMPLATE = JSON.parse(
@@ -202,28 +203,37 @@ describe('roster export: columns and cells', () => {
     });
   });
 
-  it('gives each cell’s department, record and time on 来源', () => {
+  it('gives on 来源, at the roster cell’s place, its department, record and time', () => {
     const columns = rosterColumns(SECTION);
-    const rows = sourceRows(columns, 5, rowsOf([elder(7)])[0]);
-    expect(rows).toHaveLength(9);
-    expect(rows[0]).toEqual([
-      5,
-      '老人7',
-      '姓名',
-      '老人7',
-      '公安',
-      'population',
-      'RK-7',
-      '2024-03-01 09:00:00',
-      '已填',
-      null,
-    ]);
-    const gender = rows.find((r) => r[2] === '性别')!;
-    expect(gender.slice(3, 9)).toEqual(['女', null, null, null, null, '中台推算']);
-    const phone = rows.find((r) => r[2] === '联系电话')!;
-    expect(phone.slice(4, 7)).toEqual(['网格', 'grid', 'WG-7']);
-    const allowance = rows.find((r) => r[2] === '享受高龄津贴')!;
-    expect(allowance[8]).toBe('缺失');
+    const row = rowsOf([elder(7)])[0];
+    const cells = sourceCells(columns, 5, row);
+    expect(cells).toHaveLength(columns.length);
+    const at = (label: string) => cells[columns.findIndex((c) => c.label === label)];
+    expect(at('序号')).toBe(5);
+    expect(at('姓名')).toBe('公安 RK-7 2024-03-01 09:00:00');
+    expect(at('性别')).toBe('【中台推算】');
+    expect(at('联系电话')).toBe(
+      `网格 WG-7 ${beijingTime(row.cells.find((c) => c.key === 'phone')!.provenance!.observedAt)}`,
+    );
+    expect(at('享受高龄津贴')).toBe('【缺失】');
+  });
+
+  it('names the status and what other sources say where they disagree', () => {
+    const field = rowsOf([elder(7)])[0].cells.find((c) => c.key === 'phone')!;
+    expect(
+      sourceText({
+        ...field,
+        status: 'conflict',
+        provenance: { ...field.provenance!, observedAt: '2024-03-01T01:00:00Z' },
+        alternatives: [
+          {
+            value: '13900000000',
+            display: '139****0000',
+            provenance: { ...field.provenance!, department: '公安', sourceRecordId: 'RK-7' },
+          },
+        ],
+      }),
+    ).toBe('【各部门不一致】 网格 WG-7 2024-03-01 09:00:00 其他来源：公安 RK-7：139****0000');
   });
 
   it('checks dates and shows times in Beijing', () => {
@@ -325,7 +335,7 @@ describe('roster export: streaming', () => {
     expect(sheet.getRow(PERSONS + 1).getCell(1).value).toBe(PERSONS);
     expect(sheet.getRow(2).getCell(4).value).toBe('50011619400505000X');
     expect(sources.name).toBe('来源');
-    expect(sources.rowCount).toBe(PERSONS * 9 + 1);
+    expect(sources.rowCount).toBe(PERSONS + 1);
   });
 
   it('stops paging when the client goes away, and leaves no temporary file behind', async () => {

@@ -13,7 +13,7 @@ import { maskForm } from './form-masking';
 import { personReads } from './person-reads';
 import { FormSubjectRepository, type ResidentCursor } from './form-subject.repository';
 import { FormsService, latestBirthDate, todayInBeijing } from './forms.service';
-import type { FieldStatus, FilledRow } from './prefill';
+import type { FieldStatus, FilledField, FilledRow } from './prefill';
 
 /** The form exported as a workbook: 辖区80周岁以上老人花名册. */
 export const ROSTER_FORM = 'elderly-roster';
@@ -25,8 +25,11 @@ export const ROSTER_MEDIA_TYPES: Record<RosterFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/** Persons per keyset page: what is held in memory at once. */
+/** Persons per keyset page. */
 const PAGE = 500;
+
+/** Pages read at once: with the page being written, what an export holds in memory. */
+const READ_AHEAD = 2;
 
 /**
  * Bytes of workbook XML the archive may hold before the export waits for the client to read:
@@ -121,20 +124,6 @@ export function rosterCells(columns: RosterColumn[], index: number, row: FilledR
   });
 }
 
-/** The 来源 sheet: one row per roster row and column, with the source of its value. */
-export const SOURCE_COLUMNS: readonly { label: string; width: number; text: boolean }[] = [
-  { label: '序号', width: 6, text: false },
-  { label: '姓名', width: 10, text: true },
-  { label: '栏目', width: 14, text: true },
-  { label: '值', width: 40, text: true },
-  { label: '来源部门', width: 10, text: true },
-  { label: '数据源', width: 12, text: true },
-  { label: '部门记录编号', width: 36, text: true },
-  { label: '采集时间(北京时间)', width: 21, text: true },
-  { label: '状态', width: 14, text: true },
-  { label: '其他来源的值', width: 40, text: true },
-];
-
 const STATUS_TEXT: Record<FieldStatus, string> = {
   filled: '已填',
   conflict: '各部门不一致',
@@ -143,37 +132,41 @@ const STATUS_TEXT: Record<FieldStatus, string> = {
   staff: '待工作人员填写',
 };
 
-/** The 来源 rows of one roster row: for each field, where its value comes from. */
-export function sourceRows(columns: RosterColumn[], index: number, row: FilledRow): Cell[][] {
+/**
+ * Where a roster cell's value comes from, as the 来源 sheet shows it: the department, its record
+ * and the time (Beijing), the status when the value is not simply filled, and what other sources
+ * say. 中台推算 marks a value the hub derived itself.
+ */
+export function sourceText(cell: FilledField): string | null {
+  const p = cell.provenance;
+  const status =
+    cell.status !== 'filled'
+      ? STATUS_TEXT[cell.status]
+      : !p && cell.value !== null
+        ? '中台推算'
+        : null;
+  const others = cell.alternatives
+    .map((a) => `${a.provenance.department} ${a.provenance.sourceRecordId}：${a.display ?? ''}`)
+    .join('；');
+  const parts = [
+    status && `【${status}】`,
+    p && [p.department, p.sourceRecordId, beijingTime(p.observedAt)].filter(Boolean).join(' '),
+    others && `其他来源：${others}`,
+  ];
+  return parts.filter(Boolean).join(' ') || null;
+}
+
+/**
+ * A row of the 来源 sheet, which mirrors the roster: the cell at the same row and column says
+ * where the roster cell's value comes from (序号 repeats the row's number).
+ */
+export function sourceCells(columns: RosterColumn[], index: number, row: FilledRow): Cell[] {
   const cells = new Map(row.cells.map((c) => [c.key, c]));
-  const name = cells.get('name')?.display ?? null;
-  return columns
-    .filter((c) => c.kind !== 'index')
-    .map((column) => {
-      const cell = cells.get(column.key);
-      const p = cell?.provenance ?? null;
-      const status =
-        cell === undefined
-          ? null
-          : cell.status === 'filled' && !p && cell.value !== null
-            ? '中台推算'
-            : STATUS_TEXT[cell.status];
-      const others = (cell?.alternatives ?? [])
-        .map((a) => `${a.display ?? ''}(${a.provenance.department} ${a.provenance.sourceRecordId})`)
-        .join('; ');
-      return [
-        index,
-        name,
-        column.label,
-        cell?.display ?? null,
-        p?.department ?? null,
-        p?.feed ?? null,
-        p?.sourceRecordId ?? null,
-        beijingTime(p?.observedAt ?? null),
-        status,
-        others || null,
-      ];
-    });
+  return columns.map((column) => {
+    if (column.kind === 'index') return index;
+    const cell = cells.get(column.key);
+    return cell ? sourceText(cell) : null;
+  });
 }
 
 /** An instant (ISO 8601) as Beijing's wall-clock time: 2024-03-01 09:00:00. */
@@ -327,25 +320,43 @@ export class RosterExport {
     };
   }
 
-  /** The roster's rows, masked, a keyset page of the division's residents at a time. */
+  /**
+   * The roster's rows, masked, a keyset page of the division's residents at a time. Reading a
+   * page's persons is most of an export's work, in PostgreSQL: READ_AHEAD pages are read at once
+   * while the caller writes, so the database works on both cores while the writer waits.
+   */
   async *pages(plan: RosterExportPlan): AsyncGenerator<FilledRow[]> {
     const prefix = jurisdictionOf(plan.divisionCode);
     const bornBy = latestBirthDate(plan.template, plan.formDate);
     const at = plan.template.sections.indexOf(plan.section);
     const reads = personReads(plan.section.fields);
-    let after: ResidentCursor | null = null;
-    for (;;) {
-      const page = await this.subjects.residentsOfDivisionPage(prefix, bornBy, after, PAGE);
-      if (page.length === 0) return;
+    const fill = async (page: ResidentCursor[]) => {
       const filled = await this.forms.fillResidents(
         plan.template,
         page.map((p) => p.id),
         plan.formDate,
         reads,
       );
-      yield maskForm(filled, plan.policy).form.sections[at].rows ?? [];
-      if (page.length < PAGE) return;
-      after = page[page.length - 1];
+      return maskForm(filled, plan.policy).form.sections[at].rows ?? [];
+    };
+    let after: ResidentCursor | null = null;
+    let more = true;
+    const ahead: Promise<FilledRow[]>[] = [];
+    try {
+      for (;;) {
+        while (more && ahead.length < READ_AHEAD) {
+          const page = await this.subjects.residentsOfDivisionPage(prefix, bornBy, after, PAGE);
+          more = page.length === PAGE;
+          after = page[page.length - 1] ?? after;
+          if (page.length > 0) ahead.push(fill(page));
+        }
+        const next = ahead.shift();
+        if (!next) return;
+        yield await next;
+      }
+    } finally {
+      // Pages read ahead for a client that went away: their failures are nobody's to report.
+      for (const page of ahead) page.catch(() => undefined);
     }
   }
 
@@ -400,19 +411,24 @@ export class RosterExport {
         plan.columns,
         firstRows.map((row, i) => rosterCells(plan.columns, i + 1, row)),
       );
+      // 来源 has the roster's columns, as wide as the first page's sources need.
+      const sourceColumns = fitWidths(
+        plan.columns.map((c) => ({ ...c, kind: c.kind === 'index' ? c.kind : 'text' })),
+        firstRows.map((row, i) => sourceCells(plan.columns, i + 1, row)),
+      );
       const roster = openSheet(
         workbook,
         sheetName(plan.template.title),
         columns.map((c) => ({ label: c.label, width: c.width, text: c.kind === 'text' })),
       );
-      sheets.push(roster);
+      sheets.push(roster.sheet);
       let count = 0;
       const writePage = async (rows: FilledRow[]) => {
         const lines: string[] = [];
         for (const row of rows) {
           count += 1;
-          roster.addRow(rosterCells(columns, count, row)).commit();
-          for (const source of sourceRows(columns, count, row)) lines.push(JSON.stringify(source));
+          roster.addRow(rosterCells(columns, count, row));
+          lines.push(JSON.stringify(sourceCells(columns, count, row)));
         }
         if (lines.length > 0) await send(sources, lines.join('\n') + '\n');
         if (sourcesError) throw sourcesError;
@@ -425,20 +441,24 @@ export class RosterExport {
           await writePage(rows);
         }
       }
-      roster.commit();
+      roster.sheet.commit();
       await new Promise<void>((resolve) => sources.end(resolve));
       if (sourcesError) throw sourcesError;
 
-      const sourceSheet = openSheet(workbook, '来源', SOURCE_COLUMNS);
-      sheets.push(sourceSheet);
+      const sourceSheet = openSheet(
+        workbook,
+        '来源',
+        sourceColumns.map((c) => ({ label: c.label, width: c.width, text: c.kind === 'text' })),
+      );
+      sheets.push(sourceSheet.sheet);
       let written = 0;
       input = createReadStream(sourcesFile);
       for await (const line of createInterface({ input, crlfDelay: Infinity })) {
         if (gone.closed) return count;
-        sourceSheet.addRow(JSON.parse(line) as Cell[]).commit();
+        sourceSheet.addRow(JSON.parse(line) as Cell[]);
         if (++written % PAGE === 0) await settle();
       }
-      sourceSheet.commit();
+      sourceSheet.sheet.commit();
       await Promise.race([workbook.commit(), gone.promise]);
       return count;
     } finally {
@@ -449,20 +469,23 @@ export class RosterExport {
   }
 }
 
-/** A sheet with its frozen, filtered header row and its columns (text ones formatted '@'). */
+/**
+ * A sheet with its frozen, filtered header row and its columns (text ones formatted '@'), and
+ * a function adding a row whose cells share their column's style object. exceljs gives each new
+ * cell a style object of its own, merged from its column's, and looks a style up by rendering it
+ * as XML unless it has seen that very object before: sharing one object per column makes the
+ * lookup a WeakMap hit instead of a render per cell (most of a large export's time).
+ */
 function openSheet(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   name: string,
   columns: readonly { label: string; width: number; text: boolean }[],
-): ExcelJS.Worksheet {
+): { sheet: ExcelJS.Worksheet; addRow(values: Cell[]): void } {
   const sheet = workbook.addWorksheet(name, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }],
   });
-  sheet.columns = columns.map((c, i) => ({
-    key: String(i),
-    width: c.width,
-    style: c.text ? { numFmt: '@' } : {},
-  }));
+  const styles = columns.map((c): Partial<ExcelJS.Style> => (c.text ? { numFmt: '@' } : {}));
+  sheet.columns = columns.map((c, i) => ({ key: String(i), width: c.width, style: styles[i] }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   const header = sheet.addRow(columns.map((c) => c.label));
   header.eachCell((cell) => {
@@ -471,7 +494,16 @@ function openSheet(
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7EEF7' } };
   });
   header.commit();
-  return sheet;
+  return {
+    sheet,
+    addRow(values: Cell[]) {
+      const row = sheet.addRow(values);
+      row.eachCell({ includeEmpty: true }, (cell, column) => {
+        cell.style = styles[column - 1] ?? {};
+      });
+      row.commit();
+    },
+  };
 }
 
 /** Whether the client went away, as a flag and as a promise. */
