@@ -335,4 +335,47 @@ describe('resolution locks', () => {
       expect(personOf.get('/payload/members/0')).toBe(personOf.get(''));
     },
   );
+
+  // An operator's decision re-resolves blocks as the ingest does (resolvePersonMentions), so it
+  // takes the same locks: here the lock of the valid ID of the person it splits, which a batch
+  // bringing another record of that ID holds.
+  it('takes the ingest’s locks for an operator’s split, the lock of the person’s ID too', async () => {
+    const first17 = '50011619680808008';
+    const idNumber = withCheck(first17);
+    const mistyped = first17 + (idNumber.endsWith('0') ? '1' : '0');
+    const own = resident(5, '钱德胜', first17, '2023-11-01 09:00:00');
+    const typo = {
+      ...resident(6, '钱德胜', first17, '2023-11-01 10:00:00'),
+      身份证号: mistyped,
+      手机号: own.手机号,
+      居住地址: own.居住地址,
+    };
+    await http().post('/v1/feeds/grid/records').send([own, typo]).expect(200);
+    const mentions = await scenario.db.query<
+      { source_record_id: string; pointer: string; entity_id: string }[]
+    >(
+      `SELECT source_record_id, pointer, entity_id FROM mention
+        WHERE entity_type = 'person' AND source_record_id = ANY($1) ORDER BY source_record_id`,
+      [[own.记录编号, typo.记录编号]],
+    );
+    // The mistyped ID's record went to the person with the valid ID: one person to split.
+    expect(new Set(mentions.map((m) => m.entity_id)).size).toBe(1);
+    const person = mentions[0].entity_id;
+
+    const idHolder = await holding(idLock(idNumber));
+    const split = http()
+      .post(`/v1/persons/${person}/split`)
+      .send({
+        mentions: [{ feed: 'grid', sourceRecordId: typo.记录编号, pointer: mentions[1].pointer }],
+      })
+      .then((r) => r);
+    await waitForWaiter(idLock(idNumber), 'the split at the lock of the person’s ID');
+    await idHolder.query('COMMIT');
+    expect((await split).status).toBe(200);
+    const [moved] = await scenario.db.query<{ entity_id: string }[]>(
+      `SELECT entity_id FROM mention WHERE entity_type = 'person' AND source_record_id = $1`,
+      [typo.记录编号],
+    );
+    expect(moved.entity_id).not.toBe(person);
+  });
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EntityType } from '@hub/model';
+import { type EntityType, mentionKeyOf, recordKey, splitRecordKey } from '@hub/model';
 import { diffRelations, type RelationChange, type ResolvedRelation } from './relation-changes';
 
 /** A mention that entity resolution moved in this transaction: its record, pointer and old entity. */
@@ -25,9 +25,6 @@ interface CurrentRelation {
   attributes: Record<string, unknown>;
 }
 
-const keyOf = (feed: string, id: string, pointer: string | null) =>
-  `${feed}\u001f${id}\u001f${pointer}`;
-
 /**
  * The relation events due because mentions moved to other entities: a relation follows its
  * mentions (the `relation` view joins them), so each relation that the current version of a
@@ -42,13 +39,15 @@ export async function relationChangesOfMoves(
 ): Promise<RelationChange[]> {
   const wanted = moves.filter((m) => !skip(m.feed, m.sourceRecordId));
   if (wanted.length === 0) return [];
-  const previous = new Map(wanted.map((m) => [keyOf(m.feed, m.sourceRecordId, m.pointer), m.from]));
+  const previous = new Map(
+    wanted.map((m) => [mentionKeyOf(m.feed, m.sourceRecordId, m.pointer), m.from]),
+  );
   const records = [
-    ...new Map(wanted.map((m) => [`${m.feed}\u001f${m.sourceRecordId}`, m])).values(),
+    ...new Map(wanted.map((m) => [recordKey(m.feed, m.sourceRecordId), m])).values(),
   ];
   // As the `relation` view, for the current, not cancelled, version of each record; written as
   // LATERAL probes (one index lookup per key), not joins the planner could answer by hashing
-  // whole tables (see IngestStore).
+  // whole tables (see SourceRecords in @hub/feeds).
   const rows: CurrentRelation[] = await manager.query(
     `SELECT s.feed, s.source_record_id, r.rel->>'type' AS type, r.rel->>'from' AS from_pointer,
             r.rel->>'to' AS to_pointer, fm.entity_type AS from_type, fm.entity_id AS from_id,
@@ -74,11 +73,11 @@ export async function relationChangesOfMoves(
   // new version): two mentions that state the same relation and merge give one relation.
   const byRecord = new Map<string, { before: ResolvedRelation[]; after: ResolvedRelation[] }>();
   for (const row of rows) {
-    const fromBefore = previous.get(keyOf(row.feed, row.source_record_id, row.from_pointer));
+    const fromBefore = previous.get(mentionKeyOf(row.feed, row.source_record_id, row.from_pointer));
     const toBefore =
       row.to_pointer === null
         ? undefined
-        : previous.get(keyOf(row.feed, row.source_record_id, row.to_pointer));
+        : previous.get(mentionKeyOf(row.feed, row.source_record_id, row.to_pointer));
     const relation = (from: string, to: string): ResolvedRelation => ({
       type: row.type,
       from: { type: row.from_type, id: from },
@@ -88,7 +87,7 @@ export async function relationChangesOfMoves(
           : { type: row.to_type!, id: to },
       attributes: row.attributes,
     });
-    const record = `${row.feed}\u001f${row.source_record_id}`;
+    const record = recordKey(row.feed, row.source_record_id);
     const lists = byRecord.get(record) ?? { before: [], after: [] };
     lists.before.push(relation(fromBefore ?? row.from_id, toBefore ?? row.to_id!));
     lists.after.push(relation(row.from_id, row.to_id!));
@@ -96,7 +95,7 @@ export async function relationChangesOfMoves(
   }
   const changes: RelationChange[] = [];
   for (const [record, { before, after }] of byRecord) {
-    const [feed, sourceRecordId] = record.split('\u001f');
+    const { feed, sourceRecordId } = splitRecordKey(record);
     for (const change of diffRelations(before, after))
       changes.push({ ...change, source: { feed, sourceRecordId } });
   }

@@ -8,7 +8,7 @@ import { RejectsController } from './http/rejects.controller';
 import { IngestMetrics } from './ingest-metrics';
 import { MetricsController } from './metrics.controller';
 import { FeedPipeline, INGEST_LIMITS, type IngestLimits } from './pipeline/feed-pipeline';
-import { IngestStore } from './pipeline/ingest-store';
+import { IngestTransaction } from './pipeline/ingest-transaction';
 import { RejectReplayer } from './reject-replayer';
 import { RejectRepository } from './reject.repository';
 
@@ -30,7 +30,7 @@ const providers = [
   SURVIVORSHIP_RULES_PROVIDER,
   PERSON_RESOLVER_PROVIDER,
   IngestMetrics,
-  IngestStore,
+  IngestTransaction,
   FeedPipeline,
   RejectRepository,
   RejectReplayer,

@@ -1,11 +1,14 @@
+export { nameKeyOf, personFeatures } from './person-features';
 export {
   blockKeys,
+  blocksOfFeatures,
+  blocksOfStored,
   familyBlock,
-  nameKeyOf,
-  personFeatures,
   placeBlock,
   placeBlocksOf,
-} from './person-features';
+  placedNameKey,
+} from './block-keys';
+export type { StoredBlocks } from './block-keys';
 export { personContext } from './record-context';
 export type { RecordShape } from './record-context';
 export type { MentionValue, PersonFeatures } from './person-features';
@@ -16,14 +19,12 @@ export type { BlockMention, BlockResolution, MentionLink } from './cluster-block
 export { goldenOrganization, goldenPerson, loadSurvivorshipRules } from './survivorship';
 export type { GoldenPerson, OrganizationInput, SurvivorshipRules } from './survivorship';
 export { SURVIVORSHIP_RULES, SURVIVORSHIP_RULES_PROVIDER } from './resolution.module';
-export { mentionKeyOf, PersonResolver } from './person-resolver';
-export type {
-  FamilyContextQuery,
-  PendingMentions,
-  PersonResolution,
-  ResolutionLocks,
-  TouchedMention,
-} from './person-resolver';
+export { PersonResolver } from './person-resolver';
+export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
+export { resolvePersonMentions } from './resolve-person-mentions';
+export type { LockClock, PersonMentionsToResolve } from './resolve-person-mentions';
+export { Mentions } from './mention.repository';
+export type { NewMention, PersonMention, RecordMention } from './mention.repository';
 export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';
 export {
   divisionPlaceIds,

@@ -55,72 +55,11 @@ export interface PersonFeatures {
 
 const DOT = /[·•‧・]/g;
 
-/**
- * The blocks a person mention is resolved in; only mentions sharing a block are compared.
- * - `block`, where the mention is placed: name pinyin and birth year; a mention without any
- *   birth date (an incident participant, a premises manager) goes by name pinyin and phone
- *   instead, or by the name alone when it has no phone either.
- *   A family member with neither goes by name pinyin and the ID of the person it is family of,
- *   and is compared with the persons of that one's police household. Any other goes by name
- *   pinyin and the address its record ties it to (a house owner given by name only), and is
- *   compared with the persons with a valid ID tied to that address (see placeBlock).
- *   A mention without a name (one typed as a lone dot) goes by its valid ID alone, with an empty
- *   name key, so that it joins the person with that ID; without a valid ID it is in no block.
- * - `anchorBlock`, where a mention with a valid ID is also a candidate: name pinyin and phone,
- *   so such birthless mentions can find the person they name.
- */
-export function blockKeys(features: PersonFeatures): {
-  block: string | null;
-  anchorBlock: string | null;
-} {
-  const { nameKey, phone, idNumber } = features;
-  if (!nameKey) return { block: idNumber ? `|i${idNumber}` : null, anchorBlock: null };
-  const year = birthYear(features);
-  return {
-    block: year
-      ? `${nameKey}|${year}`
-      : phone
-        ? `${nameKey}|p${phone}`
-        : features.familyOf
-          ? `${nameKey}|f${features.familyOf}`
-          : features.places?.length
-            ? `${nameKey}|a${features.places[0]}`
-            : `${nameKey}|`,
-    anchorBlock: idNumber && phone ? `${nameKey}|p${phone}` : null,
-  };
-}
-
-function birthYear(features: PersonFeatures): string | null {
-  if (features.birthDate) return features.birthDate.slice(0, 4);
-  // A mistyped ID usually still carries the birth date; good enough to choose a block.
-  const claimed = features.claimedId;
-  if (claimed && /^\d{6}(19|20)\d{2}/.test(claimed)) return claimed.slice(6, 10);
-  return null;
-}
-
 export function nameKeyOf(name: string): string {
   return pinyin(name.replace(DOT, ''), { toneType: 'none', type: 'array', nonZh: 'consecutive' })
     .join('')
     .replace(/\s+/g, '')
     .toLowerCase();
-}
-
-/** A family-context block (see blockKeys): the name key and the family member's ID. */
-export function familyBlock(block: string): { nameKey: string; familyOf: string } | null {
-  const match = /^(.*)\|f(\d{17}[\dX])$/.exec(block);
-  return match ? { nameKey: match[1], familyOf: match[2] } : null;
-}
-
-/** A place-context block (see blockKeys): the name key and the address's place id. */
-export function placeBlock(block: string): { nameKey: string; place: string } | null {
-  const match = /^(.*)\|a([0-9a-f-]{36})$/.exec(block);
-  return match ? { nameKey: match[1], place: match[2] } : null;
-}
-
-/** The place-context blocks where a mention with a valid ID is a candidate. */
-export function placeBlocksOf(features: PersonFeatures): string[] {
-  if (!features.idNumber || !features.nameKey) return [];
-  return (features.places ?? []).map((place) => `${features.nameKey}|a${place}`);
 }
 
 export function personFeatures(

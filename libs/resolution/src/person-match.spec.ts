@@ -1,4 +1,5 @@
-import { blockKeys, personFeatures, placeBlock, placeBlocksOf } from './person-features';
+import { blockKeys, placeBlock, placeBlocksOf } from './block-keys';
+import { personFeatures } from './person-features';
 import { keyedEntityId } from './keyed-entities';
 import { personContext } from './record-context';
 

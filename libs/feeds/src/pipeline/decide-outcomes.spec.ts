@@ -1,4 +1,5 @@
-import { decideOutcomes, recordKey } from './decide-outcomes';
+import { recordKey } from '@hub/model';
+import { decideOutcomes } from './decide-outcomes';
 import type { PreparedRecord } from './prepare-record';
 
 let index = 0;

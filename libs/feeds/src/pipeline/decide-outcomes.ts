@@ -1,4 +1,4 @@
-import type { SourceRecordStatus } from '@hub/model';
+import { recordKey, recordVersionKey, type SourceRecordStatus } from '@hub/model';
 import type { PreparedRecord } from './prepare-record';
 
 export type RecordOutcome = 'accepted' | 'duplicate' | 'stale' | 'rejected';
@@ -29,8 +29,6 @@ export interface IngestPlan {
   storedBefore: ReadonlySet<string>;
 }
 
-export const recordKey = (feed: string, sourceRecordId: string) => `${feed}\u001f${sourceRecordId}`;
-
 /**
  * The ordering rules, per record: a version already seen is a duplicate (a no-op); a version
  * older than the newest accepted one is stale (kept as history only); a newer one is accepted
@@ -54,7 +52,7 @@ export function decideOutcomes(
 
   for (const record of records) {
     const key = recordKey(record.feed, record.sourceRecordId);
-    const versionId = `${key}\u001f${record.version}`;
+    const versionId = recordVersionKey(record.feed, record.sourceRecordId, record.version);
     if (seen.has(versionId)) {
       outcomes.set(record.index, 'duplicate');
       continue;

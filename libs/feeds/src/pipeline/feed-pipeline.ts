@@ -6,12 +6,13 @@ import type { DivisionIndex } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { FeedCatalog } from '../feed-catalog';
 import { IngestMetrics, PhaseClock } from '../ingest-metrics';
-import { decideOutcomes, RecordOutcome } from './decide-outcomes';
+import type { RecordOutcome } from './decide-outcomes';
 import { forEachInSlices } from './event-loop-slices';
 import type { InboundMessage } from './inbound-message';
-import { IngestStore } from './ingest-store';
+import { IngestTransaction } from './ingest-transaction';
 import { LockTableCap } from './lock-table-cap';
 import { prepareRecord, PreparedRecord, RejectedRecord } from './prepare-record';
+import { SourceRecords } from './source-record.repository';
 
 export const INGEST_LIMITS = Symbol('INGEST_LIMITS');
 
@@ -50,7 +51,7 @@ export class FeedPipeline {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: FeedCatalog,
-    private readonly store: IngestStore,
+    private readonly ingest: IngestTransaction,
     private readonly metrics: IngestMetrics,
     @Inject(DIVISION_INDEX) private readonly divisions: DivisionIndex,
     @Inject(INGEST_LIMITS) private readonly limits: IngestLimits,
@@ -130,7 +131,7 @@ export class FeedPipeline {
       start += part.length;
     }
     if (run.unstoredRejects.length > 0)
-      await this.dataSource.transaction((m) => this.store.insertRejects(m, run.unstoredRejects));
+      await this.dataSource.transaction((m) => SourceRecords.insertRejects(m, run.unstoredRejects));
     return run.outcomes;
   }
 
@@ -197,13 +198,9 @@ export class FeedPipeline {
     const outcomes = await retriedTransaction(
       this.dataSource,
       async (manager) => {
-        await this.store.lockRecords(manager, prepared);
-        const { heads, knownVersions } = await this.store.loadState(manager, prepared);
-        const plan = decideOutcomes(prepared, heads, knownVersions);
-        await this.store.apply(manager, plan, clock);
-        await this.store.insertRejects(manager, rejects);
+        const outcomes = await this.ingest.run(manager, prepared, rejects, clock);
         clock.endOfTransactionBody();
-        return plan.outcomes;
+        return outcomes;
       },
       {
         onRetry: (error) => {

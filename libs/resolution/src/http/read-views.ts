@@ -1,4 +1,5 @@
 import { codeLabel, shortDivisionName, type DivisionIndex } from '@hub/normalize';
+import { recordKey } from '@hub/model';
 import type { FeedDepartments } from './feed-departments';
 import type { RelatedPersonRow, SourceRow } from './person-read.repository';
 
@@ -143,7 +144,7 @@ export interface FamilyRow extends SourceRow {
 export function groupFamilies(rows: readonly FamilyRow[], departments: FeedDepartments): Family[] {
   const byRecord = new Map<string, Family>();
   for (const row of rows) {
-    const key = `${row.feed}\u001f${row.sourceRecordId}`;
+    const key = recordKey(row.feed, row.sourceRecordId);
     let family = byRecord.get(key);
     if (!family) {
       family = {

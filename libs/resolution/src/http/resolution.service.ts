@@ -7,7 +7,9 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { retriedTransaction } from '@hub/persistence';
-import { mentionKeyOf, PersonResolver } from '../person-resolver';
+import { mentionKeyOf } from '@hub/model';
+import { PersonResolver } from '../person-resolver';
+import { resolvePersonMentions } from '../resolve-person-mentions';
 
 export interface MentionRef {
   feed: string;
@@ -139,36 +141,13 @@ export class ResolutionService {
     );
   }
 
-  /** Resolves the blocks of these mentions again, under the same locks as the ingest. */
+  /** Resolves the blocks of these mentions again, as the ingest does (resolvePersonMentions). */
   private async reresolve(manager: EntityManager, mentions: MentionRef[]) {
-    const read = () =>
-      manager.query<
-        (MentionRef & { entity_id: string; block: string | null; anchorBlock: string | null })[]
-      >(
-        `SELECT m.feed, m.source_record_id AS "sourceRecordId", m.pointer, m.entity_id, m.block,
-                m.anchor_block AS "anchorBlock"
-           FROM unnest($1::text[], $2::text[], $3::text[]) k(feed, id, pointer)
-           JOIN mention m ON m.feed = k.feed AND m.source_record_id = k.id AND m.pointer = k.pointer`,
-        [
-          mentions.map((m) => m.feed),
-          mentions.map((m) => m.sourceRecordId),
-          mentions.map((m) => m.pointer),
-        ],
-      );
-    const blocksOf = (r: { block: string | null; anchorBlock: string | null }) =>
-      [r.block, r.anchorBlock].filter((b) => b !== null);
-    const first = await read();
-    const blocks = [...new Set(first.flatMap(blocksOf))];
-    const persons = first.map((r) => r.entity_id);
-    await this.resolver.lock(manager, { blocks, persons });
-    const now = await this.resolver.rereadWithPersonsLocked(manager, persons, read);
-    const touched = now.map((r) => ({
-      key: keyOf(r),
-      entityId: r.entity_id,
-      oldBlocks: blocksOf(r),
-      newBlocks: blocksOf(r),
-    }));
-    await this.resolver.write(manager, await this.resolver.resolve(manager, touched));
+    const resolution = await resolvePersonMentions(manager, this.resolver, {
+      kind: 'stored',
+      keys: mentions.map(keyOf),
+    });
+    await this.resolver.write(manager, resolution);
   }
 
   private async entityOf(manager: EntityManager, m: MentionRef): Promise<string> {

@@ -22,7 +22,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { Request } from 'express';
 import { accessOf, PersonalData } from '@hub/access';
 import { codeLabel } from '@hub/normalize';
-import { mentionKeyOf } from '../person-resolver';
+import { mentionKeyOf } from '@hub/model';
 import { FeedDepartments } from './feed-departments';
 import { ResolutionService } from './resolution.service';
 import { DecisionResultDto, ReviewTaskListDto } from './review-task.dto';
