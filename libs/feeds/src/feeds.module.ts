@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
-import { DIVISION_INDEX_PROVIDER } from '@hub/places';
-import { PERSON_RESOLVER_PROVIDER, SURVIVORSHIP_RULES_PROVIDER } from '@hub/resolution';
+import { DivisionIndexModule } from '@hub/places';
+import { PersonResolutionModule } from '@hub/resolution';
 import { FeedCatalog } from './feed-catalog';
 import { FeedPushController } from './http/feed-push.controller';
 import { RejectsController } from './http/rejects.controller';
@@ -18,7 +18,6 @@ const providers = [
     inject: [HUB_CONFIG],
     useFactory: (config: HubConfig) => FeedCatalog.forConfig(config),
   },
-  DIVISION_INDEX_PROVIDER,
   {
     provide: INGEST_LIMITS,
     inject: [HUB_CONFIG],
@@ -27,8 +26,6 @@ const providers = [
       lockTableRecheckTransactions: config.ingest.lockTableRecheckTransactions,
     }),
   },
-  SURVIVORSHIP_RULES_PROVIDER,
-  PERSON_RESOLVER_PROVIDER,
   IngestMetrics,
   IngestTransaction,
   FeedPipeline,
@@ -38,6 +35,7 @@ const providers = [
 
 /** The department feeds' pipeline, for the ingest process (Kafka) and its /metrics. */
 @Module({
+  imports: [PersonResolutionModule, DivisionIndexModule],
   controllers: [MetricsController],
   providers,
   exports: [FeedPipeline, FeedCatalog, IngestMetrics],
@@ -46,6 +44,7 @@ export class FeedsModule {}
 
 /** The same pipeline with its HTTP side: push endpoint and the rejects admin. */
 @Module({
+  imports: [PersonResolutionModule, DivisionIndexModule],
   controllers: [MetricsController, FeedPushController, RejectsController],
   providers,
   exports: [FeedPipeline, FeedCatalog],

@@ -8,6 +8,7 @@ export type { MappedRecord } from './mapping/mapped-record';
 export { decideOutcomes } from './pipeline/decide-outcomes';
 export type { RecordOutcome } from './pipeline/decide-outcomes';
 export { FeedPipeline } from './pipeline/feed-pipeline';
+export { IngestTransaction } from './pipeline/ingest-transaction';
 export type { BatchResult, MessageResult } from './pipeline/feed-pipeline';
 export type { InboundMessage, KafkaCoordinates } from './pipeline/inbound-message';
 export { prepareRecord } from './pipeline/prepare-record';

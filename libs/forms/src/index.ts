@@ -4,3 +4,4 @@ export type { FormTemplate } from './form-template';
 export { prefill } from './prefill';
 export type { FilledForm } from './prefill';
 export { relationToApplicant } from './household-relations';
+export { FormsService } from './forms.service';

@@ -2,4 +2,4 @@ export { CHONGQING, readProvinceDivisions, toSixDigits } from './division-catalo
 export type { Division, DivisionLevel } from './division-catalog';
 export { PlaceRepository } from './place.repository';
 export { PlacesModule } from './places.module';
-export { DIVISION_INDEX, DIVISION_INDEX_PROVIDER } from './division-index.provider';
+export { DIVISION_INDEX, DivisionIndexModule } from './division-index.provider';

@@ -18,14 +18,15 @@ export { clusterBlock } from './cluster-block';
 export type { BlockMention, BlockResolution, MentionLink } from './cluster-block';
 export { goldenOrganization, goldenPerson, loadSurvivorshipRules } from './survivorship';
 export type { GoldenPerson, OrganizationInput, SurvivorshipRules } from './survivorship';
-export { SURVIVORSHIP_RULES, SURVIVORSHIP_RULES_PROVIDER } from './resolution.module';
+export { SURVIVORSHIP_RULES } from './resolution.module';
 export { PersonResolver } from './person-resolver';
+export { ResolutionService } from './http/resolution.service';
 export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
 export { resolvePersonMentions } from './resolve-person-mentions';
 export type { LockClock, PersonMentionsToResolve } from './resolve-person-mentions';
 export { Mentions } from './mention.repository';
 export type { NewMention, PersonMention, RecordMention } from './mention.repository';
-export { PERSON_RESOLVER_PROVIDER, ResolutionModule } from './resolution.module';
+export { PersonResolutionModule, ResolutionModule } from './resolution.module';
 export {
   divisionPlaceIds,
   entityKeyOf,

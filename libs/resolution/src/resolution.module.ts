@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
-import { DIVISION_INDEX, DIVISION_INDEX_PROVIDER } from '@hub/places';
+import { DivisionIndexModule } from '@hub/places';
 import { AccessLogController } from './http/access-log.controller';
 import { EntityReadRepository } from './http/entity-read.repository';
 import { PersonReadRepository } from './http/person-read.repository';
@@ -16,21 +16,28 @@ import { loadSurvivorshipRules, type SurvivorshipRules } from './survivorship';
 
 /** rules/survivorship.json, read once per process. */
 export const SURVIVORSHIP_RULES = Symbol('SURVIVORSHIP_RULES');
-export const SURVIVORSHIP_RULES_PROVIDER = {
-  provide: SURVIVORSHIP_RULES,
-  useFactory: loadSurvivorshipRules,
-};
 
-/** The one PersonResolver of a process, with the configured thresholds and survivorship rules. */
-export const PERSON_RESOLVER_PROVIDER = {
-  provide: PersonResolver,
-  inject: [HUB_CONFIG, SURVIVORSHIP_RULES],
-  useFactory: (config: HubConfig, rules: SurvivorshipRules) =>
-    new PersonResolver(config.matching, rules),
-};
+/**
+ * Person resolution without HTTP: the survivorship rules and the one PersonResolver of a
+ * process, with the configured thresholds. The ingest pipeline and the resolution API import it.
+ */
+@Module({
+  providers: [
+    { provide: SURVIVORSHIP_RULES, useFactory: loadSurvivorshipRules },
+    {
+      provide: PersonResolver,
+      inject: [HUB_CONFIG, SURVIVORSHIP_RULES],
+      useFactory: (config: HubConfig, rules: SurvivorshipRules) =>
+        new PersonResolver(config.matching, rules),
+    },
+  ],
+  exports: [SURVIVORSHIP_RULES, PersonResolver],
+})
+export class PersonResolutionModule {}
 
 /** The resolved-entities API: persons (search, explain, review, split), places, organizations, links. */
 @Module({
+  imports: [PersonResolutionModule, DivisionIndexModule],
   controllers: [
     PersonsController,
     PlacesOrganizationsController,
@@ -39,15 +46,17 @@ export const PERSON_RESOLVER_PROVIDER = {
     AccessLogController,
   ],
   providers: [
-    SURVIVORSHIP_RULES_PROVIDER,
-    PERSON_RESOLVER_PROVIDER,
-    DIVISION_INDEX_PROVIDER,
     EntityReadRepository,
     PersonReadRepository,
     ReviewTaskRepository,
     ResolutionLinksRepository,
     ResolutionService,
   ],
-  exports: [SURVIVORSHIP_RULES, PersonReadRepository, EntityReadRepository, DIVISION_INDEX],
+  exports: [
+    PersonResolutionModule,
+    DivisionIndexModule,
+    PersonReadRepository,
+    EntityReadRepository,
+  ],
 })
 export class ResolutionModule {}
