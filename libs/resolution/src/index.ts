@@ -23,6 +23,7 @@ export { PersonResolver } from './person-resolver';
 export { ResolutionService } from './http/resolution.service';
 export type { PendingMentions, PersonResolution, TouchedMention } from './person-resolver';
 export { resolvePersonMentions } from './resolve-person-mentions';
+export { writeGoldenPersons, writePersonLifecycle, writePersons } from './person-writes';
 export type { LockClock, PersonMentionsToResolve } from './resolve-person-mentions';
 export { Mentions } from './mention.repository';
 export type { NewMention, PersonMention, RecordMention } from './mention.repository';

@@ -1,24 +1,22 @@
 import type { EntityManager } from 'typeorm';
-import { MENTION_KEY_SQL, MENTION_KEYS_FROM_JSON, mentionKeyOf, splitMentionKey } from '@hub/model';
-import { JSON_RECORDS, jsonRecords } from '@hub/persistence';
+import { mentionKeyOf, splitMentionKey } from '@hub/model';
+import type { MovedMention } from '@hub/changes';
 import {
-  insertLifecycleEvents,
-  insertRelationEvents,
-  lockChangeLog,
-  type MovedMention,
-  type RelationChange,
-  relationChangesOfMoves,
-  relationEvent,
-  upsertEntitiesWithEvents,
-} from '@hub/changes';
-import { familyBlock, placeBlock } from './block-keys';
+  addFamilyContext,
+  addPlaceContext,
+  type BlockRow,
+  decisionsAbout,
+  mentionsOfBlocks,
+  pendingRow,
+} from './block-candidates';
 import { type CandidatePerson, chooseEntities, idNumbersOfClusters } from './choose-entities';
+import { type BlockMention, clusterBlock, type MentionLink } from './cluster-block';
 import { Mentions } from './mention.repository';
-import { lockResolution } from './resolution-locks';
-import { BlockMention, clusterBlock, Decision, MentionLink } from './cluster-block';
 import type { PersonFeatures } from './person-features';
 import { personLifecycle, type PersonLifecycle } from './person-lifecycle';
 import type { MatchThresholds } from './person-match';
+import { lockResolution } from './resolution-locks';
+import { keepReviewTasks } from './review-task-writes';
 import { GoldenInput, goldenPerson, GoldenPerson, SurvivorshipRules } from './survivorship';
 
 /** A person mention whose blocks may have changed: its key, and the blocks before and after. */
@@ -56,32 +54,6 @@ export interface PersonResolution {
   ended: PersonLifecycle['ended'];
   /** Stored mentions that went to another person, with the one they left. */
   moved: MovedMention[];
-}
-
-interface StoredMention {
-  feed: string;
-  source_record_id: string;
-  pointer: string;
-  entity_id: string;
-  features: PersonFeatures;
-  link: MentionLink | null;
-}
-
-/** A new mention of the batch as if stored, in one of its blocks. */
-function pendingRow(
-  m: PendingMentions['mentions'][number],
-  block: string,
-): StoredMention & { block: string } {
-  const [feed, source_record_id, pointer] = splitMentionKey(m.key);
-  return {
-    feed,
-    source_record_id,
-    pointer,
-    entity_id: m.entityId,
-    features: m.features,
-    link: null,
-    block,
-  };
 }
 
 /** JSON with object keys sorted: jsonb hands keys back in its own order. */
@@ -125,21 +97,14 @@ export class PersonResolver {
     const blocks = [
       ...new Set([...touched.flatMap((t) => [...t.oldBlocks, ...t.newBlocks]), ...alsoBlocks]),
     ].sort();
-    const stored: (StoredMention & { block: string })[] = blocks.length
-      ? await manager.query(
-          `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
-             FROM unnest($1::text[]) b(block)
-             JOIN mention m ON (m.block = b.block OR m.anchor_block = b.block) AND m.active`,
-          [blocks],
-        )
-      : [];
-    const householdOf = await this.loadFamilyContext(manager, blocks, pending, stored);
-    await this.loadPlaceContext(manager, blocks, stored);
+    const stored = await mentionsOfBlocks(manager, blocks);
+    const householdOf = await addFamilyContext(manager, blocks, pending, stored);
+    await addPlaceContext(manager, blocks, stored);
     const pendingKeys = new Set(pending.mentions.map((m) => m.key));
     for (const m of pending.mentions)
       for (const block of m.blocks) stored.push(pendingRow(m, block));
     const byBlock = new Map<string, BlockMention[]>();
-    const current = new Map<string, StoredMention>();
+    const current = new Map<string, BlockRow>();
     const seenIn = new Map<string, Set<string>>();
     for (const row of stored) {
       const key = mentionKeyOf(row.feed, row.source_record_id, row.pointer);
@@ -158,7 +123,7 @@ export class PersonResolver {
     }
     // Decisions and review tasks concern stored mentions only.
     const storedKeys = [...current.keys()].filter((k) => !pendingKeys.has(k));
-    const decisions = await this.decisionsAbout(manager, storedKeys);
+    const decisions = await decisionsAbout(manager, storedKeys);
     const clusters = new Map<string, string>();
     const links = new Map<string, MentionLink>();
     const reviews: {
@@ -201,7 +166,7 @@ export class PersonResolver {
     }
     await Mentions.place(manager, updates);
     await pending.insert(placed);
-    await this.keepReviewTasks(manager, storedKeys, reviews, entityOf, clusters);
+    await keepReviewTasks(manager, storedKeys, reviews, entityOf, clusters);
     moves.push(...(await this.offTombstones(manager, touched)));
 
     // Persons whose mentions changed, came or went: the others' golden records stand.
@@ -266,218 +231,11 @@ export class PersonResolver {
     return moves;
   }
 
-  /**
-   * A place-context block's candidates: the stored persons with a valid ID, under the same name,
-   * tied to that address. Those of this batch are in it already (see placeBlocksOf).
-   */
-  private async loadPlaceContext(
-    manager: EntityManager,
-    blocks: string[],
-    stored: (StoredMention & { block: string })[],
-  ): Promise<void> {
-    const place = blocks.flatMap((block) => {
-      const p = placeBlock(block);
-      return p ? [{ block, ...p }] : [];
-    });
-    stored.push(...(await this.tiedToPlaces(manager, place)));
-  }
-
-  /** Stored mentions with a valid ID under this name tied to this place, as rows of `block`. */
-  private async tiedToPlaces(
-    manager: EntityManager,
-    wanted: { block: string; nameKey: string; place: string }[],
-  ): Promise<(StoredMention & { block: string })[]> {
-    if (wanted.length === 0) return [];
-    return manager.query(
-      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
-         FROM unnest($1::text[], $2::text[], $3::uuid[]) b(block, name_key, place)
-        CROSS JOIN LATERAL (SELECT * FROM mention m WHERE m.places @> ARRAY[b.place] OFFSET 0) m
-        WHERE m.id_key IS NOT NULL AND m.active AND starts_with(m.block, b.name_key || '|')`,
-      [wanted.map((p) => p.block), wanted.map((p) => p.nameKey), wanted.map((p) => p.place)],
-    );
-  }
-
-  /**
-   * A family-context block's candidates: the persons with a valid ID in the police household of
-   * the one its mentions are family of, under the same name; stored ones, and new ones of this
-   * batch (not written yet). Returns each such block's household.
-   */
-  private async loadFamilyContext(
-    manager: EntityManager,
-    blocks: string[],
-    pending: PendingMentions,
-    stored: (StoredMention & { block: string })[],
-  ): Promise<Map<string, string>> {
-    const family = blocks.flatMap((block) => {
-      const f = familyBlock(block);
-      return f ? [{ block, ...f }] : [];
-    });
-    const householdOf = new Map<string, string>();
-    if (family.length === 0) return householdOf;
-    // Also the persons tied to the addresses the family members' records give (the person they
-    // are listed with may have no police household, e.g. floating population).
-    const memberPlaces = new Map<string, Set<string>>();
-    const addPlaces = (block: string, places: string[] | undefined) => {
-      for (const place of places ?? [])
-        memberPlaces.set(block, (memberPlaces.get(block) ?? new Set()).add(place));
-    };
-    const familyBlocks = new Set(family.map((f) => f.block));
-    for (const row of stored)
-      if (familyBlocks.has(row.block)) addPlaces(row.block, row.features.places);
-    for (const m of pending.mentions)
-      for (const block of m.blocks)
-        if (familyBlocks.has(block)) addPlaces(block, m.features.places);
-    const byPlace = await this.tiedToPlaces(
-      manager,
-      family.flatMap((f) =>
-        [...(memberPlaces.get(f.block) ?? [])].map((place) => ({
-          block: f.block,
-          nameKey: f.nameKey,
-          place,
-        })),
-      ),
-    );
-    // The batch's new persons with a valid ID, by name key: looked up per family block.
-    const pendingWithId = new Map<string, PendingMentions['mentions']>();
-    for (const m of pending.mentions)
-      if (m.features.idNumber && m.features.nameKey) {
-        const list = pendingWithId.get(m.features.nameKey);
-        if (list) list.push(m);
-        else pendingWithId.set(m.features.nameKey, [m]);
-      }
-    for (const f of family)
-      for (const m of pendingWithId.get(f.nameKey) ?? [])
-        if (m.features.places?.some((p) => memberPlaces.get(f.block)?.has(p)))
-          byPlace.push(pendingRow(m, f.block));
-    stored.push(...byPlace);
-    const known: { family_of: string; household: string }[] = await manager.query(
-      `SELECT k.family_of, h.household
-         FROM (SELECT DISTINCT unnest($1::text[])) k(family_of)
-        CROSS JOIN LATERAL (SELECT household FROM mention h
-                             WHERE h.id_key = k.family_of AND h.household IS NOT NULL AND h.active
-                             ORDER BY h.observed_at DESC NULLS LAST LIMIT 1) h`,
-      [family.map((f) => f.familyOf)],
-    );
-    const householdOfId = new Map(known.map((k) => [k.family_of, k.household]));
-    for (const m of pending.mentions)
-      if (m.features.idNumber && m.features.household)
-        householdOfId.set(m.features.idNumber, m.features.household);
-    for (const f of family) {
-      const household = householdOfId.get(f.familyOf);
-      if (household) householdOf.set(f.block, household);
-    }
-    const wanted = family.filter((f) => householdOf.has(f.block));
-    if (wanted.length === 0) return householdOf;
-    const rows: (StoredMention & { block: string })[] = await manager.query(
-      `SELECT m.feed, m.source_record_id, m.pointer, m.entity_id, m.features, m.link, b.block
-         FROM unnest($1::text[], $2::text[], $3::text[]) b(block, name_key, household)
-        CROSS JOIN LATERAL (SELECT * FROM mention m
-                             WHERE m.household = b.household AND m.id_key IS NOT NULL AND m.active
-                               AND starts_with(m.block, b.name_key || '|') OFFSET 0) m`,
-      [
-        wanted.map((f) => f.block),
-        wanted.map((f) => f.nameKey),
-        wanted.map((f) => householdOf.get(f.block)!),
-      ],
-    );
-    stored.push(...rows);
-    for (const f of wanted)
-      for (const m of pendingWithId.get(f.nameKey) ?? [])
-        if (m.features.household === householdOf.get(f.block)) stored.push(pendingRow(m, f.block));
-    return householdOf;
-  }
-
-  /** Operators' decisions on any of these mentions; for a pair decided twice, the later one. */
-  private async decisionsAbout(manager: EntityManager, keys: string[]): Promise<Decision[]> {
-    if (keys.length === 0) return [];
-    const rows: { verdict: 'same' | 'different'; a: string; b: string }[] = await manager.query(
-      `WITH k AS ${MENTION_KEYS_FROM_JSON('$1')},
-            d AS (SELECT d.* FROM k JOIN resolution_decision d
-                    ON d.feed_a = k.feed AND d.source_record_id_a = k.id AND d.pointer_a = k.pointer
-                  UNION
-                  SELECT d.* FROM k JOIN resolution_decision d
-                    ON d.feed_b = k.feed AND d.source_record_id_b = k.id AND d.pointer_b = k.pointer)
-       SELECT verdict, ${MENTION_KEY_SQL('feed_a', 'source_record_id_a', 'pointer_a')} AS a,
-              ${MENTION_KEY_SQL('feed_b', 'source_record_id_b', 'pointer_b')} AS b
-         FROM d ORDER BY decided_at, id`,
-      [JSON.stringify(keys)],
-    );
-    const latest = new Map<string, Decision>();
-    for (const r of rows) latest.set(r.a < r.b ? `${r.a}\u001d${r.b}` : `${r.b}\u001d${r.a}`, r);
-    return [...latest.values()];
-  }
-
-  /**
-   * Writes the persons a resolution concerns, with their change events: golden values changed,
-   * the relations that followed a moved mention (ended on the person it left, added on the one it
-   * joined), then merged, split, ended, so that a tombstone's last event is its `merged`. The
-   * ingest runs the three steps itself, to put its batch's own relation events in the middle.
-   * Takes the change-log lock, so call it last in the transaction.
-   */
-  async write(manager: EntityManager, resolution: PersonResolution): Promise<void> {
-    const relations = await relationChangesOfMoves(manager, resolution.moved);
-    const rest = await this.writeGolden(manager, resolution, relations);
-    if (rest.length > 0) {
-      await lockChangeLog(manager);
-      await insertRelationEvents(manager, rest);
-    }
-    await this.writeLifecycle(manager, resolution);
-  }
-
-  /**
-   * The golden values of the persons concerned, with created / updated / revived / ended events,
-   * each followed by the events of `relations` that go from it. Returns the other relations,
-   * whose events the caller writes (insertRelationEvents).
-   */
-  async writeGolden(
-    manager: EntityManager,
-    resolution: PersonResolution,
-    relations: RelationChange[] = [],
-  ): Promise<RelationChange[]> {
-    if (resolution.golden.length === 0) return relations;
-    const golden = new Set(resolution.golden.map((g) => g.id));
-    const own = (c: RelationChange) =>
-      c.relation.from.type === 'person' && golden.has(c.relation.from.id);
-    await lockChangeLog(manager);
-    await upsertEntitiesWithEvents(
-      manager,
-      'person',
-      resolution.golden.map((g) => ({ id: g.id, columns: { ...g.columns } })),
-      relations.filter(own).map(relationEvent),
-    );
-    return relations.filter((c) => !own(c));
-  }
-
-  /** The merged, split and ended events of the persons concerned. */
-  async writeLifecycle(manager: EntityManager, resolution: PersonResolution): Promise<void> {
-    const lifecycle = [
-      ...resolution.merged.map((m) => ({
-        id: m.id,
-        kind: 'merged' as const,
-        data: m.alsoInto ? { into: m.into, alsoInto: m.alsoInto } : { into: m.into },
-        mergedInto: m.into,
-      })),
-      ...resolution.split.map((s) => ({
-        id: s.id,
-        kind: 'split' as const,
-        data: { into: s.into },
-      })),
-      ...resolution.ended.map((e) => ({
-        id: e.id,
-        kind: 'ended' as const,
-        data: { reason: e.reason },
-      })),
-    ];
-    if (lifecycle.length === 0) return;
-    await lockChangeLog(manager);
-    await insertLifecycleEvents(manager, 'person', lifecycle);
-  }
-
   /** The entity of each cluster (see chooseEntities), from the persons its mentions are on. */
   private async entitiesOfClusters(
     manager: EntityManager,
     clusters: Map<string, string>,
-    current: Map<string, StoredMention>,
+    current: Map<string, BlockRow>,
   ): Promise<Map<string, string>> {
     const idNumbers = idNumbersOfClusters(clusters);
     const entityIds = [...new Set([...current.values()].map((m) => m.entity_id))];
@@ -497,54 +255,6 @@ export class PersonResolver {
       [entityIds, idNumbers],
     );
     return chooseEntities(clusters, (key) => current.get(key)!.entity_id, rows);
-  }
-
-  private async keepReviewTasks(
-    manager: EntityManager,
-    blockKeys: string[],
-    reviews: {
-      key: string;
-      candidates: { cluster: string; score: number; matchedKey: string; evidence: unknown }[];
-    }[],
-    entityOf: Map<string, string>,
-    clusters: Map<string, string>,
-  ) {
-    const open = reviews.map((r) => {
-      const [feed, sourceRecordId, pointer] = splitMentionKey(r.key);
-      return {
-        feed,
-        source_record_id: sourceRecordId,
-        pointer,
-        entity_id: entityOf.get(clusters.get(r.key)!)!,
-        candidates: r.candidates.map((c) => {
-          const [mf, mid, mp] = splitMentionKey(c.matchedKey);
-          return {
-            entityId: entityOf.get(c.cluster) ?? null,
-            score: c.score,
-            evidence: c.evidence,
-            matched: { feed: mf, sourceRecordId: mid, pointer: mp },
-          };
-        }),
-      };
-    });
-    const stillOpen = new Set(reviews.map((r) => r.key));
-    const moot = blockKeys.filter((k) => !stillOpen.has(k));
-    if (moot.length > 0)
-      await manager.query(
-        `UPDATE review_task t SET status = 'moot', decided_at = now()
-           FROM ${MENTION_KEYS_FROM_JSON('$1')} k
-          WHERE t.status = 'open' AND t.feed = k.feed AND t.source_record_id = k.id AND t.pointer = k.pointer`,
-        [JSON.stringify(moot)],
-      );
-    if (open.length > 0)
-      await manager.query(
-        `INSERT INTO review_task (feed, source_record_id, pointer, entity_id, candidates)
-         SELECT feed, source_record_id, pointer, entity_id, candidates
-           FROM ${JSON_RECORDS('$1', 'o', 'feed text, source_record_id text, pointer text, entity_id uuid, candidates jsonb')}
-         ON CONFLICT (feed, source_record_id, pointer) WHERE status = 'open'
-         DO UPDATE SET entity_id = EXCLUDED.entity_id, candidates = EXCLUDED.candidates`,
-        [jsonRecords(open)],
-      );
   }
 
   /**

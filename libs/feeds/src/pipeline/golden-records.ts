@@ -7,7 +7,7 @@ import {
   lockChangeLog,
   upsertEntitiesWithEvents,
 } from '@hub/changes';
-import type { PersonResolution, PersonResolver, SurvivorshipRules } from '@hub/resolution';
+import { type PersonResolution, type SurvivorshipRules, writeGoldenPersons } from '@hub/resolution';
 import { type FactualVersion, mentionKey } from './batch-versions';
 import { goldenColumns } from './golden-columns';
 import type { MentionPlacement } from './mention-placement';
@@ -23,7 +23,7 @@ import { organizationGoldenColumns } from './organization-golden';
  */
 export async function writeGoldenRecords(
   manager: EntityManager,
-  writers: { persons: PersonResolver; rules: SurvivorshipRules },
+  rules: SurvivorshipRules,
   versions: FactualVersion[],
   placement: Pick<MentionPlacement, 'ids' | 'keyed'>,
   persons: PersonResolution,
@@ -54,7 +54,7 @@ export async function writeGoldenRecords(
   ];
   if (entities.size > 0 || organizations.length > 0) await lockChangeLog(manager);
   // Under the lock: every transaction that committed a mention of them before is seen.
-  const survivors = await organizationGoldenColumns(manager, organizations, writers.rules);
+  const survivors = await organizationGoldenColumns(manager, organizations, rules);
   // One that lost its last mention keeps its values (it ends: endOrphanedEntities).
   for (const [id, columns] of survivors) entities.set(id, { type: 'organization', columns });
   let rest = relationChanges;
@@ -62,7 +62,7 @@ export async function writeGoldenRecords(
     if (type === 'person') {
       const later = rest.filter((c) => !writtenBefore(c));
       rest = [
-        ...(await writers.persons.writeGolden(manager, persons, rest.filter(writtenBefore))),
+        ...(await writeGoldenPersons(manager, persons, rest.filter(writtenBefore))),
         ...later,
       ];
       continue;

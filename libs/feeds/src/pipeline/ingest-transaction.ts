@@ -9,6 +9,7 @@ import {
   resolvePersonMentions,
   SURVIVORSHIP_RULES,
   type SurvivorshipRules,
+  writePersonLifecycle,
 } from '@hub/resolution';
 import type { PhaseClock } from '../ingest-metrics';
 import { carriesFacts, cancelledRecords, newestVersions, personMentionsOf } from './batch-versions';
@@ -121,7 +122,7 @@ export class IngestTransaction {
     //    change-log lock; lifecycle events last: a merged person's last event is its `merged`.
     const otherRelationChanges = await writeGoldenRecords(
       manager,
-      { persons: this.persons, rules: this.rules },
+      this.rules,
       versions,
       placement,
       resolution,
@@ -132,7 +133,7 @@ export class IngestTransaction {
       await lockChangeLog(manager);
       await insertRelationEvents(manager, otherRelationChanges);
     }
-    await this.persons.writeLifecycle(manager, resolution);
+    await writePersonLifecycle(manager, resolution);
     await endOrphanedEntities(manager, withdrawn);
   }
 }

@@ -9,6 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { retriedTransaction } from '@hub/persistence';
 import { mentionKeyOf } from '@hub/model';
 import { PersonResolver } from '../person-resolver';
+import { writePersons } from '../person-writes';
 import { resolvePersonMentions } from '../resolve-person-mentions';
 
 export interface MentionRef {
@@ -147,7 +148,7 @@ export class ResolutionService {
       kind: 'stored',
       keys: mentions.map(keyOf),
     });
-    await this.resolver.write(manager, resolution);
+    await writePersons(manager, resolution);
   }
 
   private async entityOf(manager: EntityManager, m: MentionRef): Promise<string> {
