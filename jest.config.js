@@ -1,6 +1,8 @@
-// Two tiers: `unit` (pure functions, *.spec.ts beside the code, no services) and `integration`
-// (test/**/*.int-spec.ts, and the staff page's browser tests test/e2e/*.e2e-spec.ts, against a
-// real PostgreSQL and a real Kafka broker, started once by test/global-setup.ts).
+// Three tiers: `unit` (pure functions, *.spec.ts beside the code, no services), `integration`
+// (test/integration and test/deploy, *.int-spec.ts) and `e2e` (test/e2e/*.e2e-spec.ts: the built
+// processes, and the staff page in a real browser), the last two against a real PostgreSQL and a
+// real Kafka broker, started once by test/support/global-setup.ts (jest runs a global setup
+// shared by several projects once).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -9,6 +11,13 @@ const shared = {
   testEnvironment: 'node',
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+};
+
+const withServices = {
+  ...shared,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
 };
 
 module.exports = {
@@ -23,14 +32,18 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
     },
     {
-      ...shared,
+      ...withServices,
       displayName: 'integration',
       roots: ['<rootDir>/test'],
-      // *.e2e-spec.ts: the staff page in a real browser (test/e2e/staff-page.ts).
-      testMatch: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
+      testMatch: ['**/*.int-spec.ts'],
+    },
+    {
+      ...withServices,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test/e2e'],
+      // The built apps (dist/, `npm run build`) as processes, and the staff page (dist/web) in
+      // chromium (test/e2e/staff-page.ts).
+      testMatch: ['**/*.e2e-spec.ts'],
     },
   ],
 };

@@ -44,8 +44,11 @@ describe('persons API', () => {
   delete gridLina['身份证号'];
 
   // One social organization, seen by civil affairs (registration, operator of a meal point) and
-  // by the grid worker (its premises), with the name written differently each time.
+  // by the grid worker (its premises), with the name written differently each time. Its legal
+  // representative, who also manages the premises, is a resident of their own: these records add
+  // no mention to 李秀英, whichever test runs first.
   const orgCode = uscc('5', '2', '500116', '00004412');
+  const representative = { name: '孙立新', idCard: withCheck('50011619700305001') };
   const caEnvelope = (recordId: string, recordType: string, payload: Record<string, unknown>) => ({
     recordId,
     recordType,
@@ -58,7 +61,7 @@ describe('persons API', () => {
     uscc: orgCode,
     name: '江津区东门社区邻里互助服务中心',
     orgType: '社会服务机构',
-    legalRepresentative: { name: '李秀英', idCard: LI_XIUYING },
+    legalRepresentative: representative,
     address: '江津区鼎山街道东门路12号',
     registeredAt: '2019-04-01',
     status: 'REGISTERED',
@@ -80,8 +83,8 @@ describe('persons API', () => {
     场所类型: '九小场所',
     地址: '鼎山街道东门路12号',
     统一社会信用代码: orgCode,
-    负责人: '李秀英',
-    负责人电话: '13823456789',
+    负责人: representative.name,
+    负责人电话: '13700000102',
   } as Record<string, unknown>;
   for (const field of [
     '姓名',
@@ -442,12 +445,62 @@ describe('persons API', () => {
   });
 
   it('splits a wrong link: the mention leaves for a person of its own, and stays apart', async () => {
-    const id = await personOf(LI_XIUYING);
-    const gridRef = { feed: 'grid', sourceRecordId: grid.key, pointer: '' };
+    // A resident of its own with three records like 李秀英's (the grid's ID one character off),
+    // so that the split leaves 李秀英 as the other tests read her.
+    const zhou = withCheck('50038119580715112');
+    const zhouPolice = {
+      ...police.value,
+      RKBM: '50011620230824000901',
+      GMSFHM: zhou,
+      XM: '周桂兰',
+      CSRQ: '19580715',
+      HJDZ_QHNXXDZ: '东门路16号1栋1单元101',
+      HH: '500116005000901',
+      LXDH: '137 0000 0901',
+    };
+    const zhouAssistance = {
+      ...assistance.value,
+      recordId: 'CA-DB-2023-000901',
+      payload: {
+        ...(assistance.value.payload as Record<string, unknown>),
+        caseNo: 'JJ-DB-2021-0901',
+        applicant: {
+          name: '周桂兰',
+          idCard: zhou,
+          gender: '女',
+          birthDate: '1958-07-15',
+          phone: '13700000901',
+          address: '江津区鼎山街道东门路16号1-1-101',
+        },
+        members: [],
+      },
+    };
+    const zhouGrid = {
+      ...grid.value,
+      记录编号: 'WG-500116005002-03-20230824-0901',
+      姓名: '周桂兰 ',
+      身份证号: zhou.slice(0, 17) + (zhou[17] === '1' ? '2' : '1'),
+      出生年月: '1958.07',
+      手机号: '+86 137-0000-0901',
+      居住地址: '鼎山街道东门路16号1栋1单元101室',
+      户主姓名: '周桂兰',
+    };
+    await push('population', [zhouPolice]);
+    await push('assistance', [zhouAssistance]);
+    await push('grid', [zhouGrid]);
+    const id = await personOf(zhou);
+    const linked = await http().get(`/v1/persons/${id}`).expect(200);
+    expect(
+      linked.body.mentions
+        .map((m: { feed: string; pointer: string }) => `${m.feed}${m.pointer}`)
+        .sort(),
+    ).toEqual(['assistance/payload/applicant', 'grid', 'population']);
+
+    const gridRef = { feed: 'grid', sourceRecordId: zhouGrid['记录编号'], pointer: '' };
     await http()
       .post(`/v1/persons/${id}/split`)
       .send({
-        mentions: [{ feed: 'population', sourceRecordId: police.key, pointer: '' }, gridRef],
+        mentions: [{ feed: 'population', sourceRecordId: zhouPolice.RKBM, pointer: '' }, gridRef],
       })
       .expect(409); // same valid ID as the civil-affairs applicant
     const { next } = await readChangeFeed(api, '0');
@@ -467,7 +520,7 @@ describe('persons API', () => {
       .filter(
         (e) =>
           e.type.includes('.relation.') &&
-          (e.data.source as { sourceRecordId: string }).sourceRecordId === grid.key,
+          (e.data.source as { sourceRecordId: string }).sourceRecordId === zhouGrid['记录编号'],
       )
       .map((e) => ({ type: e.type, subject: e.subject, relation: e.data.relation, to: e.data.to }));
     const ended = moved.filter((e) => e.type === 'cn.gov.hub.person.relation.ended');
@@ -480,7 +533,7 @@ describe('persons API', () => {
         subject: body.splitInto[0],
       })),
     );
-    await push('grid', [{ ...grid.value, 采集时间: '2023/9/2 10:00' }]);
+    await push('grid', [{ ...zhouGrid, 采集时间: '2023/9/2 10:00' }]);
     const after = await http().get(`/v1/persons/${id}`).expect(200);
     expect(after.body.mentions).toHaveLength(2);
   });
@@ -591,11 +644,36 @@ describe('persons API', () => {
     });
 
     it('takes the name from the next source when the registration is withdrawn', async () => {
+      // An organization of its own, registered and with a grid worker's sign written differently
+      // twice, so that the withdrawal leaves the one above as the other tests read it.
+      const code = uscc('5', '2', '500116', '00004413');
+      const registration = caEnvelope('CA-SZ-2023-000079', 'social_org', {
+        ...socialOrg.payload,
+        uscc: code,
+        address: '江津区鼎山街道东门路18号',
+      });
+      const sign = {
+        ...premises,
+        记录编号: 'WG-500116005002-03-20230901-0102',
+        地址: '鼎山街道东门路18号',
+        统一社会信用代码: code,
+      };
+      await push('assistance', [registration]);
+      await push('grid', [sign]);
+      await push('grid', [{ ...sign, 采集时间: '2023-09-20 10:00:00', 场所名称: '邻里互助中心' }]);
+      const registered = await http().get('/v1/organizations').query({ uscc: code }).expect(200);
+      expect(registered.body.organizations[0].name).toBe('江津区东门社区邻里互助服务中心');
+
       const { next } = await readChangeFeed(api, '0');
       await push('assistance', [
-        { ...socialOrg, version: 2, updatedAt: '2023-10-01T10:00:00+08:00', operation: 'delete' },
+        {
+          ...registration,
+          version: 2,
+          updatedAt: '2023-10-01T10:00:00+08:00',
+          operation: 'delete',
+        },
       ]);
-      const { body } = await http().get('/v1/organizations').query({ uscc: orgCode }).expect(200);
+      const { body } = await http().get('/v1/organizations').query({ uscc: code }).expect(200);
       expect(body.organizations[0].name).toBe('邻里互助中心');
       const updated = (await readChangeFeed(api, next)).events.filter(
         (e) => e.type === 'cn.gov.hub.organization.updated',

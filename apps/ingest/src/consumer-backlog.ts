@@ -1,12 +1,12 @@
 /**
  * How far behind the partitions this process reads are, and so how large its transactions may
- * be. Caught up, a record should wait behind small transactions: change events' p99 at a steady
- * 1,000 records/s was 0.86 s with transactions of up to 1,000 records and 1.2–1.6 s with 3,000
- * (npm run bench), since a transaction that takes all that waited takes longer and lets more
- * pile up behind it. On a backlog, 6,000 ingested 30–40 % faster: the same residents come close
- * together from the three feeds, so a larger transaction resolves more of a person's records at
- * once and waits less often on another's locks. So transactions grow to the catch-up size only
- * while more than CATCH_UP_FACTOR steady transactions' worth of records wait.
+ * be. Caught up, a record should wait behind small transactions: a transaction that takes all
+ * that waited takes longer and lets more pile up behind it, so change events' latency grows with
+ * the transaction size. On a backlog, larger transactions ingest faster: the same residents come
+ * close together from the three feeds, so a larger transaction resolves more of a person's
+ * records at once and waits less often on another's locks. So transactions grow to the catch-up
+ * size only while more than CATCH_UP_FACTOR steady transactions' worth of records wait.
+ * (The measurements behind this: docs/measurements-history.md.)
  */
 export class ConsumerBacklog {
   /** Records waiting per partition (`topic/partition`), and when that was last known. */

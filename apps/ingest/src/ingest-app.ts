@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { HubConfig, requireKafka } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { BatchKafkaServer, kafkaClientConfig, PRODUCER_CONFIG } from '@hub/kafka';
-import { Logger } from '@hub/logging';
+import { createProcessLogger, Logger } from '@hub/logging';
 import { dlqTopic, FeedBatchConsumer } from './feed-batch-consumer';
 import { IngestModule } from './ingest.module';
 
@@ -26,7 +26,8 @@ export async function createIngestApp(
     {
       strategy: new BatchKafkaServer(
         {
-          client: kafkaClientConfig(kafka),
+          // kafkajs's warnings through the process's log (pretty on a terminal, else JSON).
+          client: kafkaClientConfig(kafka, createProcessLogger(config, 'ingest')),
           consumer: {
             groupId: kafka.groupId,
             allowAutoTopicCreation: false,

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import pino from 'pino';
 import { ConfigError, loadConfigOrExit, requireKafka } from '@hub/config';
 import { createKafka, ensureTopics } from '@hub/kafka';
-import { Logger } from '@hub/logging';
+import { createProcessLogger, Logger } from '@hub/logging';
 import { shutdownOnSignals } from '@hub/runtime';
 import { RelayModule } from './relay.module';
 
@@ -12,14 +11,14 @@ async function main() {
     requireKafka(c);
     if (!c.database.url) throw new ConfigError(['DATABASE_URL: must be set for the relay process']);
   });
-  const log = pino({ level: config.logLevel, name: 'relay' });
+  const log = createProcessLogger(config, 'relay');
   const kafka = requireKafka(config);
   if (kafka.topicPartitions > 0) {
-    const created = await ensureTopics(createKafka(kafka), [config.changes.topic], {
+    const created = await ensureTopics(createKafka(kafka, log), [config.changes.topic], {
       partitions: kafka.topicPartitions,
       replicationFactor: kafka.topicReplication,
     });
-    if (created.length > 0) log.info({ topics: created }, 'created missing topics');
+    if (created.length > 0) log.info(`created missing topics: ${created.join(', ')}`);
   }
   const app = await NestFactory.create(RelayModule.register(config, config.database.url!), {
     bufferLogs: true,
@@ -29,7 +28,10 @@ async function main() {
   // probes and the database pool.
   shutdownOnSignals(log, [{ name: 'relay', run: () => app.close() }]);
   await app.listen(config.relayHttpPort, '0.0.0.0');
-  log.info({ topic: config.changes.topic, probes: config.relayHttpPort }, 'relay started');
+  // The one line a person starting the relay needs: what it publishes, and where.
+  log.info(
+    `relay started: change events from the outbox to ${config.changes.topic} on ${kafka.brokers.join(',')} · probes http://127.0.0.1:${config.relayHttpPort}/ready`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsBoolean,
   IsIn,
   IsInt,
@@ -13,6 +14,9 @@ import {
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** How logs are written: one JSON object a line, or pino-pretty's coloured lines for a person. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /** The SASL mechanisms the hub's Kafka client (kafkajs) is configured with, as kafkajs names them. */
 export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
@@ -197,9 +201,9 @@ export class Environment {
   /**
    * The same, while the partitions an ingest process reads are more than ten transactions
    * behind (see apps/ingest/src/consumer-backlog.ts): larger transactions catch up faster,
-   * smaller ones keep change events' latency low once caught up. On the bench's backlog, with
-   * the deployed heap cap, 1,000 ran at 1,406 messages/s, 3,000 at 1,675 and 6,000 at
-   * 1,850–1,960, with the ingest's RSS peaking at 546 and 655–708 MB for the last two.
+   * smaller ones keep change events' latency low once caught up. Larger ones also raise the
+   * ingest's peak memory, which must stay under the deployed heap cap (the figures behind the
+   * default: docs/measurements-history.md).
    */
   @Type(() => Number)
   @IsInt()
@@ -208,9 +212,10 @@ export class Environment {
 
   /**
    * Ingest transactions one ingest process runs at once (more processes scale further). Two:
-   * while one holds the person locks, the other prepares. On two cores, 3 catch up on a
-   * backlog 8% faster, but at a steady 1,000 records/s a record then waits behind two
-   * transactions: change events' p99 was 1.1–1.8 s with 3 and 0.7–0.9 s with 2 (npm run bench).
+   * while one holds the person locks, the other prepares. A third catches up on a backlog a
+   * little faster on two cores, but at a steady load a record then waits behind two
+   * transactions: a small gain on backlogs for much slower change events once caught up
+   * (docs/measurements-history.md).
    */
   @Type(() => Number)
   @IsInt()
@@ -238,6 +243,14 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /**
+   * Unset: pretty on a terminal (stdout a TTY), JSON otherwise. Pretty needs pino-pretty, a
+   * devDependency that production images prune: where it is missing, logs stay JSON.
+   */
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 
   /**
    * Publish the change-event outbox to Kafka from this ingest process. Several processes may
@@ -358,4 +371,18 @@ export class Environment {
   @Min(1)
   @Max(1000)
   HUB_WEBHOOKS_PER_CLIENT = 10;
+}
+
+/**
+ * The names of every environment variable {@link Environment} declares, as class-validator sees
+ * them (the same metadata `loadConfig` validates with): for the README's table and its test.
+ */
+export function environmentVariableNames(): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(
+    Environment,
+    Environment.name,
+    true,
+    false,
+  );
+  return [...new Set(metadata.map((m) => m.propertyName))].sort();
 }

@@ -61,6 +61,8 @@ export interface HubConfig {
   relayHttpPort: number;
   dataDir: string;
   logLevel: Environment['LOG_LEVEL'];
+  /** LOG_FORMAT; undefined: pretty on a terminal, JSON otherwise (libs/logging decides). */
+  logFormat?: Environment['LOG_FORMAT'];
   database: DatabaseConfig;
   /** Undefined when KAFKA_BROKERS is unset: the API then runs without Kafka. */
   kafka?: KafkaConfig;
@@ -219,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     relayHttpPort: parsed.RELAY_HTTP_PORT,
     dataDir: parsed.HUB_DATA_DIR,
     logLevel: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT,
     database: {
       url: parsed.DATABASE_URL,
       poolSize: parsed.DATABASE_POOL_SIZE,

@@ -1,4 +1,5 @@
 export { ConfigModule, HUB_CONFIG } from './config.module';
+export { environmentVariableNames, LOG_FORMATS } from './environment';
 export {
   CHANGES_TOPIC,
   ConfigError,

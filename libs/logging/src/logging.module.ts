@@ -1,20 +1,23 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { HUB_CONFIG, HubConfig } from '@hub/config';
 import { serializeError } from './error-serializer';
+import { logOutput, loggerOptions } from './log-output';
 import { redactRequest } from './redact';
 
-/** Structured JSON logs (pino) for every hub process, request logs included. */
+/**
+ * Logs (pino) for every hub process, request logs included: JSON, or pretty lines on a terminal
+ * (log-output.ts); Nest's start-up lines at debug.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => ({
-        // Express 5 path syntax (nestjs-pino's default '*' draws a deprecation warning on Nest 11).
-        forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-        pinoHttp: {
-          level: config.logLevel,
+      useFactory: (config: HubConfig) => {
+        const pinoHttp: PinoHttpOptions = {
+          ...loggerOptions(config),
           // Probes hit these every few seconds; logging them drowns everything else.
           autoLogging: {
             ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? ''),
@@ -31,8 +34,14 @@ import { redactRequest } from './redact';
           },
           // No ID or phone numbers in the logged URL, query, route parameters or headers.
           serializers: { err: serializeError, req: redactRequest },
-        },
-      }),
+        };
+        const { stream } = logOutput(config);
+        return {
+          // Express 5 path syntax (nestjs-pino's default '*' draws a deprecation warning on Nest 11).
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          pinoHttp: stream ? [pinoHttp, stream] : pinoHttp,
+        };
+      },
     }),
   ],
 })

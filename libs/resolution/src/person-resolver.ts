@@ -241,8 +241,7 @@ export class PersonResolver {
     const entityIds = [...new Set([...current.values()].map((m) => m.entity_id))];
     const rows: CandidatePerson[] = await manager.query(
       // An index probe per id and per ID number, not one WHERE with an OR of two arrays: that
-      // form's cost per batch grew with the person table (bench:er, by tenth: 6 → 108 µs per
-      // record from 100,000 to a million residents, while its rows per call grew 1.75-fold).
+      // form's cost per batch grows with the person table (docs/measurements-history.md).
       `SELECT p.id, p.id_number, p.merged_into IS NOT NULL AS merged, p.ended_at IS NOT NULL AS ended
            FROM unnest($1::uuid[]) k(id)
           CROSS JOIN LATERAL (SELECT id, id_number, merged_into, ended_at FROM person p

@@ -9,7 +9,7 @@ import { goldenColumns } from './golden-columns';
  * its record's current version), by the survivorship rules: civil affairs, the grid worker and
  * others each write an organization's name their own way, and the golden name must not follow
  * whichever record came last. Read after the batch's versions and mentions are written; the
- * probes are LATERAL … LIMIT 1 (see ingest-store.ts). Each organization costs a read of all its
+ * probes are LATERAL … LIMIT 1 (see source-record.repository.ts). Each organization costs a read of all its
  * mentions' facts, which is little for the organizations the feeds name (a few records each).
  */
 export async function organizationGoldenColumns(

@@ -5,7 +5,8 @@ import type { EntityType } from '../entity-type';
  * The SQL of the `attribute_value` view: one row per value a stored version contributed, with
  * its entity (through the version's mention of the subject at that pointer) and provenance.
  * Each stored value is a [pointer, attribute, value, valid] array (see SourceFact). The
- * migration that last replaced the view (FactTuples) uses this same text.
+ * migration that last replaced the view (FactTuples) holds a frozen copy of this text: a change
+ * here needs a migration of its own.
  */
 export const ATTRIBUTE_VALUE_VIEW_SQL = `
   SELECT m.entity_type, m.entity_id, f.fact->>1 AS attribute, f.fact->2 AS value,

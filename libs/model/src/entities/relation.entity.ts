@@ -5,6 +5,8 @@ import type { EntityType } from '../entity-type';
  * The SQL of the `relation` view: one row per relation a stored version asserted, between the
  * entities its mentions resolve to (or a division-level place, by code). A division code the
  * catalogue does not know yields no row; the value stays flagged among the record's facts.
+ * The migration that created the view (FactsOnSourceRecord) holds a frozen copy of this text:
+ * a change here needs a migration of its own.
  */
 export const RELATION_VIEW_SQL = `
   SELECT r.rel->>'type' AS relation_type, fm.entity_type AS from_type, fm.entity_id AS from_id,

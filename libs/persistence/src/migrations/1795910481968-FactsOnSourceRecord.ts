@@ -1,11 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { RELATION_VIEW_SQL } from '@hub/model';
+
+// Both views as this migration created them, frozen here: the live ones in @hub/model change
+// only through later migrations, never by rewriting what this one ran.
 
 /**
- * The `attribute_value` view over facts stored as objects ({pointer, attribute, value, valid}),
- * as this migration created it; FactTuples stores them as arrays and replaces the view.
+ * The `attribute_value` view over facts stored as objects ({pointer, attribute, value, valid});
+ * FactTuples stores them as arrays and replaces the view.
  */
-export const OBJECT_FACTS_VIEW_SQL = `
+const OBJECT_FACTS_VIEW_SQL = `
   SELECT m.entity_type, m.entity_id, f.fact->>'attribute' AS attribute, f.fact->'value' AS value,
          (f.fact->>'valid')::boolean AS valid, s.id AS source_record_id, f.fact->>'pointer' AS pointer,
          s.observed_at, s.superseded_at AS ended_at, f.position
@@ -13,6 +15,21 @@ export const OBJECT_FACTS_VIEW_SQL = `
    CROSS JOIN LATERAL jsonb_array_elements(s.facts) WITH ORDINALITY AS f(fact, position)
     JOIN mention m
       ON m.feed = s.feed AND m.source_record_id = s.source_record_id AND m.pointer = f.fact->>'pointer'`;
+
+/** The `relation` view: relations stored on their source record, between mention pointers. */
+const RELATION_VIEW_SQL = `
+  SELECT r.rel->>'type' AS relation_type, fm.entity_type AS from_type, fm.entity_id AS from_id,
+         coalesce(tm.entity_type, 'place') AS to_type, coalesce(tm.entity_id, p.id) AS to_id,
+         coalesce(r.rel->'attributes', '{}'::jsonb) AS attributes, s.id AS source_record_id,
+         coalesce(s.observed_at, s.received_at) AS valid_from, s.superseded_at AS valid_to, r.position
+    FROM source_record s
+   CROSS JOIN LATERAL jsonb_array_elements(s.relations) WITH ORDINALITY AS r(rel, position)
+    JOIN mention fm
+      ON fm.feed = s.feed AND fm.source_record_id = s.source_record_id AND fm.pointer = r.rel->>'from'
+    LEFT JOIN mention tm
+      ON tm.feed = s.feed AND tm.source_record_id = s.source_record_id AND tm.pointer = r.rel->>'to'
+    LEFT JOIN place p ON p.code = r.rel->>'toPlace'
+   WHERE coalesce(tm.entity_id, p.id) IS NOT NULL`;
 
 /**
  * Values and relations move from one row each onto their source record (`facts`, `relations`),
