@@ -1,16 +1,19 @@
 import { Controller, ForbiddenException, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import {
+  ApiExtraModels,
   ApiHeader,
+  ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiPropertyOptional,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { accessOf, applyFieldPolicy, AuditTrail, narrowDivision, PersonalData } from '@hub/access';
 import { ChangeFeed } from './change-feed';
+import { ChangePageDto } from './changes.dto';
 import type { ChangeCloudEvent } from './cloud-event';
 
 /** A change-log position, as `after` and as an SSE `Last-Event-ID`. */
@@ -81,7 +84,15 @@ export class ChangesController {
     summary:
       'Change events of the unified model as CloudEvents 1.0 JSON, in commit order, with the cursor to continue from; ?wait=30 long-polls; Accept: text/event-stream streams them as Server-Sent Events',
   })
-  @ApiProduces('application/json', 'text/event-stream')
+  @ApiExtraModels(ChangePageDto)
+  @ApiOkResponse({
+    description:
+      'A page of events (application/json), or with Accept: text/event-stream a stream of Server-Sent Events: each event as `data:`, its type as `event:`, its position as `id:`',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ChangePageDto) } },
+      'text/event-stream': { schema: { type: 'string' } },
+    },
+  })
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,

@@ -14,7 +14,16 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -22,35 +31,53 @@ import { accessOf, HubSecrets, narrowDivision, Permission } from '@hub/access';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { checkWebhookTarget, WebhookTargetError } from './webhook-target';
 import { WebhookRepository, type WebhookHealth, type WebhookView } from './webhook.repository';
+import { WebhookDto, WebhookHealthDto, WebhookWithSecretDto } from './webhooks.dto';
 
 export class CreateWebhookDto {
-  /**
-   * Where deliveries are POSTed: https, to a host that resolves to public addresses only (http
-   * and other addresses only for hosts in HUB_WEBHOOK_ALLOWLIST). Redirects are not followed.
-   */
+  @ApiProperty({
+    example: 'https://brain.example.cn/hub-events',
+    maxLength: 2000,
+    description:
+      'Where deliveries are POSTed: https, to a host that resolves to public addresses only (http and other addresses only for hosts in HUB_WEBHOOK_ALLOWLIST). Redirects are not followed.',
+  })
   @IsString()
   @MaxLength(2000)
   url!: string;
 
-  /** Full CloudEvents types to deliver, e.g. cn.gov.hub.person.created; all when absent. */
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 100,
+    example: ['cn.gov.hub.person.created', 'cn.gov.hub.person.updated'],
+    description: 'Full CloudEvents types to deliver; all when absent',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(/^[a-z0-9._-]+$/, { each: true })
   types?: string[];
 
-  /**
-   * Division code or prefix (2 to 12 digits) inside the client's jurisdiction; the whole
-   * jurisdiction when absent.
-   */
-  @IsOptional() @Matches(/^\d{2,12}$/) division?: string;
+  @ApiPropertyOptional({
+    example: '500116005',
+    pattern: '^\\d{2,12}$',
+    description:
+      "Division code or prefix (2 to 12 digits) inside the client's jurisdiction; the whole jurisdiction when absent",
+  })
+  @IsOptional()
+  @Matches(/^\d{2,12}$/)
+  division?: string;
 
-  /**
-   * Change-feed cursor to deliver after ("0": from the beginning, still only the division's
-   * events). Absent: only changes from now on.
-   */
-  @IsOptional() @Matches(/^\d{1,19}$/) after?: string;
+  @ApiPropertyOptional({
+    example: '0',
+    pattern: '^\\d{1,19}$',
+    description:
+      'Change-feed cursor to deliver after ("0": from the beginning, still only the division\'s events). Absent: only changes from now on',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/)
+  after?: string;
 }
+
+const WEBHOOK_ID = ApiParam({ name: 'id', format: 'uuid' });
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
@@ -75,6 +102,7 @@ export class WebhooksController {
     summary:
       "Subscribe a URL (https, public addresses) to change events of the client's jurisdiction: POSTs of CloudEvents batches signed by Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with back-off, dead after repeated failures. The hub makes the secret (whsec_…) and returns it only here.",
   })
+  @ApiCreatedResponse({ type: WebhookWithSecretDto })
   async create(
     @Body() body: CreateWebhookDto,
     @Req() request: Request,
@@ -116,6 +144,7 @@ export class WebhooksController {
   @ApiOperation({
     summary: "The client's own webhook subscriptions, with their cursor and delivery state.",
   })
+  @ApiOkResponse({ type: [WebhookDto] })
   list(@Req() request: Request): Promise<WebhookView[]> {
     return this.webhooks.list(this.ownerOf(request));
   }
@@ -126,6 +155,7 @@ export class WebhooksController {
     summary:
       'Delivery state of every webhook subscription (owner, status, failures, cursor, next attempt), without URLs or errors.',
   })
+  @ApiOkResponse({ type: [WebhookHealthDto] })
   health(): Promise<WebhookHealth[]> {
     return this.webhooks.health();
   }
@@ -133,6 +163,8 @@ export class WebhooksController {
   @Get(':id')
   @Permission('webhooks:manage')
   @ApiOperation({ summary: "One of the client's webhook subscriptions, with its last error." })
+  @WEBHOOK_ID
+  @ApiOkResponse({ type: WebhookDto })
   async get(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request): Promise<WebhookView> {
     const row = await this.webhooks.get(this.ownerOf(request), id);
     if (!row) throw new NotFoundException(`no webhook subscription ${id}`);
@@ -146,6 +178,8 @@ export class WebhooksController {
     summary:
       "Make one of the client's dead subscriptions active again; delivery resumes from its cursor.",
   })
+  @WEBHOOK_ID
+  @ApiOkResponse({ type: WebhookDto })
   async revive(
     @Param('id', ParseUUIDPipe) id: string,
     @Req() request: Request,
@@ -159,6 +193,8 @@ export class WebhooksController {
   @HttpCode(204)
   @Permission('webhooks:manage')
   @ApiOperation({ summary: "Delete one of the client's subscriptions." })
+  @WEBHOOK_ID
+  @ApiNoContentResponse({ description: 'Deleted' })
   async remove(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request): Promise<void> {
     if (!(await this.webhooks.remove(this.ownerOf(request), id)))
       throw new NotFoundException(`no webhook subscription ${id}`);

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -23,6 +24,7 @@ import { FormSubmissions } from './form-submissions';
 import {
   FilledFormDto,
   FormListDto,
+  FormTemplateDto,
   SubmissionConflictDto,
   SubmissionDetailDto,
   SubmissionResultDto,
@@ -99,6 +101,12 @@ export class SubmissionDto extends PrefillDto {
 
 type Prefilled = Awaited<ReturnType<FormsService['prefill']>>;
 
+const TEMPLATE_ID = ApiParam({
+  name: 'templateId',
+  example: 'elderly-allowance',
+  description: 'A form of GET /v1/forms',
+});
+
 /** 一表通 forms: templates as data, prefilled from the model for a subject. */
 @ApiTags('forms')
 @Controller('forms')
@@ -130,6 +138,8 @@ export class FormsController {
   @ApiOperation({
     summary: 'One form template: its sections and fields, where each value comes from',
   })
+  @TEMPLATE_ID
+  @ApiOkResponse({ type: FormTemplateDto })
   get(@Param('templateId') id: string, @Req() request: Request) {
     return this.forms.template(accessOf(request).principal, id);
   }
@@ -150,6 +160,7 @@ export class FormsController {
     summary:
       'The form prefilled for a subject in your jurisdiction: each field with its value, display text, status, source and alternatives; what is missing; flags (deceased, moved out, pending review, conflicting identity). X-Purpose must be the form’s purpose.',
   })
+  @TEMPLATE_ID
   @ApiOkResponse({ type: FilledFormDto })
   async prefill(
     @Param('templateId') id: string,
@@ -180,6 +191,7 @@ export class FormsController {
     summary:
       'Submit a form: the values entered or corrected (by section.field), and the prefill it started from. Kept whole as a 镇街采集 record; its values enter the model through the pipeline. 409 with what changed when the subject changed since that prefill (send confirm: true to submit anyway).',
   })
+  @TEMPLATE_ID
   @ApiCreatedResponse({ type: SubmissionResultDto })
   @ApiConflictResponse({
     type: SubmissionConflictDto,
@@ -215,6 +227,7 @@ export class FormsController {
   @ApiOperation({
     summary: 'A submission as it was made: the form as shown and the values entered',
   })
+  @ApiParam({ name: 'submissionId', format: 'uuid' })
   @ApiOkResponse({ type: SubmissionDetailDto })
   submission(@Param('submissionId', ParseUUIDPipe) id: string, @Req() request: Request) {
     return this.submissions.find(accessOf(request).principal, id);

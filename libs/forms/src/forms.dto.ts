@@ -1,4 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  type ApiPropertyOptions,
+} from '@nestjs/swagger';
 
 /*
  * Response shapes of the forms API (prefill.ts, form-submissions.ts), for the OpenAPI document
@@ -31,6 +37,107 @@ export class FormSummaryDto {
 
 export class FormListDto {
   @ApiProperty({ type: [FormSummaryDto] }) forms!: FormSummaryDto[];
+}
+
+/*
+ * A template as forms/<id>.json holds it (schemas/forms/form-template.schema.json): what the form
+ * asks and where each value comes from.
+ */
+
+export class AttributeSourceDto {
+  @ApiProperty({ example: 'phone', description: "The chosen value of the subject's attribute" })
+  attribute!: string;
+}
+
+export class ComputedSourceDto {
+  @ApiProperty({
+    enum: [
+      'age',
+      'ageBand',
+      'livingAlone',
+      'personStatus',
+      'division',
+      'gridCode',
+      'houseUsage',
+      'houseOwner',
+    ],
+    description: 'Computed on the form date',
+  })
+  computed!: string;
+}
+
+export class EventSourceDto {
+  @ApiProperty({
+    enum: ['assistance', 'elderly_allowance', 'grid_incident'],
+    description: "The subject's newest current event of this type",
+  })
+  event!: string;
+  @ApiProperty({ example: 'monthlyAmount' }) attribute!: string;
+}
+
+export class RowSourceDto {
+  @ApiProperty({
+    enum: ['relationToApplicant', 'date'],
+    description: "A column of the table row the section's walk gave",
+  })
+  row!: string;
+}
+
+export class TemplateFieldDto {
+  @ApiProperty({ example: 'phone' }) key!: string;
+  @ApiProperty({ example: '联系电话' }) label!: string;
+  @ApiPropertyOptional({
+    oneOf: [AttributeSourceDto, ComputedSourceDto, EventSourceDto, RowSourceDto].map((m) => ({
+      $ref: getSchemaPath(m),
+    })),
+    description: 'Where a prefilled value comes from',
+  })
+  source?: AttributeSourceDto | ComputedSourceDto | EventSourceDto | RowSourceDto;
+  @ApiPropertyOptional({ description: 'Staff fill or correct it' }) staff?: boolean;
+  @ApiPropertyOptional() required?: boolean;
+  @ApiPropertyOptional({ enum: ['idNumber', 'phone', 'address'], description: 'Masking class' })
+  mask?: 'idNumber' | 'phone' | 'address';
+  @ApiPropertyOptional({
+    example: 'phone',
+    description: 'The person attribute a staff entry is written back as',
+  })
+  writeBack?: string;
+}
+
+export class TemplateRowsDto {
+  @ApiProperty({
+    enum: ['householdMembers', 'assistanceCases', 'elderlyAllowances', 'residents', 'incidents'],
+    description: 'The entities of the table, from the subject',
+  })
+  walk!: string;
+  @ApiPropertyOptional({ description: 'Only events of the last so many months' }) months?: number;
+  @ApiPropertyOptional({ description: 'Only persons at least this old on the form date' })
+  minAge?: number;
+  @ApiPropertyOptional({ description: 'Only persons neither deceased nor moved out' })
+  living?: boolean;
+}
+
+export class TemplateSectionDto {
+  @ApiProperty({ example: 'person' }) key!: string;
+  @ApiProperty({ example: '申领人' }) title!: string;
+  @ApiPropertyOptional({ type: TemplateRowsDto, description: 'A table: one row per entity' })
+  rows?: TemplateRowsDto;
+  @ApiProperty({ type: [TemplateFieldDto] }) fields!: TemplateFieldDto[];
+}
+
+@ApiExtraModels(AttributeSourceDto, ComputedSourceDto, EventSourceDto, RowSourceDto)
+export class FormTemplateDto {
+  @ApiPropertyOptional({ description: "The template authors' note on the form" })
+  $comment?: string;
+  @ApiProperty({ example: 'elderly-allowance' }) id!: string;
+  @ApiProperty({ example: '高龄津贴申领审核表' }) title!: string;
+  @ApiProperty({ example: 'elderly-allowance-review', description: 'X-Purpose of every read' })
+  purpose!: string;
+  @ApiProperty({ type: [String], example: ['township-staff', 'community-staff'] })
+  roles!: string[];
+  @ApiProperty({ enum: SUBJECTS, description: 'What the form is about' })
+  subject!: (typeof SUBJECTS)[number];
+  @ApiProperty({ type: [TemplateSectionDto] }) sections!: TemplateSectionDto[];
 }
 
 export class FormProvenanceDto {
@@ -139,6 +246,7 @@ export class SubmissionResultDto {
   @ApiProperty({ format: 'uuid' }) personId!: string;
   @ApiProperty({ type: [String], example: ['phone', 'bankAccount'] }) writtenBack!: string[];
   @ApiProperty({ example: 'accepted' }) outcome!: string;
+  @ApiProperty({ type: [String], example: [] }) maskedFields!: string[];
 }
 
 export class ChangedFieldDto {
@@ -174,4 +282,5 @@ export class SubmissionDetailDto {
     description: 'The values entered or corrected, by section.field',
   })
   entered!: Record<string, string>;
+  @ApiProperty({ type: [String], example: ['phone'] }) maskedFields!: string[];
 }

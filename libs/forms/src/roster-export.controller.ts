@@ -8,8 +8,8 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import {
+  ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -71,7 +71,20 @@ export class RosterExportController {
     summary:
       '辖区80周岁以上老人花名册 of a division in your jurisdiction as a workbook (format=xlsx: the roster, then 来源 with each cell’s department, record and time) or CSV (UTF-8 with BOM): every living resident aged 80 or more on the form date, masked by your role (X-Masked-Fields). X-Purpose must be elderly-allowance-review.',
   })
-  @ApiProduces(ROSTER_MEDIA_TYPES.xlsx, 'text/csv')
+  @ApiOkResponse({
+    description:
+      'The roster as an attachment (Content-Disposition names the file); X-Masked-Fields names the fields masked for your role',
+    headers: {
+      'X-Masked-Fields': {
+        description: 'Fields masked for your role, comma-separated, or none',
+        schema: { type: 'string', example: 'idNumber,phone' },
+      },
+    },
+    content: {
+      [ROSTER_MEDIA_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } },
+      'text/csv': { schema: { type: 'string', description: 'UTF-8 with BOM' } },
+    },
+  })
   async export(
     @Query() query: RosterExportQueryDto,
     @Req() request: Request,

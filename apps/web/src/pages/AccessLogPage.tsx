@@ -3,22 +3,13 @@ import { Alert, Button, Card, Grid, List, Space, Table, Tag, Typography } from '
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api/client';
+import type { components } from '../api/schema';
 import { chineseDateTime } from '../format';
 import { NeedPurpose } from '../components/resident/NeedPurpose';
 import { useSession } from '../session';
 
 /** One audited read or change naming the resident (GET /v1/persons/{id}/access-log). */
-interface AccessLogEntry {
-  id: string;
-  at: string;
-  actor: string;
-  actorKind: string;
-  role: string | null;
-  endpoint: string;
-  purpose: string | null;
-  purposeLabel: string | null;
-  fieldsUnmasked: string[] | null;
-}
+type AccessLogEntry = components['schemas']['AccessLogEntryDto'];
 
 const PAGE = 50;
 
@@ -86,11 +77,10 @@ export function AccessLogPage() {
           params: {
             path: { id },
             header: { 'X-Purpose': purpose },
-            // The document does not describe this route's paging (limit, before) yet.
-            query: { limit: PAGE, ...(before ? { before } : {}) } as never,
+            query: { limit: PAGE, ...(before ? { before } : {}) },
           },
         });
-        const page = (data as { entries?: AccessLogEntry[] } | undefined)?.entries;
+        const page = data?.entries;
         if (!page) {
           setError(
             response.status === 404

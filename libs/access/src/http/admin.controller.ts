@@ -18,6 +18,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -99,6 +100,8 @@ export class CreateUserDto {
   displayName?: string;
 }
 
+const UUID_ID = ApiParam({ name: 'id', format: 'uuid' });
+
 const clientAudit = (body: { id?: string }) => [body?.id];
 
 /** Department and subscriber clients, staff users: who may call the hub. */
@@ -157,6 +160,7 @@ export class AdminController {
   @HttpCode(200)
   @Permission('clients:manage', { action: 'write', subjects: clientAudit })
   @ApiOperation({ summary: 'A new API key for the client; the old one stops working at once' })
+  @UUID_ID
   @ApiOkResponse({ type: ClientWithKeyDto })
   async rotateClient(@Param('id', ParseUUIDPipe) id: string) {
     const token = newApiKey();
@@ -168,6 +172,7 @@ export class AdminController {
   @Delete('clients/:id')
   @Permission('clients:manage', { action: 'write', subjects: clientAudit })
   @ApiOperation({ summary: 'Revoke the client: its key stops working at once' })
+  @UUID_ID
   @ApiOkResponse({ type: ClientDto })
   async revokeClient(@Param('id', ParseUUIDPipe) id: string) {
     const client = await this.credentials.revokeClient(id);
@@ -216,6 +221,7 @@ export class AdminController {
   @HttpCode(200)
   @Permission('users:manage', { action: 'write', subjects: (_b, r) => [r.params.id] })
   @ApiOperation({ summary: 'Deactivate a user: their tokens stop working at once' })
+  @UUID_ID
   @ApiOkResponse({ type: DeactivatedUserDto })
   async deactivateUser(@Param('id', ParseUUIDPipe) id: string) {
     if (!(await this.credentials.setUserActive(id, false)))

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REJECT_REASONS } from '@hub/model';
 import type { MessageResult } from '../pipeline/feed-pipeline';
 
 export class RecordOutcomeDto {
@@ -6,7 +7,7 @@ export class RecordOutcomeDto {
   @ApiProperty({ enum: ['accepted', 'duplicate', 'stale', 'rejected'] }) outcome!: string;
   @ApiPropertyOptional({ example: '50011620230824000017' }) sourceRecordId?: string;
   @ApiPropertyOptional({ example: '3' }) version?: string;
-  @ApiPropertyOptional({ enum: ['invalid_json', 'schema_violation', 'unknown_code', 'too_large'] })
+  @ApiPropertyOptional({ enum: REJECT_REASONS })
   reason?: string;
   @ApiPropertyOptional({ example: '/GMSFHM: must match format "citizen-id"' }) message?: string;
 }

@@ -1,11 +1,26 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Permission, PersonalData } from '@hub/access';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { REJECT_REASONS } from '@hub/model';
 import { RejectReplayer } from '../reject-replayer';
 import { RejectRepository, RejectRow } from '../reject.repository';
+import {
+  RejectCountDto,
+  RejectDto,
+  RejectWithRecordDto,
+  ReplayResultDto,
+  ReplaySummaryDto,
+} from './rejects.dto';
+
+const REJECT_ID = ApiParam({ name: 'id', example: '17', description: 'Reject id (digits)' });
 
 export class ReplayQueryDto {
   @ApiPropertyOptional({ example: 'population' })
@@ -73,6 +88,7 @@ export class RejectsController {
     summary:
       'Kept rejects, filtered by feed, reason and status, oldest first (page with ?after=<last id>): reasons and coordinates, without the records themselves',
   })
+  @ApiOkResponse({ type: [RejectDto] })
   async list(@Query() query: RejectQueryDto) {
     const rows = await this.rejects.find({ ...query, afterId: query.after });
     return rows.map(withoutBody);
@@ -81,13 +97,19 @@ export class RejectsController {
   @Get('summary')
   @Permission('rejects:read')
   @ApiOperation({ summary: 'Number of rejects by feed, reason and status' })
+  @ApiOkResponse({ type: [RejectCountDto] })
   summary() {
     return this.rejects.countByFeedAndReason();
   }
 
   @Get(':id')
-  @PersonalData('rejects:read-raw', { action: 'read', detail: (_b, r) => ({ reject: r.params.id }) })
+  @PersonalData('rejects:read-raw', {
+    action: 'read',
+    detail: (_b, r) => ({ reject: r.params.id }),
+  })
   @ApiOperation({ summary: 'One reject with the record as it was received' })
+  @REJECT_ID
+  @ApiOkResponse({ type: RejectWithRecordDto })
   async findOne(@Param('id') id: string) {
     const reject = /^\d{1,18}$/.test(id) ? await this.rejects.findOne(id) : undefined;
     if (!reject) throw new NotFoundException(`no reject ${id}`);
@@ -108,6 +130,7 @@ export class RejectsController {
     summary:
       'Replay every open reject (optionally of one feed and reason) after the mapping or data was fixed',
   })
+  @ApiOkResponse({ type: ReplaySummaryDto })
   async replayAll(@Query() query: ReplayQueryDto) {
     const results = await this.replayer.replayAll(query);
     return {
@@ -121,6 +144,8 @@ export class RejectsController {
   @HttpCode(200)
   @Permission('rejects:replay', { action: 'write', detail: (_b, r) => ({ reject: r.params.id }) })
   @ApiOperation({ summary: 'Replay one reject' })
+  @REJECT_ID
+  @ApiOkResponse({ type: ReplayResultDto })
   async replayOne(@Param('id') id: string) {
     const reject = /^\d{1,18}$/.test(id) ? await this.rejects.findOne(id) : undefined;
     if (!reject) throw new NotFoundException(`no reject ${id}`);

@@ -10,12 +10,22 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Request, Response } from 'express';
 import { accessOf, Authenticated, Permission, PersonalData } from '@hub/access';
 import type { ReportTable } from './report-engine';
 import { reportWorkbook, XLSX_TYPE } from './report-workbook';
+import { ReportCellSubjectsDto, ReportListDto, ReportTableDto } from './reports.dto';
 import { ReportsService, type ReportCell } from './reports.service';
 
 export class ReportRequestDto {
@@ -70,6 +80,12 @@ export class ReportFormatDto {
   format?: 'json' | 'xlsx';
 }
 
+const TEMPLATE_ID = ApiParam({
+  name: 'templateId',
+  example: 'assistance-monthly',
+  description: 'A report of GET /v1/reports',
+});
+
 /** What the audit row of a pulled report says (no subjects: the numbers are aggregates). */
 function reportDetail(request: Request): Record<string, unknown> {
   return (request.res?.locals.reportAudit as Record<string, unknown> | undefined) ?? {};
@@ -84,6 +100,7 @@ export class ReportsController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'The report templates you may pull, with their columns' })
+  @ApiOkResponse({ type: ReportListDto })
   list(@Req() request: Request) {
     const principal = accessOf(request).principal;
     return {
@@ -108,6 +125,15 @@ export class ReportsController {
   @ApiOperation({
     summary:
       'A report for a division inside your jurisdiction: rows (divisions, grids, months) with their division names, columns with labels, a number per cell and the totals row; ?format=xlsx answers an Excel workbook. Counts only: audited as a bulk read, without subjects.',
+  })
+  @TEMPLATE_ID
+  @ApiExtraModels(ReportTableDto)
+  @ApiOkResponse({
+    description: 'The table (format=json), or the workbook as an attachment (format=xlsx)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ReportTableDto) } },
+      [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    },
   })
   async pull(
     @Param('templateId') id: string,
@@ -151,6 +177,8 @@ export class ReportsController {
     summary:
       'The persons or events one cell of a report counts (their ids), for staff who may read persons and pull reports. X-Purpose must be the report’s purpose; audited with the ids as subjects.',
   })
+  @TEMPLATE_ID
+  @ApiOkResponse({ type: ReportCellSubjectsDto })
   cell(@Param('templateId') id: string, @Body() body: ReportCellDto, @Req() request: Request) {
     const { principal, purpose } = accessOf(request);
     return this.reports.cell(principal, purpose, id, body);

@@ -7,18 +7,11 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { accessOf, AccessPolicy, AuditRepository, PersonalData } from '@hub/access';
+import { AccessLogDto, AccessLogQueryDto } from './access-log.dto';
 import { PersonReadRepository } from './person-read.repository';
-
-export class AccessLogQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  /** Older entries than this audit id (the last `id` of the previous page). */
-  @IsOptional() @Matches(/^\d{1,18}$/) before?: string;
-}
 
 /**
  * Who looked at a resident (the Estonian "data tracker"): every audited read or change that
@@ -36,6 +29,8 @@ export class AccessLogController {
   @Get(':id/access-log')
   @PersonalData('persons:access-log', { action: 'read', subjects: (_b, r) => [r.params.id] })
   @ApiOperation({ summary: 'Who read or changed this resident’s data, when and for what purpose' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: AccessLogDto })
   async accessLog(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: AccessLogQueryDto,

@@ -99,3 +99,13 @@ export class PersonEventListDto {
   @ApiProperty({ type: [PersonEventDto] }) events!: PersonEventDto[];
   @ApiProperty({ type: [String], example: [] }) maskedFields!: string[];
 }
+
+/** The answer for a merged person, with 301 and a Location to the survivor's events. */
+export class MergedPersonEventsDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'The person it was merged into' })
+  mergedInto!: string;
+  @ApiProperty({ type: [PersonEventDto], example: [], description: 'Always empty' })
+  events!: PersonEventDto[];
+  @ApiProperty({ type: [String], example: [] }) maskedFields!: string[];
+}

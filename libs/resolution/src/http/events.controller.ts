@@ -1,11 +1,16 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiMovedPermanentlyResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { accessOf, PersonalData } from '@hub/access';
 import { codeLabel, type DivisionIndex } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { EntityReadRepository } from './entity-read.repository';
-import { EventDetailDto, PersonEventListDto, PersonEventsQueryDto } from './event.dto';
+import {
+  EventDetailDto,
+  MergedPersonEventsDto,
+  PersonEventListDto,
+  PersonEventsQueryDto,
+} from './event.dto';
 import { EventReadRepository } from './event-read.repository';
 import { FeedDepartments } from './feed-departments';
 import { PersonReadRepository } from './person-read.repository';
@@ -88,6 +93,10 @@ export class EventsController {
       "A resident's current events, newest first: assistance cases, allowances, incidents, each with the resident's role, its values and texts, and the record that names them. A merged person answers 301 to the survivor's events.",
   })
   @ApiOkResponse({ type: PersonEventListDto })
+  @ApiMovedPermanentlyResponse({
+    type: MergedPersonEventsDto,
+    description: "Merged into another person: Location names the survivor's events",
+  })
   async ofPerson(
     @Param() { id }: EntityIdParams,
     @Query() query: PersonEventsQueryDto,

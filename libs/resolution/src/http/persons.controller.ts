@@ -14,20 +14,13 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+  ApiMovedPermanentlyResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { accessOf, PersonalData } from '@hub/access';
 import {
@@ -42,7 +35,15 @@ import type { SurvivorshipRules } from '../survivorship';
 import { EntityReadRepository } from './entity-read.repository';
 import { FeedDepartments } from './feed-departments';
 import { PersonReadRepository, type PersonSummary } from './person-read.repository';
-import { PersonDetailDto, PersonSearchResultDto } from './person.dto';
+import {
+  MergedPersonDto,
+  PersonDetailDto,
+  PersonExplanationDto,
+  PersonSearchDto,
+  PersonSearchResultDto,
+  SplitDto,
+  SplitResultDto,
+} from './person.dto';
 import {
   divisionLabel,
   groupFamilies,
@@ -52,46 +53,6 @@ import {
   preferredValue,
 } from './read-views';
 import { ResolutionService } from './resolution.service';
-
-export class PersonSearchDto {
-  @ApiPropertyOptional({ example: '500381198001012029' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  idNumber?: string;
-
-  @ApiPropertyOptional({
-    example: '李秀',
-    description:
-      'The whole name or a part of it (李秀 and 秀英 find 李秀英): the name itself first, then names it begins, then names it is inside',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  name?: string;
-
-  @ApiPropertyOptional({
-    example: '1980-01',
-    description: 'YYYY, YYYY-MM or YYYY-MM-DD; only with name',
-  })
-  @IsOptional()
-  @Matches(/^\d{4}(-\d{2}(-\d{2})?)?$/)
-  birthDate?: string;
-
-  @ApiPropertyOptional({ example: '13812346789' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  phone?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-}
 
 /**
  * The filters of a person search as the repository takes them, or why they do not make a
@@ -112,22 +73,6 @@ export function searchFilters(query: PersonSearchDto) {
   if (query.birthDate && !name)
     throw new BadRequestException('birthDate narrows a name search: give name too');
   return { idNumber, name, phone, birthDate: query.birthDate };
-}
-
-export class MentionRefDto {
-  @IsString() feed!: string;
-  @IsString() sourceRecordId!: string;
-  /** JSON Pointer of the mention inside its record ("" for the whole record). */
-  @IsString() pointer!: string;
-}
-
-export class SplitDto {
-  /** The mentions that are another person; they move to a new person together. */
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => MentionRefDto)
-  mentions!: MentionRefDto[];
 }
 
 @ApiTags('persons')
@@ -176,7 +121,12 @@ export class PersonsController {
     summary:
       'A person: golden record with the texts of its codes (`labels`), every candidate value with its department and record, police households and the families records state (each member by name and relation), relations to places, events and organizations, conflict flags. A merged person answers 301 to the survivor.',
   })
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: PersonDetailDto })
+  @ApiMovedPermanentlyResponse({
+    type: MergedPersonDto,
+    description: 'Merged into another person: Location names the survivor',
+  })
   async findOne(
     @Param('id', ParseUUIDPipe) id: string,
     @Req() request: Request,
@@ -224,6 +174,8 @@ export class PersonsController {
     summary:
       'Why these mentions are one person: per mention the rule, score, evidence and the mention it matched.',
   })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: PersonExplanationDto })
   async explain(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const person = await this.persons.summary(id, accessOf(request).principal.jurisdiction);
     if (!person) throw new NotFoundException(`no person ${id}`);
@@ -254,6 +206,8 @@ export class PersonsController {
     summary:
       'Split a wrongly merged person: the given mentions go to a new person; stored as decisions that win over the matcher from now on.',
   })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: SplitResultDto })
   async split(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: SplitDto,

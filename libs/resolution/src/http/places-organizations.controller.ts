@@ -11,12 +11,25 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { accessOf, covers, PersonalData } from '@hub/access';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DivisionIndex, normalizeUscc, toHalfWidth } from '@hub/normalize';
 import { DIVISION_INDEX } from '@hub/places';
 import { keyedEntityId, organizationKey, placeKeyOfText } from '../keyed-entities';
 import { EntityReadRepository } from './entity-read.repository';
+import {
+  OrganizationDetailDto,
+  OrganizationSearchResultDto,
+  PlaceDetailDto,
+  PlaceSearchResultDto,
+} from './places-organizations.dto';
 import { byAttribute, mentionSummary } from './persons.controller';
 
 export class PlaceLookupDto {
@@ -87,6 +100,7 @@ export class PlacesOrganizationsController {
   @ApiOperation({
     summary: 'Find the place of an address in your jurisdiction, resolved as ingest resolves it.',
   })
+  @ApiOkResponse({ type: PlaceSearchResultDto })
   async findPlace(@Query() query: PlaceLookupDto, @Req() request: Request) {
     const key = placeKeyOfText(query.address, this.divisions, query.division);
     if (!key) throw new BadRequestException('the address names no known division: give division');
@@ -102,6 +116,8 @@ export class PlacesOrganizationsController {
     summary:
       'A place: division or standard address, the mentions that name it, their values and the relations to it (who lives, is registered, is located there).',
   })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: PlaceDetailDto })
   async place(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const place = await this.entities.place(id);
     if (!place || !covers(accessOf(request).principal.jurisdiction, divisionOf(place)))
@@ -114,6 +130,7 @@ export class PlacesOrganizationsController {
   @ApiOperation({
     summary: 'Find an organization by social credit code, or by name within a division.',
   })
+  @ApiOkResponse({ type: OrganizationSearchResultDto })
   async findOrganization(@Query() query: OrganizationLookupDto, @Req() request: Request) {
     const uscc = query.uscc ? normalizeUscc(query.uscc) : null;
     if (query.uscc && !uscc?.valid)
@@ -146,6 +163,8 @@ export class PlacesOrganizationsController {
     summary:
       'An organization: golden record, candidate values with provenance, relations (representative, premises, facilities).',
   })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: OrganizationDetailDto })
   async organization(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const organization = await this.entities.organization(id);
     if (

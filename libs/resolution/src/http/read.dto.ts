@@ -25,7 +25,16 @@ export class ProvenanceDto {
 }
 
 export class CandidateValueDto extends ProvenanceDto {
-  @ApiProperty({ description: 'The value as normalized (a code, a date, an address object…)' })
+  @ApiProperty({
+    description: 'The value as normalized (a code, a date, an address object, a list of tags…)',
+    oneOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'boolean' },
+      { type: 'array', items: {} },
+      { type: 'object', additionalProperties: true },
+    ],
+  })
   value!: unknown;
   @ApiPropertyOptional({ example: '女', description: 'The text of a coded value' })
   label?: string;

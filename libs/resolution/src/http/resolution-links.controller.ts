@@ -1,5 +1,5 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { accessOf, AuditTrail, PersonalData } from '@hub/access';
 import { ResolutionLinksRepository } from './resolution-links.repository';
@@ -25,7 +25,18 @@ export class ResolutionLinksController {
     summary:
       'Every mention in your jurisdiction and its entity as NDJSON, one line each: {"feed","sourceRecordId","pointer","entityType","entityId"}.',
   })
-  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description: 'One JSON object a line, in the order of (feed, sourceRecordId, pointer)',
+    content: {
+      'application/x-ndjson': {
+        schema: {
+          type: 'string',
+          example:
+            '{"feed":"population","sourceRecordId":"50011620230824000017","pointer":"","entityType":"person","entityId":"3f0c5a9e-6d1b-4c1e-9f3a-2b7d8e4a1c55"}\n',
+        },
+      },
+    },
+  })
   async links(@Req() request: Request, @Res() res: Response): Promise<void> {
     const { jurisdiction } = accessOf(request).principal;
     await this.trail.record(request, {

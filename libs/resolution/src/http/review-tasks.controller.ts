@@ -13,6 +13,7 @@ import {
 import {
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -141,6 +142,7 @@ export class ReviewTasksController {
     summary:
       'Decide a review task; the decision is stored, wins over the matcher from now on, and the persons concerned are resolved again at once.',
   })
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: DecisionResultDto })
   async decide(
     @Param('id', ParseUUIDPipe) id: string,

@@ -4,7 +4,7 @@ type Schemas = components['schemas'];
 
 export type PersonSummary = Schemas['PersonSummaryDto'];
 export type PersonDetail = Schemas['PersonDetailDto'];
-/** A stated value: the document types `value` as an object; it is any JSON (a code, a date, an address). */
+/** A stated value: any JSON (a code, a date, an address, tags), `unknown` for each use to narrow. */
 export type CandidateValue = Omit<Schemas['CandidateValueDto'], 'value'> & { value: unknown };
 export type Provenance = Schemas['ProvenanceDto'];
 export type Relation = Schemas['RelationDto'];

@@ -59,8 +59,8 @@ export function useResident(id: string, purpose: string | null): ResidentData {
     void api
       .GET('/v1/persons/{id}/explain', { params: { path: { id }, header } })
       .then(({ data }) => {
-        const tasks = (data as { reviewTasks?: unknown[] } | undefined)?.reviewTasks;
-        if (current && Array.isArray(tasks)) setReview({ for: id, open: tasks.length });
+        const tasks = data?.reviewTasks;
+        if (current && tasks) setReview({ for: id, open: tasks.length });
       })
       .catch(() => undefined);
     return () => {

@@ -26,13 +26,7 @@ import { VERIFICATION_PURPOSE } from './VerificationPurpose';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type SplitBody = components['schemas']['SplitDto'];
-
-/** What POST /v1/persons/{id}/split answers (its OpenAPI description has no response type yet). */
-interface SplitResult {
-  personId: string;
-  splitInto: string[];
-}
+type SplitResult = components['schemas']['SplitResultDto'];
 
 const keyOf = (m: MentionRef) => `${m.feed}\u001e${m.sourceRecordId}\u001e${m.pointer}`;
 
@@ -118,17 +112,15 @@ export function SplitPerson({ initialPersonId }: { initialPersonId: string | nul
       pointer,
     }));
     try {
-      const { error, response, ...answer } = await api.POST('/v1/persons/{id}/split', {
+      const { data, error, response } = await api.POST('/v1/persons/{id}/split', {
         params: { header: { 'X-Purpose': VERIFICATION_PURPOSE }, path: { id: person.id } },
-        // The OpenAPI document does not describe SplitDto's fields yet (persons.controller.ts).
-        body: { mentions } as unknown as SplitBody,
+        body: { mentions },
       });
       if (!response.ok) {
         setError(errorText(error, response.status));
         return;
       }
-      // Untyped until the split route declares its response (persons.controller.ts).
-      setResult((answer as { data?: unknown }).data as SplitResult);
+      setResult(data ?? null);
       await load(person.id);
     } catch {
       setError('网络错误，请稍后重试');
