@@ -478,6 +478,21 @@ describe('mapRecord', () => {
         detail: { pointer: '/涉及人员' },
       });
     });
+
+    // A list typed into a string passes the schema whatever its elements are.
+    it.each([
+      ['a name', '["张三"]'],
+      ['a number', '[1]'],
+      ['null', '[{"姓名":"李秀英"},null]'],
+      ['a list', '[["李秀英"]]'],
+    ])('rejects a list holding %s, naming the element', (_name, value) => {
+      const index = value.startsWith('[{') ? 1 : 0;
+      expect(rejectionOf(() => map('grid', incident(value)))).toEqual({
+        reason: 'schema_violation',
+        message: `/涉及人员/${index} is not an object`,
+        detail: { pointer: `/涉及人员/${index}` },
+      });
+    });
   });
 
   describe('mentions that require a value (`requires`)', () => {

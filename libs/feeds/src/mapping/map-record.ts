@@ -27,8 +27,22 @@ export function recordTypeOf(mapping: FeedMapping, record: Json): RecordTypeMapp
   return type;
 }
 
-/** The elements an `each` mention iterates: an array, or a string holding one (hand-typed exports). */
-function elementsAt(record: Json, pointer: string): unknown[] {
+/**
+ * The elements an `each` mention iterates: an array, or a string holding one (hand-typed exports).
+ * Each must be an object: a list typed into a string is not checked by the feed's schema.
+ */
+function elementsAt(record: Json, pointer: string): object[] {
+  const list = listAt(record, pointer);
+  list.forEach((element, i) => {
+    if (element === null || typeof element !== 'object' || Array.isArray(element))
+      throw new RecordRejection('schema_violation', `${pointer}/${i} is not an object`, {
+        pointer: `${pointer}/${i}`,
+      });
+  });
+  return list as object[];
+}
+
+function listAt(record: Json, pointer: string): unknown[] {
   const value = valueAt(record, pointer);
   if (value === undefined || value === null || value === '') return [];
   if (Array.isArray(value)) return value;
