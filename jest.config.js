@@ -21,6 +21,12 @@ const withServices = {
 };
 
 module.exports = {
+  // One test file at a time (suites share the run's database and broker), in a worker process
+  // that is replaced once its heap outgrows this after a file: apps, clients and compiled modules
+  // each suite leaves behind would otherwise pile up in one process for the whole run, and its
+  // garbage collection slow every later suite. `--maxWorkers=1` (package.json), not --runInBand,
+  // which would run the files in jest's own process, where nothing can be replaced.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     {
       ...shared,
