@@ -92,71 +92,9 @@ export async function upsertEntitiesWithEvents(
   rows: { id: string; columns: GoldenColumns }[],
   trailing: TrailingEvent[] = [],
 ): Promise<void> {
-  const columns = Object.entries(ENTITY_COLUMNS[type]);
-  const names = columns.map(([c]) => c);
-  const incoming = (c: string) =>
-    KEEPS_KNOWN_VALUES.has(type) ? `coalesce(EXCLUDED.${c}, t.${c})` : `EXCLUDED.${c}`;
-  const attrs = (alias: string) =>
-    `jsonb_build_object(${names.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
   const ended = ENDED_STATUSES[type];
-  const kind = ended
-    ? `CASE WHEN b.id IS NULL THEN 'created'
-            WHEN c.attrs->>'status' = ANY($6::text[])
-             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($6::text[])) THEN 'ended'
-            WHEN b.ended THEN 'revived'
-            ELSE 'updated' END`
-    : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
-  const division = names.includes('division_code') ? `c.attrs->>'divisionCode'` : 'NULL';
-  // The division an update moved the entity out of (see ChangeEvent.previousDivisionCode).
-  const previousDivision = names.includes('division_code')
-    ? `CASE WHEN b.attrs->>'divisionCode' IS DISTINCT FROM c.attrs->>'divisionCode'
-            THEN b.attrs->>'divisionCode' END`
-    : 'NULL';
-  const distinct = `(${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map(incoming).join(', ')})
-                    OR t.ended_at IS NOT NULL`;
   await manager.query(
-    `WITH input AS (
-       SELECT * FROM ${JSON_RECORDS('$2', 'i', `id uuid, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')}`)}
-     ), trail AS (
-       SELECT * FROM unnest($3::uuid[], $4::text[], ${JSONB_ELEMENTS('$5')}) WITH ORDINALITY AS e(id, kind, data, n)
-     ), counts AS (
-       SELECT id, count(*) AS n FROM trail GROUP BY id
-     ), before AS (
-       SELECT t.id, ${attrs('t')} AS attrs, t.ended_at IS NOT NULL AS ended, t.change_seq AS seq
-         FROM unnest($1::uuid[]) k(id)
-        CROSS JOIN LATERAL (SELECT * FROM ${type} t WHERE t.id = k.id LIMIT 1) t
-     ), c AS (
-       -- The row proposed for insertion carries 1 + the entity's trailing events as its counter,
-       -- so an update adds EXCLUDED.change_seq - 1 for them.
-       INSERT INTO ${type} AS t (id, ${names.join(', ')}, change_seq)
-       SELECT i.id, ${names.map((c) => `i.${c}`).join(', ')}, 1 + coalesce(k.n, 0)
-         FROM input i LEFT JOIN counts k ON k.id = i.id
-       ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = ${incoming(c)}`).join(', ')},
-                                      updated_at = now(), ended_at = NULL,
-                                      change_seq = t.change_seq + EXCLUDED.change_seq - 1
-                                                   + CASE WHEN ${distinct} THEN 1 ELSE 0 END
-        WHERE ${distinct} OR EXCLUDED.change_seq > 1
-       RETURNING t.id, t.change_seq, ${attrs('t')} AS attrs
-     ), own AS (
-       SELECT c.*, c.change_seq - coalesce(k.n, 0) AS seq FROM c LEFT JOIN counts k ON k.id = c.id
-     ), events AS (
-       SELECT 0 AS part, c.id, 0 AS n, ${kind} AS kind, c.seq, ${division} AS division,
-              ${previousDivision} AS previous_division,
-              jsonb_build_object('attributes', c.attrs, 'changed',
-                CASE WHEN b.id IS NOT NULL THEN coalesce(
-                  (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
-                     FROM jsonb_object_keys(c.attrs) k WHERE b.attrs->k IS DISTINCT FROM c.attrs->k), '{}') END) AS data
-         FROM own c LEFT JOIN before b ON b.id = c.id
-        WHERE b.id IS NULL OR c.seq > b.seq
-       UNION ALL
-       SELECT 1, e.id, e.n, e.kind, c.seq + row_number() OVER (PARTITION BY e.id ORDER BY e.n),
-              ${division}, NULL, e.data
-         FROM trail e JOIN own c ON c.id = e.id
-     )
-     INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, previous_division_code, data)
-     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || kind, '${type}', id, seq, division, previous_division, data
-       FROM events
-      ORDER BY part, id, n`,
+    upsertStatement(type),
     // The ids also as an array, each probed in the primary key (LATERAL … LIMIT 1): the planner
     // cannot see how many rows the JSON holds, and `id = ANY` of a batch's thousands of ids
     // becomes a parallel scan of the whole table once that holds a few hundred thousand rows
@@ -170,6 +108,109 @@ export async function upsertEntitiesWithEvents(
       ...(ended ? [ended] : []),
     ],
   );
+}
+
+/** upsertEntitiesWithEvents' statement of each type, built once. */
+const upsertStatements = new Map<EntityType, string>();
+
+/**
+ * One statement, so that an entity's row and its events are written together: the input rows
+ * and trailing events, the entities' values before, the upsert, then their change events.
+ * Parameters: $1 ids, $2 rows (JSON), $3–$5 trailing events, $6 the statuses that end it.
+ */
+function upsertStatement(type: EntityType): string {
+  const known = upsertStatements.get(type);
+  if (known) return known;
+  const columns = Object.entries(ENTITY_COLUMNS[type]);
+  const names = columns.map(([c]) => c);
+  const sql = `WITH input AS (
+       SELECT * FROM ${JSON_RECORDS('$2', 'i', `id uuid, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')}`)}
+     ), trail AS (
+       SELECT * FROM unnest($3::uuid[], $4::text[], ${JSONB_ELEMENTS('$5')}) WITH ORDINALITY AS e(id, kind, data, n)
+     ), counts AS (
+       SELECT id, count(*) AS n FROM trail GROUP BY id
+     ), before AS (
+       ${valuesBefore(type, names)}
+     ), c AS (
+       ${upsertReturningValues(type, names)}
+     ), own AS (
+       SELECT c.*, c.change_seq - coalesce(k.n, 0) AS seq FROM c LEFT JOIN counts k ON k.id = c.id
+     ), events AS (
+       ${changeEvents(type, names)}
+     )
+     INSERT INTO change_event (type, entity_type, entity_id, entity_seq, division_code, previous_division_code, data)
+     SELECT '${CHANGE_TYPE_PREFIX}${type}.' || kind, '${type}', id, seq, division, previous_division, data
+       FROM events
+      ORDER BY part, id, n`;
+  upsertStatements.set(type, sql);
+  return sql;
+}
+
+/** The golden values of row `alias` as the event's `attributes` object (camelCase keys). */
+const attributesOf = (names: string[], alias: string) =>
+  `jsonb_build_object(${names.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
+
+/** The value the upsert writes to a column: a place keeps a known value a mention leaves out. */
+const incomingValue = (type: EntityType) => (c: string) =>
+  KEEPS_KNOWN_VALUES.has(type) ? `coalesce(EXCLUDED.${c}, t.${c})` : `EXCLUDED.${c}`;
+
+/** The entities' values, whether they had ended and their change counter, before the upsert. */
+const valuesBefore = (type: EntityType, names: string[]) =>
+  `SELECT t.id, ${attributesOf(names, 't')} AS attrs, t.ended_at IS NOT NULL AS ended, t.change_seq AS seq
+         FROM unnest($1::uuid[]) k(id)
+        CROSS JOIN LATERAL (SELECT * FROM ${type} t WHERE t.id = k.id LIMIT 1) t`;
+
+/**
+ * Inserts new entities and updates those whose values changed (or that had ended, or get
+ * trailing events), bumping the change counter once for the values and once per trailing event.
+ */
+function upsertReturningValues(type: EntityType, names: string[]): string {
+  const incoming = incomingValue(type);
+  const distinct = `(${names.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${names.map(incoming).join(', ')})
+                    OR t.ended_at IS NOT NULL`;
+  return `-- The row proposed for insertion carries 1 + the entity's trailing events as its counter,
+       -- so an update adds EXCLUDED.change_seq - 1 for them.
+       INSERT INTO ${type} AS t (id, ${names.join(', ')}, change_seq)
+       SELECT i.id, ${names.map((c) => `i.${c}`).join(', ')}, 1 + coalesce(k.n, 0)
+         FROM input i LEFT JOIN counts k ON k.id = i.id
+       ON CONFLICT (id) DO UPDATE SET ${names.map((c) => `${c} = ${incoming(c)}`).join(', ')},
+                                      updated_at = now(), ended_at = NULL,
+                                      change_seq = t.change_seq + EXCLUDED.change_seq - 1
+                                                   + CASE WHEN ${distinct} THEN 1 ELSE 0 END
+        WHERE ${distinct} OR EXCLUDED.change_seq > 1
+       RETURNING t.id, t.change_seq, ${attributesOf(names, 't')} AS attrs`;
+}
+
+/**
+ * Each entity's own event (created, revived, ended by its status, or updated with what changed),
+ * when its counter moved, then its trailing events with the next counter values.
+ */
+function changeEvents(type: EntityType, names: string[]): string {
+  const kind = ENDED_STATUSES[type]
+    ? `CASE WHEN b.id IS NULL THEN 'created'
+            WHEN c.attrs->>'status' = ANY($6::text[])
+             AND (b.attrs->>'status' IS NULL OR b.attrs->>'status' <> ALL($6::text[])) THEN 'ended'
+            WHEN b.ended THEN 'revived'
+            ELSE 'updated' END`
+    : `CASE WHEN b.id IS NULL THEN 'created' WHEN b.ended THEN 'revived' ELSE 'updated' END`;
+  const division = names.includes('division_code') ? `c.attrs->>'divisionCode'` : 'NULL';
+  // The division an update moved the entity out of (see ChangeEvent.previousDivisionCode).
+  const previousDivision = names.includes('division_code')
+    ? `CASE WHEN b.attrs->>'divisionCode' IS DISTINCT FROM c.attrs->>'divisionCode'
+            THEN b.attrs->>'divisionCode' END`
+    : 'NULL';
+  return `SELECT 0 AS part, c.id, 0 AS n, ${kind} AS kind, c.seq, ${division} AS division,
+              ${previousDivision} AS previous_division,
+              jsonb_build_object('attributes', c.attrs, 'changed',
+                CASE WHEN b.id IS NOT NULL THEN coalesce(
+                  (SELECT jsonb_object_agg(k, jsonb_build_object('before', b.attrs->k, 'after', c.attrs->k))
+                     FROM jsonb_object_keys(c.attrs) k WHERE b.attrs->k IS DISTINCT FROM c.attrs->k), '{}') END) AS data
+         FROM own c LEFT JOIN before b ON b.id = c.id
+        WHERE b.id IS NULL OR c.seq > b.seq
+       UNION ALL
+       SELECT 1, e.id, e.n, e.kind, c.seq + row_number() OVER (PARTITION BY e.id ORDER BY e.n),
+              ${division}, NULL, e.data
+         FROM trail e JOIN own c ON c.id = e.id`;
 }
 
 /** An entity's life events other than its values changing: merged into another, split, ended. */
