@@ -4,6 +4,7 @@ import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
 import { AppProcess } from '../support/app-process';
 import { feedExamples } from '../support/feed-examples';
 import { freePort } from '../support/free-port';
+import { FeedMessageFactory, FEED_TOPICS, versionOf } from '../generators/feed-messages';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 
@@ -102,5 +103,77 @@ describe('the built ingest process', () => {
 
     expect(await ingest.stop('SIGTERM')).toBe(0);
     expect(ingest.output).toMatch(/"step":"ingest".*"msg":"stopped"/);
+  });
+
+  // A large fetch is not finished when the ingest is told to stop: it stops after the part of
+  // each partition's batch in hand and commits those offsets; the next start resumes from there.
+  it('stops part-way through a backlog on SIGTERM, exit code 0, and the next start resumes it whole', async () => {
+    const prefix = `sigterm-${randomUUID().slice(0, 8)}.`;
+    const factory = new FeedMessageFactory({ seed: 38 });
+    const records = Array.from({ length: 3000 }, () => factory.record('grid', { versions: 1 }));
+    const producer = createKafka(config.kafka!).producer(PRODUCER_CONFIG);
+    await producer.connect();
+    const topic = `${prefix}${FEED_TOPICS.grid}`;
+    const admin = createKafka(config.kafka!).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    await producer.send({
+      topic,
+      messages: records.map((r) => ({ key: r.key, value: JSON.stringify(r.versions[0]) })),
+    });
+    await producer.disconnect();
+    const env = {
+      DATABASE_URL: config.database.url!,
+      KAFKA_BROKERS: config.kafka!.brokers.join(','),
+      KAFKA_GROUP_ID: `e2e-sigterm-${randomUUID()}`,
+      KAFKA_TOPIC_PREFIX: prefix,
+      INGEST_HTTP_PORT: String(await freePort()),
+      // Small transactions: many parts to each partition's batch.
+      HUB_INGEST_TRANSACTION_RECORDS: '100',
+      HUB_INGEST_CATCH_UP_TRANSACTION_RECORDS: '100',
+    };
+    const stored = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM source_record WHERE topic = $1',
+            [topic],
+          )
+        ).rows[0].n,
+      );
+
+    const first = AppProcess.start('ingest', env);
+    await first.waitForOutput(/ingest consuming/);
+    await waitFor(async () => ((await stored()) >= 200 ? true : undefined), {
+      what: 'the first transactions of the backlog',
+      timeoutMs: 60_000,
+    });
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const atStop = await stored();
+    expect(atStop).toBeLessThan(records.length);
+
+    const second = AppProcess.start('ingest', {
+      ...env,
+      INGEST_HTTP_PORT: String(await freePort()),
+    });
+    try {
+      await waitFor(async () => ((await stored()) >= records.length ? true : undefined), {
+        what: `all ${records.length} records stored`,
+        timeoutMs: 90_000,
+      });
+      // Each record's one version stored once: nothing lost, nothing stored twice.
+      const { rows } = await db.query<{ id: string; version: string; n: string }>(
+        `SELECT source_record_id AS id, version, count(*) AS n FROM source_record
+          WHERE topic = $1 GROUP BY 1, 2`,
+        [topic],
+      );
+      expect(rows.filter((r) => r.n !== '1')).toEqual([]);
+      expect(new Set(rows.map((r) => `${r.id} ${r.version}`))).toEqual(
+        new Set(records.map((r) => `${r.key} ${versionOf('grid', r.versions[0])}`)),
+      );
+    } finally {
+      expect(await second.stop('SIGTERM')).toBe(0);
+    }
   });
 });

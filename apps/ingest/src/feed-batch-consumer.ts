@@ -53,11 +53,21 @@ export class FeedBatchConsumer {
     );
   }
 
-  async handle(context: BatchContext): Promise<void> {
+  /**
+   * Stores the batch part by part; returns the offset of the last message stored. When the
+   * consumer is stopping (SIGTERM) it stops after the part in hand, so that a large fetch does
+   * not outlast the grace period: the rest is read again by the next consumer of the partition.
+   */
+  async handle(context: BatchContext): Promise<string | undefined> {
     const { batch, producer } = context;
     const partition = `${batch.topic}/${batch.partition}`;
     const lagAfterBatch = Number(batch.offsetLag());
+    let durable: string | undefined;
     for (let start = 0; start < batch.messages.length;) {
+      if (context.shouldStop()) {
+        this.backlog.report(partition, lagAfterBatch + batch.messages.length - start);
+        return durable;
+      }
       this.backlog.report(partition, lagAfterBatch + batch.messages.length - start);
       const end = start + this.backlog.transactionRecords();
       const messages = batch.messages.slice(start, end).map((m) => ({
@@ -77,10 +87,12 @@ export class FeedBatchConsumer {
             'record rejected',
           );
       }
-      await context.heartbeat();
+      durable = messages[messages.length - 1].coordinates.offset;
+      if (!context.shouldStop()) await context.heartbeat();
       start = end;
     }
     this.backlog.report(partition, lagAfterBatch);
     this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lagAfterBatch);
+    return durable;
   }
 }

@@ -6,9 +6,15 @@ export interface BatchContext {
   /** The transport's producer, connected with the consumer (for dead-letter messages). */
   producer: Producer;
   heartbeat(): Promise<void>;
+  /**
+   * True once the consumer is stopping (SIGTERM) or the partition was taken away (a rebalance):
+   * the handler then stops after the part it is storing, instead of finishing the batch.
+   */
+  shouldStop(): boolean;
 }
 
-export type BatchHandler = (context: BatchContext) => Promise<void>;
+/** Handles a batch; returns the offset of its last message made durable (none: undefined). */
+export type BatchHandler = (context: BatchContext) => Promise<string | undefined>;
 
 /**
  * Nest's Kafka transport hands messages over one at a time and commits on its own schedule.
@@ -40,12 +46,19 @@ export class BatchKafkaServer extends ServerKafka {
       eachBatch: async (payload) => {
         const { batch } = payload;
         if (!payload.isRunning() || payload.isStale() || batch.isEmpty()) return;
-        await handler({ batch, producer: this.producer!, heartbeat: () => payload.heartbeat() });
-        // Only now is the batch durable in PostgreSQL: mark and commit its offsets.
-        payload.resolveOffset(batch.lastOffset());
+        const durable = await handler({
+          batch,
+          producer: this.producer!,
+          heartbeat: () => payload.heartbeat(),
+          shouldStop: () => !payload.isRunning() || payload.isStale(),
+        });
+        if (durable === undefined) return;
+        // Only now is that much of the batch durable in PostgreSQL: mark and commit its offsets
+        // (a batch left part-way is fetched again from the next offset).
+        payload.resolveOffset(durable);
         // Without autoCommit, kafkajs commits only the offsets it is given.
         await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-        await payload.heartbeat();
+        if (payload.isRunning() && !payload.isStale()) await payload.heartbeat();
       },
     });
   }
