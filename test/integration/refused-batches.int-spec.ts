@@ -132,6 +132,29 @@ describe('batches PostgreSQL refuses', () => {
     expect(rejects[0].message).toContain('\uFFFD');
   });
 
+  it('keeps a reject whose message quotes half a surrogate pair, and every valid record', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const api = await apiOn(scenario.url);
+    // JSON.parse reads "\ud800" as a lone surrogate: here the name of a column the schema checks
+    // (a garbled export), which the schema violation quotes. jsonb refuses it (22P02), which
+    // failed the reject's insert and with it the batch.
+    const record = JSON.parse(population[0].value) as Record<string, unknown>;
+    const halfPair = { ...population[0], value: JSON.stringify({ ...record, '\ud800': 1 }) };
+    expect(halfPair.value).toContain('"\\ud800":1');
+
+    const body = await push(api, [...population.slice(1, 11), halfPair]);
+
+    expect(body.accepted).toBe(10);
+    expect(body.results[10]).toMatchObject({ outcome: 'rejected', reason: 'schema_violation' });
+    const rejects = await scenario.db.query<{ raw: Buffer; message: string; path: string }[]>(
+      `SELECT raw, detail->>'message' AS message, detail#>>'{errors,0,path}' AS path FROM reject`,
+    );
+    expect(rejects).toEqual([
+      { raw: Buffer.from(halfPair.value), message: '/\uFFFD: must be string', path: '/\uFFFD' },
+    ]);
+  });
+
   it('stores a batch larger than the lock table in smaller transactions, to the same state', async () => {
     // The smallest lock table PostgreSQL allows: a few hundred locks in all, where a batch of a
     // thousand records takes thousands (a lock per record, per block, per person).

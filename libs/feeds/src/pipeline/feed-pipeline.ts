@@ -85,6 +85,7 @@ export class FeedPipeline {
         ...this.limits,
         divisions: this.divisions,
       });
+      if (result.kind === 'rejected' && result.error !== undefined) this.logInternalError(result);
       (result.kind === 'prepared' ? prepared : rejects).push(result as never);
     });
     clock.lap('validate_map');
@@ -178,6 +179,18 @@ export class FeedPipeline {
       run.rejects.push(reject);
       if (run.keepRejects) run.unstoredRejects.push(reject);
     }
+  }
+
+  /**
+   * The stack of an error that rejected one message as `internal_error`, logged once, where the
+   * reject keeps only its class and message. The feed and the index tell the message: no value
+   * of it (ID numbers, phones) is logged, and the error serializer redacts any the error quotes.
+   */
+  private logInternalError(reject: RejectedRecord): void {
+    this.log.error(
+      { feed: reject.feed, index: reject.index, err: reject.error },
+      'internal error while preparing a message: kept as an internal_error reject',
+    );
   }
 
   private warnLockTableFull(records: number, error: Error): void {

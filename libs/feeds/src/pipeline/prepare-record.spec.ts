@@ -368,7 +368,58 @@ describe('prepareRecord', () => {
     });
   });
 
-  it('prepares or rejects every line of the demo data set, throwing for none', () => {
+  describe('an error of the hub’s own, met by one message', () => {
+    it('rejects the message as internal_error naming the error, and keeps the error for the log', () => {
+      // A schema that lets an object through where the mapping reads text (a loose schema of a new
+      // department): the name normalizer's String() of {"toString": 1} throws a TypeError.
+      const text = JSON.stringify({ ...police, XM: { toString: 1 } });
+      const result = prepare(unchecked('population'), text, { key: 'K3', index: 4 });
+      expect(result).toEqual({
+        kind: 'rejected',
+        index: 4,
+        feed: 'population',
+        reason: 'internal_error',
+        message:
+          'internal error while preparing the record: TypeError: Cannot convert object to primitive value',
+        detail: {},
+        raw: Buffer.from(text),
+        key: 'K3',
+        coordinates,
+        error: expect.any(TypeError),
+      });
+      // The stack is the log's: the reject (stored, listed, sent to the DLQ) names the error only.
+      const { error, message } = result as RejectedRecord;
+      expect((error as Error).stack).toMatch(/\n\s+at /);
+      expect(message).not.toContain('\n');
+    });
+
+    it('names the error’s class, not its name, when a lookup of the division index throws', () => {
+      class DivisionCatalogueFault extends Error {}
+      class FaultyDivisionIndex extends DivisionIndex {
+        override resolve(): string | null {
+          throw new DivisionCatalogueFault('division catalogue not loaded');
+        }
+      }
+      const faulty = new FaultyDivisionIndex([]);
+      const result = prepareRecord(
+        0,
+        { value: JSON.stringify(police), coordinates },
+        feedOf('population'),
+        { maxMessageBytes: 1_048_576, divisions: faulty },
+      );
+      expect(rejection(result)).toEqual({
+        reason: 'internal_error',
+        message:
+          'internal error while preparing the record: DivisionCatalogueFault: division catalogue not loaded',
+        detail: {},
+      });
+      expect(result.kind === 'rejected' && result.error).toBeInstanceOf(DivisionCatalogueFault);
+      // The same record with a sound index is prepared: the fault was the index's, not the record's.
+      expect(prepare(feedOf('population'), police).kind).toBe('prepared');
+    });
+  });
+
+  it('prepares or rejects every line of the demo data set, none for an internal error', () => {
     const reasons = new Set<string>();
     let count = 0;
     for (const feed of ['population', 'assistance', 'grid']) {

@@ -35,6 +35,8 @@ export interface RejectedRecord {
   raw: Buffer;
   key: string | null;
   coordinates?: KafkaCoordinates;
+  /** What an `internal_error` caught, for the server's log only: never stored or sent. */
+  error?: unknown;
 }
 
 const toBuffer = (value: Buffer | string | null) =>
@@ -59,7 +61,10 @@ function scalar(record: Record<string, unknown>, pointer: string, what: string):
 
 /**
  * Size check → JSON → the feed's JSON Schema → record id, version and cancellation → mapping.
- * Pure apart from reading the catalog; never throws for bad input: it returns a rejection.
+ * Pure apart from reading the catalog; never throws: bad input is rejected with its reason, and
+ * any other error (a bug in a mapping or a normalizer, met by this message alone) rejects the
+ * message as `internal_error` rather than failing its batch, which over Kafka would be
+ * redelivered for ever and stall the partition. The error itself rides along for the log.
  */
 export function prepareRecord(
   index: number,
@@ -83,53 +88,11 @@ export function prepareRecord(
     key: message.key ?? null,
     coordinates: message.coordinates,
   });
-  if (!feed)
-    return rejected(
-      'unknown_feed',
-      `no feed is mapped to topic ${message.coordinates?.topic ?? '?'}`,
-    );
-  if (raw.length > options.maxMessageBytes) {
-    return rejected(
-      'too_large',
-      `message of ${raw.length} bytes exceeds ${options.maxMessageBytes}`,
-      {
-        bytes: raw.length,
-        limit: options.maxMessageBytes,
-      },
-    );
-  }
-  let payload: unknown;
   try {
-    payload = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    return rejected('invalid_json', `not JSON: ${(error as Error).message}`);
-  }
-  if (!feed.validate(payload)) {
-    const errors = (feed.validate.errors ?? []).map((e) => ({
-      path: e.instancePath,
-      message: e.message,
-      params: e.params,
-    }));
-    const first = errors[0];
-    return rejected('schema_violation', `${first?.path || '/'}: ${first?.message ?? 'invalid'}`, {
-      errors,
-    });
-  }
-  const record = payload as Record<string, unknown>;
-  const { mapping } = feed;
-  try {
-    const version = scalar(record, mapping.version.pointer, 'version');
-    const cancelled = matches(record, mapping.cancel);
     return {
       kind: 'prepared',
       index,
-      feed: mapping.feed,
-      sourceRecordId: scalar(record, mapping.recordId, 'record id'),
-      version,
-      versionKey: versionKey(mapping.version.order, version),
-      cancelled,
-      observedAt: parseInstant(scalar(record, mapping.observedAt, 'observation time')),
-      mapped: cancelled ? undefined : mapRecord(mapping, record, options.divisions),
+      ...prepare(raw, feed, message.coordinates?.topic, options),
       coordinates: message.coordinates,
       raw,
       key: message.key ?? null,
@@ -139,6 +102,73 @@ export function prepareRecord(
       return rejected(error.reason, error.message, error.detail);
     if (error instanceof Error && error.name === 'InvalidDateError')
       return rejected('schema_violation', error.message);
-    throw error;
+    // The stack stays out of the reject (operators and the DLQ see it): FeedPipeline logs it.
+    return {
+      ...rejected(
+        'internal_error',
+        `internal error while preparing the record: ${describeError(error)}`,
+      ),
+      error,
+    };
+  }
+}
+
+/** The steps of prepareRecord; throws a RecordRejection for what it cannot take. */
+function prepare(
+  raw: Buffer,
+  feed: CatalogFeed | undefined,
+  topic: string | undefined,
+  options: { maxMessageBytes: number; divisions: DivisionIndex },
+): Omit<PreparedRecord, 'kind' | 'index' | 'coordinates' | 'raw' | 'key'> {
+  if (!feed)
+    throw new RecordRejection('unknown_feed', `no feed is mapped to topic ${topic ?? '?'}`);
+  if (raw.length > options.maxMessageBytes) {
+    throw new RecordRejection(
+      'too_large',
+      `message of ${raw.length} bytes exceeds ${options.maxMessageBytes}`,
+      { bytes: raw.length, limit: options.maxMessageBytes },
+    );
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new RecordRejection('invalid_json', `not JSON: ${(error as Error).message}`);
+  }
+  if (!feed.validate(payload)) {
+    const errors = (feed.validate.errors ?? []).map((e) => ({
+      path: e.instancePath,
+      message: e.message,
+      params: e.params,
+    }));
+    const first = errors[0];
+    throw new RecordRejection(
+      'schema_violation',
+      `${first?.path || '/'}: ${first?.message ?? 'invalid'}`,
+      { errors },
+    );
+  }
+  const record = payload as Record<string, unknown>;
+  const { mapping } = feed;
+  const version = scalar(record, mapping.version.pointer, 'version');
+  const cancelled = matches(record, mapping.cancel);
+  return {
+    feed: mapping.feed,
+    sourceRecordId: scalar(record, mapping.recordId, 'record id'),
+    version,
+    versionKey: versionKey(mapping.version.order, version),
+    cancelled,
+    observedAt: parseInstant(scalar(record, mapping.observedAt, 'observation time')),
+    mapped: cancelled ? undefined : mapRecord(mapping, record, options.divisions),
+  };
+}
+
+/** The error's class and message, as a reject may show them (never its stack). */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.constructor.name}: ${error.message}`;
+  try {
+    return `${typeof error} thrown: ${String(error)}`;
+  } catch {
+    return `${typeof error} thrown`;
   }
 }

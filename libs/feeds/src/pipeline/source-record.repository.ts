@@ -164,22 +164,29 @@ export const SourceRecords = {
     );
   },
 
+  /**
+   * Keeps the rejects, each once: a Kafka message by its coordinates (a redelivered batch), and
+   * any message by its feed and content while an earlier reject of it is open (a department
+   * pushing the same bad record again, the demo loaded at each start), whatever the arbiter.
+   */
   async insertRejects(manager: EntityManager, rejects: RejectedRecord[]): Promise<void> {
     if (rejects.length === 0) return;
     await manager.query(
-      `INSERT INTO reject (feed, reason, detail, raw, message_key, topic, partition, "offset")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::text[], $6::text[], $7::int[], $8::bigint[])
-       ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+      `INSERT INTO reject (feed, reason, detail, raw, content_hash, message_key, topic, partition, "offset")
+       SELECT feed, reason, detail, raw, sha256(raw), message_key, topic, partition, "offset"
+         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::text[], $6::text[], $7::int[], $8::bigint[])
+           AS r(feed, reason, detail, raw, message_key, topic, partition, "offset")
+       ON CONFLICT DO NOTHING`,
       [
         rejects.map((r) => r.feed),
         rejects.map((r) => r.reason),
         rejects.map((r) =>
           JSON.stringify({ message: r.message, ...r.detail }, (_k, v: unknown) =>
-            typeof v === 'string' ? withoutNul(v) : v,
+            typeof v === 'string' ? storableText(v) : v,
           ),
         ),
         rejects.map((r) => r.raw),
-        rejects.map((r) => (r.key === null ? null : withoutNul(r.key))),
+        rejects.map((r) => (r.key === null ? null : storableText(r.key))),
         rejects.map((r) => r.coordinates?.topic ?? null),
         rejects.map((r) => r.coordinates?.partition ?? null),
         rejects.map((r) => r.coordinates?.offset ?? null),
@@ -197,9 +204,14 @@ const utf8Payload = (raw: Buffer): Buffer =>
 const CLOSING_BRACE = Buffer.from('}');
 const CLOSING_BRACKET = Buffer.from(']');
 
+/** A UTF-16 surrogate without its other half (JSON.parse takes "\ud800" as one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
  * PostgreSQL's text and jsonb cannot hold U+0000, which a reject's message may quote (JSON.parse
- * names the bad character) and a Kafka key may carry: a reject must always be storable. The raw
- * message keeps it (bytea).
+ * names the bad character) and a Kafka key may carry, and jsonb refuses a lone surrogate, which
+ * a message may quote from a value (an unknown code "\ud800"): a reject must always be storable.
+ * Both become U+FFFD in the message, detail and key; the raw message keeps them (bytea).
  */
-const withoutNul = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+const storableText = (text: string) =>
+  text.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');

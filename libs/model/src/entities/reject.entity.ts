@@ -8,6 +8,8 @@ export const REJECT_REASONS = [
   'unknown_feed',
   // Valid by its schema and mapping, yet refused by PostgreSQL (e.g. a value too long).
   'unstorable',
+  // A fault of the hub met while preparing this one message (a bug in a mapping or normalizer).
+  'internal_error',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export type RejectStatus = 'open' | 'replayed';
@@ -16,6 +18,15 @@ export type RejectStatus = 'open' | 'replayed';
 @Entity('reject')
 @Index(['topic', 'partition', 'offset'], { unique: true })
 @Index(['feed', 'reason', 'status'])
+// One open reject per feed and content: a department pushing the same bad record again, or the
+// demo loaded at every start, adds nothing while the first is waiting for an operator. Not by
+// reason: a replay rewrites the reason in place, which must never collide with another row.
+// Over Kafka the coordinates stay the first arrival's. Unknown feeds (null) are never merged:
+// they come over Kafka only, each with coordinates of its own.
+@Index('IDX_reject_open_content', ['feed', 'contentHash'], {
+  unique: true,
+  where: `status = 'open'`,
+})
 export class Reject {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -35,7 +46,16 @@ export class Reject {
   @Column({ type: 'bytea' })
   raw!: Buffer;
 
-  @Column({ type: 'varchar', length: 256, nullable: true })
+  /** SHA-256 of `raw`. Null on copies of an open reject kept before deduplication. */
+  @Column({ type: 'bytea', nullable: true })
+  contentHash!: Buffer | null;
+
+  /**
+   * The Kafka key as sent, whatever its length: a key over a bounded column failed the reject's
+   * insert, and with it the batch, redelivered for ever. Whole rather than a prefix and a hash:
+   * operators read it, a replay passes it on, and no index holds it.
+   */
+  @Column({ type: 'text', nullable: true })
   messageKey!: string | null;
 
   /** Kafka coordinates; null for HTTP push. */

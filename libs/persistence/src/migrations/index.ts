@@ -18,6 +18,7 @@ import { OpenReviewTasksByPerson1796446168970 } from './1796446168970-OpenReview
 import { GridCommunityDivision1796446314672 } from './1796446314672-GridCommunityDivision';
 import { PersonNameSearch1796447706240 } from './1796447706240-PersonNameSearch';
 import { PersonBirthDateOrder1796448000000 } from './1796448000000-PersonBirthDateOrder';
+import { StorableRejectsOnce1796470667598 } from './1796470667598-StorableRejectsOnce';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   GridCommunityDivision1796446314672,
   PersonNameSearch1796447706240,
   PersonBirthDateOrder1796448000000,
+  StorableRejectsOnce1796470667598,
 ];
