@@ -198,14 +198,33 @@ describe('change events over HTTP', () => {
     // Persons carry where they live; relation events their entity's division.
     for (const type of ['cn.gov.hub.person.created', 'cn.gov.hub.person.relation.added'])
       expect(all.some((e) => e.type === type && e.divisioncode?.startsWith('500116'))).toBe(true);
+    // A type the schema defines but nothing emits: the cursor goes past what did not match.
     const empty = await hubHttp(api)
       .get('/v1/changes')
-      .query({ types: 'cn.gov.hub.nothing.created' })
+      .query({ types: 'cn.gov.hub.organization.merged' })
       .expect(200);
     const { maskedFields, ...page } = empty.body;
     expect(maskedFields).toEqual([]);
     expect(page).toEqual({ events: [], next: all[all.length - 1].position });
     await hubHttp(api).get('/v1/changes').query({ limit: 0 }).expect(400);
+  });
+
+  it('refuses a type the schema does not define, listing the valid ones, also for a stream', async () => {
+    // It would match nothing and move the cursor to the end of the log: the subscriber would
+    // skip every event without knowing it.
+    for (const accept of ['application/json', 'text/event-stream']) {
+      const res = await hubHttp(api)
+        .get('/v1/changes')
+        .set('accept', accept)
+        .query({ after: '0', types: 'cn.gov.hub.person.updated,person.created' })
+        .expect(400);
+      expect(res.body.message).toEqual([
+        expect.stringMatching(
+          /^types: unknown change type "person\.created"; the change types are cn\.gov\.hub\.person\.created, cn\.gov\.hub\.person\.updated, /,
+        ),
+      ]);
+      expect(res.body.message[0]).toContain('cn.gov.hub.organization.relation.ended');
+    }
   });
 
   it('long-polls until an event arrives, and streams Server-Sent Events', async () => {
@@ -260,6 +279,38 @@ describe('change events over HTTP', () => {
     let end = await reader.read();
     while (!end.done) end = await reader.read();
     expect(end.done).toBe(true);
+  });
+
+  it('refuses a cursor beyond the change log, and ignores such a Last-Event-ID', async () => {
+    const res = await hubHttp(api)
+      .get('/v1/changes')
+      .query({ after: '9223372036854775808' })
+      .expect(400);
+    expect(res.body.message).toEqual([
+      expect.stringMatching(/^after must be a change-feed cursor: .* 0 to 9223372036854775807$/),
+    ]);
+    await hubHttp(api).get('/v1/changes').query({ after: '9223372036854775807' }).expect(200);
+
+    const { events } = await readAll();
+    const [lastSeen, resumeAt] = events.slice(-2).map((e) => e.position);
+    const server = api.getHttpServer() as { listening: boolean };
+    if (!server.listening) await api.listen(0, '127.0.0.1');
+    const { port } = api.getHttpServer().address() as AddressInfo;
+    const abort = new AbortController();
+    const stream = await fetch(`http://127.0.0.1:${port}/v1/changes?after=${lastSeen}`, {
+      headers: {
+        accept: 'text/event-stream',
+        'last-event-id': '9999999999999999999',
+        ...adminHeaders,
+      },
+      signal: abort.signal,
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!/\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    expect(/^id: (\d+)\n/.exec(text)?.[1]).toBe(resumeAt);
   });
 });
 

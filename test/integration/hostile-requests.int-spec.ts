@@ -660,6 +660,133 @@ const CASES: Case[] = [
     body: { mentions: 'all' },
     status: 400,
   },
+
+  // U+0000, which PostgreSQL text cannot hold: each of these answered 500 (issue 38).
+  {
+    name: 'a search by a name with U+0000',
+    auth: clerkA,
+    path: () => `/v1/persons?name=${encodeURIComponent(A.name)}%00`,
+    status: 400,
+  },
+  {
+    name: 'a search by an ID number with U+0000',
+    auth: clerkA,
+    path: () => `/v1/persons?idNumber=${withCheck(A.id17)}%00`,
+    status: 400,
+  },
+  {
+    name: 'a division code with U+0000',
+    auth: clerkA,
+    path: () => `/v1/divisions/${COMMUNITY_A}%00`,
+    status: 400,
+  },
+  {
+    name: 'an address with U+0000',
+    auth: clerkA,
+    path: () => `/v1/places?address=${encodeURIComponent('琅山社区')}%00&division=500116005`,
+    status: 400,
+  },
+  {
+    name: 'rejects of a feed with U+0000',
+    auth: () => bearer(BOOTSTRAP_TOKEN),
+    path: () => '/v1/admin/rejects?feed=population%00',
+    status: 400,
+  },
+  {
+    name: 'a replay of a feed with U+0000',
+    auth: () => bearer(BOOTSTRAP_TOKEN),
+    method: 'post',
+    path: () => '/v1/admin/rejects/replay?feed=%00',
+    status: 400,
+  },
+  {
+    name: 'a user whose display name has U+0000',
+    auth: () => bearer(BOOTSTRAP_TOKEN),
+    method: 'post',
+    path: () => '/v1/admin/users',
+    body: {
+      username: 'evil-nul',
+      password: 'evil-password-1',
+      role: 'grid-worker',
+      divisionCode: COMMUNITY_A,
+      displayName: `${A.name}\u0000`,
+    },
+    status: 400,
+  },
+  {
+    name: 'a prefill by an ID number with U+0000',
+    auth: clerkA,
+    method: 'post',
+    purpose: 'elderly-allowance-review',
+    path: () => '/v1/forms/elderly-allowance/prefill',
+    body: { idNumber: `${withCheck(A.id17)}\u0000` },
+    status: 400,
+  },
+  {
+    name: 'a client named with U+0000',
+    auth: () => bearer(BOOTSTRAP_TOKEN),
+    method: 'post',
+    path: () => '/v1/admin/clients',
+    body: { name: 'evil\u0000', feeds: [] },
+    status: 400,
+  },
+
+  // Cursors and ids beyond PostgreSQL's bigint (the first three answered 500).
+  {
+    name: 'a change-feed cursor one past the largest bigint',
+    auth: (f) => bearer(f.subscriberA.token),
+    path: () => '/v1/changes?after=9223372036854775808',
+    status: 400,
+  },
+  {
+    name: 'a change-feed cursor of nineteen nines',
+    auth: (f) => bearer(f.subscriberA.token),
+    path: () => '/v1/changes?after=9999999999999999999',
+    status: 400,
+  },
+  {
+    name: 'a webhook from a cursor beyond the largest bigint',
+    auth: (f) => bearer(f.subscriberA.token),
+    method: 'post',
+    path: () => '/v1/webhooks',
+    body: { url: 'https://city-brain.example/hook', after: '9999999999999999999' },
+    status: 400,
+  },
+  {
+    name: 'a change-feed cursor of twenty nines',
+    auth: (f) => bearer(f.subscriberA.token),
+    path: () => '/v1/changes?after=99999999999999999999',
+    status: 400,
+  },
+  {
+    name: 'a reject page after an id beyond the largest bigint',
+    auth: () => bearer(BOOTSTRAP_TOKEN),
+    path: () => '/v1/admin/rejects?after=9999999999999999999',
+    status: 400,
+  },
+  {
+    name: 'an access log before an id beyond the largest bigint',
+    auth: () => bearer(BOOTSTRAP_TOKEN),
+    purpose: 'resident-request',
+    path: (f) => `/v1/persons/${f.personA}/access-log?before=9999999999999999999`,
+    status: 400,
+  },
+
+  // Change types nobody emits: they matched nothing, and the cursor skipped the whole log.
+  {
+    name: 'a change type without its prefix',
+    auth: (f) => bearer(f.subscriberA.token),
+    path: () => '/v1/changes?after=0&types=person.created',
+    status: 400,
+  },
+  {
+    name: 'a webhook for a change type without its prefix',
+    auth: (f) => bearer(f.subscriberA.token),
+    method: 'post',
+    path: () => '/v1/webhooks',
+    body: { url: 'https://city-brain.example/hook', types: ['person.created'] },
+    status: 400,
+  },
 ];
 
 describe('hostile requests', () => {

@@ -9,6 +9,7 @@ import { Logger } from '@hub/logging';
 import type { HubConfig } from '@hub/config';
 import { ApiModule } from './api.module';
 import { jsonBodiesOnly } from './json-bodies-only';
+import { RefuseNulCharacters } from './refuse-nul-characters';
 import { isStaffPagePath, serveStaffPage, staffPageHeaders } from './staff-page';
 
 /** Request headers a browser page on an allowed origin may send (HUB_CORS_ORIGINS). */
@@ -72,6 +73,7 @@ export async function createApiApp(
     exclude: ['health', 'ready', 'metrics'].map((path) => ({ path, method: RequestMethod.GET })),
   });
   app.useGlobalPipes(
+    new RefuseNulCharacters(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   const document = apiDocument(app);

@@ -9,31 +9,32 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { accessOf, applyFieldPolicy, AuditTrail, narrowDivision, PersonalData } from '@hub/access';
 import { ChangeFeed } from './change-feed';
+import { IsChangeCursor, IsChangeTypes, isChangeCursor } from './change-filters';
 import { ChangePageDto } from './changes.dto';
 import type { ChangeCloudEvent } from './cloud-event';
-
-/** A change-log position, as `after` and as an SSE `Last-Event-ID`. */
-const CURSOR = /^\d{1,19}$/;
 
 export class ChangesQueryDto {
   @ApiPropertyOptional({
     example: '0',
-    description: 'Position to read after (the `next` of the previous page); 0 from the beginning',
+    description:
+      'Position to read after (the `next` of the previous page); 0 from the beginning. At most 9223372036854775807',
   })
   @IsOptional()
-  @Matches(CURSOR)
+  @IsChangeCursor()
   after?: string;
 
   @ApiPropertyOptional({
     example: 'cn.gov.hub.person.created,cn.gov.hub.person.updated',
-    description: 'Comma-separated CloudEvents types',
+    description:
+      'Comma-separated CloudEvents types, each `cn.gov.hub.<person|event|object|place|organization>.<created|updated|revived|ended|merged|split|relation.added|relation.ended>`; an unknown type is refused (400, naming the valid ones)',
   })
   @IsOptional()
-  @Matches(/^[a-z0-9._-]+(,[a-z0-9._-]+)*$/)
+  @IsString()
+  @IsChangeTypes()
   types?: string;
 
   @ApiPropertyOptional({
@@ -110,8 +111,9 @@ export class ChangesController {
     if (division === null)
       throw new ForbiddenException(`division ${query.division} is outside your jurisdiction`);
     const filter = {
-      // An EventSource that reconnects sends the id of the last event it got.
-      after: (lastEventId && CURSOR.test(lastEventId) ? lastEventId : query.after) ?? '0',
+      // An EventSource that reconnects sends the id of the last event it got. One that is not a
+      // cursor (the hub never sends such an id) is ignored: `after` applies.
+      after: (isChangeCursor(lastEventId) ? lastEventId : query.after) ?? '0',
       types: query.types?.split(','),
       division: division === '' ? undefined : division,
       limit: query.limit ?? 100,

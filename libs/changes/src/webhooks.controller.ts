@@ -29,6 +29,7 @@ import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { accessOf, HubSecrets, narrowDivision, Permission } from '@hub/access';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
+import { CHANGE_TYPES, IsChangeCursor, IsChangeTypes } from './change-filters';
 import { checkWebhookTarget, WebhookTargetError } from './webhook-target';
 import { WebhookRepository, type WebhookHealth, type WebhookView } from './webhook.repository';
 import { WebhookDto, WebhookHealthDto, WebhookWithSecretDto } from './webhooks.dto';
@@ -46,14 +47,16 @@ export class CreateWebhookDto {
 
   @ApiPropertyOptional({
     type: [String],
+    enum: CHANGE_TYPES,
     maxItems: 100,
     example: ['cn.gov.hub.person.created', 'cn.gov.hub.person.updated'],
-    description: 'Full CloudEvents types to deliver; all when absent',
+    description:
+      'Full CloudEvents types to deliver (`cn.gov.hub.<entity type>.<kind>`, as in the change feed); all when absent. An unknown type is refused (400, naming the valid ones)',
   })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(/^[a-z0-9._-]+$/, { each: true })
+  @IsChangeTypes()
   types?: string[];
 
   @ApiPropertyOptional({
@@ -70,10 +73,10 @@ export class CreateWebhookDto {
     example: '0',
     pattern: '^\\d{1,19}$',
     description:
-      'Change-feed cursor to deliver after ("0": from the beginning, still only the division\'s events). Absent: only changes from now on',
+      'Change-feed cursor to deliver after ("0": from the beginning, still only the division\'s events), at most 9223372036854775807. Absent: only changes from now on',
   })
   @IsOptional()
-  @Matches(/^\d{1,19}$/)
+  @IsChangeCursor()
   after?: string;
 }
 

@@ -51,7 +51,7 @@ export class RejectQueryDto extends ReplayQueryDto {
 
   @ApiPropertyOptional({ description: 'The last id of the previous page' })
   @IsOptional()
-  @Matches(/^\d{1,18}$/)
+  @Matches(/^\d{1,18}$/, { message: 'after must be a reject id: digits, at most 18 of them' })
   after?: string;
 }
 

@@ -16,7 +16,7 @@ export class AccessLogQueryDto {
     description: 'Older entries than this audit id (the last `id` of the previous page)',
   })
   @IsOptional()
-  @Matches(/^\d{1,18}$/)
+  @Matches(/^\d{1,18}$/, { message: 'before must be an audit id: digits, at most 18 of them' })
   before?: string;
 }
 
