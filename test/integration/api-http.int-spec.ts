@@ -23,10 +23,9 @@ describe('API process on a real PostgreSQL', () => {
       .expect(200, { status: 'ok', info: {}, error: {}, details: {} });
   });
 
-  it('serves readiness with PostgreSQL and Kafka reachable', async () => {
+  it('serves readiness on PostgreSQL alone: the API does not wait for Kafka', async () => {
     const res = await request(app.getHttpServer()).get('/ready').expect(200);
-    expect(res.body.details.postgres.status).toBe('up');
-    expect(res.body.details.kafka).toMatchObject({ status: 'up', brokers: 1 });
+    expect(res.body.details).toEqual({ postgres: { status: 'up' } });
   });
 
   it('serves the OpenAPI document at /docs', async () => {

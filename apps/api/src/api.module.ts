@@ -18,7 +18,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        HubProcessModule.forRoot(config, databaseUrl),
+        // Ready on PostgreSQL alone: the API does not use Kafka.
+        HubProcessModule.forRoot(config, databaseUrl, { readiness: 'postgres' }),
         AccessModule.forRoot({
           imports: [FeedsHttpModule],
           knownFeeds: {

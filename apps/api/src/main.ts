@@ -4,17 +4,22 @@ import { loadConfigOrExit } from '@hub/config';
 import { FeedPipeline, loadDemoData } from '@hub/feeds';
 import { createProcessLogger } from '@hub/logging';
 import { resolveDatabaseServer } from '@hub/persistence';
-import { shutdownOnSignals } from '@hub/runtime';
+import { assertPortFree, exitOnStartFailure, listenError, shutdownOnSignals } from '@hub/runtime';
 import { createApiApp } from './api-app';
+
+const LISTEN_HOST = '0.0.0.0';
 
 async function main() {
   const config = loadConfigOrExit();
   const log = createProcessLogger(config, 'api');
+  // Before the slow part (embedded PostgreSQL, migrations, demo data), not after it.
+  await assertPortFree(config.port, LISTEN_HOST, 'PORT');
   if (!config.database.url) log.info(`starting embedded PostgreSQL (data in ${config.dataDir})`);
   const database = await resolveDatabaseServer(config.database.url, {
     dataDir: config.dataDir,
     port: config.database.embeddedPort,
     log: (m) => log.debug({ postgres: m.trim() }),
+    notice: (m) => log.warn(m),
   });
   try {
     const app = await createApiApp(config, database.url);
@@ -42,7 +47,9 @@ async function main() {
       );
       log.debug({ demo: loaded }, 'demo data by feed');
     }
-    await app.listen(config.port, '0.0.0.0');
+    await app.listen(config.port, LISTEN_HOST).catch((error: unknown) => {
+      throw listenError(error, config.port, 'PORT');
+    });
   } catch (error) {
     await database.stop();
     throw error;
@@ -61,9 +68,4 @@ function outcomeCounts(byFeed: Record<string, Record<string, number>>): string {
   return [...total].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no records';
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', msg: 'api failed to start', err: String(error) })}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('api'));

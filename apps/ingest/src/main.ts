@@ -3,7 +3,7 @@ import { ConfigError, loadConfigOrExit, requireKafka } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { createKafka, ensureTopics } from '@hub/kafka';
 import { createProcessLogger } from '@hub/logging';
-import { shutdownOnSignals } from '@hub/runtime';
+import { exitOnStartFailure, shutdownOnSignals } from '@hub/runtime';
 import { createIngestApp, ingestTopics } from './ingest-app';
 
 async function main() {
@@ -42,9 +42,4 @@ async function main() {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', msg: 'ingest failed to start', err: String(error) })}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('ingest'));

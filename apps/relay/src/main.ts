@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfigOrExit, requireKafka } from '@hub/config';
 import { createKafka, ensureTopics } from '@hub/kafka';
 import { createProcessLogger, Logger } from '@hub/logging';
-import { shutdownOnSignals } from '@hub/runtime';
+import { exitOnStartFailure, shutdownOnSignals } from '@hub/runtime';
 import { RelayModule } from './relay.module';
 
 async function main() {
@@ -34,9 +34,4 @@ async function main() {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', msg: 'relay failed to start', err: String(error) })}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('relay'));

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@hub/access';
@@ -11,7 +11,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
-    private readonly kafka: KafkaHealthIndicator,
+    // Provided only to the processes whose readiness includes Kafka (HealthModule.forRoot).
+    @Optional() private readonly kafka?: KafkaHealthIndicator,
   ) {}
 
   @Get('health')
@@ -22,12 +23,15 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and, when configured, Kafka are reachable.' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL is reachable (the ingest and the relay also wait for Kafka).',
+  })
   @HealthCheck()
   ready() {
+    const kafka = this.kafka;
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 2000 }),
-      () => this.kafka.isReachable('kafka'),
+      ...(kafka ? [() => kafka.isReachable('kafka')] : []),
     ]);
   }
 }

@@ -35,6 +35,21 @@ describe('serializeError', () => {
     expect(serializeError('plain')).toEqual({ message: 'plain' });
   });
 
+  it('never leaves the message empty or a bare "undefined"', () => {
+    expect(serializeError(undefined).message).toBe('a non-Error value was thrown: undefined');
+    expect(serializeError(null).message).toBe('a non-Error value was thrown: null');
+    expect(serializeError({ code: 'E1' })).toEqual({
+      code: 'E1',
+      message: "a non-Error value was thrown: { code: 'E1' }",
+    });
+    expect(serializeError(new Error()).message).toBe('Error without a message');
+    const refused = new AggregateError([
+      new Error('connect ECONNREFUSED ::1:5432'),
+      new Error('b'),
+    ]);
+    expect(serializeError(refused).message).toBe('connect ECONNREFUSED ::1:5432; b');
+  });
+
   it("takes pino's serialization of an error too (as pino-http hands it over)", () => {
     const logged = serializeError({ type: 'QueryFailedError', message: 'm', parameters: [1, 2] });
     expect(logged).toEqual({ type: 'QueryFailedError', message: 'm', parameterCount: 2 });

