@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IHeaders } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
+import { redactPersonalData } from '@hub/logging';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { FeedPipeline, InboundMessage, IngestMetrics, RejectedRecord } from '@hub/feeds';
 import type { BatchContext } from '@hub/kafka';
@@ -83,7 +84,8 @@ export class FeedBatchConsumer {
         });
         for (const r of rejects)
           this.log.warn(
-            { ...r.coordinates, reason: r.reason, detail: r.message },
+            // A reject's message may quote the record (an internal error's does).
+            { ...r.coordinates, reason: r.reason, detail: redactPersonalData(r.message) },
             'record rejected',
           );
       }
