@@ -13,20 +13,32 @@ import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafk
 import { dropUnlessKept } from './bench-services';
 import { metricSums } from './ingest-metrics-scrape';
 
-export interface ChangeLatency {
+/** Change events at one steady rate. */
+export interface ChangeLatencyStep {
   /** Department records produced per second, steadily, across the three feeds. */
   rate: number;
-  /** At that rate, before the timed part: the ingest's code and caches warm up. */
-  warmUpSeconds: number;
   seconds: number;
   /** Police records (with an ID number no other message has) whose person event was timed. */
   matched: number;
   /** From producing the record to consuming its change event from hub.changes.v1. */
   latencyMs: { p50: number; p99: number; max: number };
-  /** The largest latency of the records produced in each 5 s of the timed part. */
+  /** The largest latency of the records produced in each 5 s of the step. */
   maxMsBy5Seconds: number[];
-  /** Records produced and not yet committed by the ingest, every 5 s from the warm-up on. */
+  /** Records produced and not yet committed by the ingest, every 5 s of the step. */
   ingestLagBy5Seconds: number[];
+  /** The backlog grew by more than a second's worth of records over the step: the rate is more than the ingest takes. */
+  backlogGrew: boolean;
+  /** After the step, until the ingest had caught up again (the next step starts then). */
+  drainSeconds: number;
+}
+
+export interface ChangeLatency {
+  /** Before the timed steps, at the first step's rate: the ingest's code and caches warm up. */
+  warmUpSeconds: number;
+  /** One per offered rate, in the order run. */
+  steps: ChangeLatencyStep[];
+  /** The highest rate offered whose backlog did not grow (null: even the lowest grew). */
+  sustainedRate: number | null;
   /**
    * Over the whole stream: batch transactions PostgreSQL aborted to break a deadlock, and the
    * seconds those attempts took. PostgreSQL looks for a deadlock only after a lock wait of
@@ -43,16 +55,23 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**
- * Change events end to end: the built ingest process and the relay (its own process as deployed,
- * or inside the ingest: see benchRelay) take department records at a steady rate; a subscriber on hub.changes.v1 matches each population record's person event by
- * ID number. The first `warmUpSeconds` of the stream are not timed: at the start the ingest runs
- * unoptimized code against cold caches and falls behind for a while. Then the relay's own rate
- * on a backlog, beside plain produce of the same events.
+ * Change events end to end, as a curve: the built ingest process and the relay (its own process
+ * as deployed, or inside the ingest: see benchRelay) take department records at each of `rates`
+ * in turn, steadily for `seconds`, each step starting once the ingest has caught up with the one
+ * before; a subscriber on hub.changes.v1 matches each population record's person event by ID
+ * number. The first `warmUpSeconds` (at the first rate) are not timed: at the start the ingest
+ * runs unoptimized code against cold caches and falls behind for a while. Then the relay's own
+ * rate on a backlog, beside plain produce of the same events.
  */
 export async function measureChangeLatency(
   serverUrl: string,
   brokers: string,
-  { rate = 1000, warmUpSeconds = 10, seconds = 30, log = (_: string): void => undefined } = {},
+  {
+    rates = [50, 200, 400, 600, 800, 1000],
+    warmUpSeconds = 10,
+    seconds = 30,
+    log = (_: string): void => undefined,
+  } = {},
 ): Promise<ChangeLatency> {
   const prefix = `lat-${randomUUID().slice(0, 8)}.`;
   const changes = `${prefix}${CHANGES_TOPIC}`;
@@ -61,8 +80,14 @@ export async function measureChangeLatency(
   const ds = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
   await runMigrationsLocked(ds);
 
-  const warmUpRecords = rate * warmUpSeconds;
-  const total = warmUpRecords + rate * seconds;
+  const warmUpRecords = rates[0] * warmUpSeconds;
+  /** Where each step's records start in the stream (after the warm-up), and where they end. */
+  const bounds = rates.reduce<number[]>(
+    (b, rate) => [...b, b[b.length - 1] + rate * seconds],
+    [warmUpRecords],
+  );
+  const total = bounds[bounds.length - 1];
+  const stepOf = (i: number) => bounds.findIndex((end) => i < end) - 1;
   const stream = generateMixedStream({
     records: Math.ceil(total / 2),
     seed: 7,
@@ -81,7 +106,7 @@ export async function measureChangeLatency(
       const id = normalizeIdNumber(raw)?.value ?? raw;
       occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
     }
-  const probes = new Map<(typeof messages)[number], string>();
+  const probes = new Map<(typeof messages)[number], { id: string; step: number }>();
   const seenKeys = new Set(warmUp.messages.map((m) => m.key));
   for (const [i, m] of messages.entries()) {
     if (!m.topic.startsWith('ps.') || seenKeys.has(m.key)) continue;
@@ -91,11 +116,11 @@ export async function measureChangeLatency(
     const id = normalizeIdNumber(record.GMSFHM);
     // The record's first message creates its person, whose creation event carries the ID.
     if (record.BDLX !== 'ZX' && id?.valid && occurrences.get(id.value) === 1)
-      probes.set(m, id.value);
+      probes.set(m, { id: id.value, step: stepOf(i) });
   }
-  const sentAt = new Map<string, number>();
-  /** Each probe: when its record was produced, and how long its event took. */
-  const timed: { at: number; ms: number }[] = [];
+  const sentAt = new Map<string, { at: number; step: number }>();
+  /** Each probe: its step, when its record was produced, and how long its event took. */
+  const timed: { step: number; at: number; ms: number }[] = [];
   const consumer = kafka.consumer({ groupId: `lat-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: changes, fromBeginning: true });
@@ -107,9 +132,9 @@ export async function measureChangeLatency(
       };
       // Merged, split and cancelled-ended events carry no attributes.
       const id = event.data.attributes?.idNumber;
-      const at = id === undefined ? undefined : sentAt.get(id);
-      if (at !== undefined && event.type.startsWith('cn.gov.hub.person.')) {
-        timed.push({ at, ms: performance.now() - at });
+      const sent = id === undefined ? undefined : sentAt.get(id);
+      if (sent !== undefined && event.type.startsWith('cn.gov.hub.person.')) {
+        timed.push({ ...sent, ms: performance.now() - sent.at });
         sentAt.delete(id!);
       }
     },
@@ -170,34 +195,82 @@ export async function measureChangeLatency(
       await new Promise((r) => setTimeout(r, 100));
     }
     await counting.disconnect();
-    log(`producing ${messages.length} records at ${rate}/s (the first ${warmUpRecords} not timed)`);
-    const tick = 100; // ms: rate / 10 records per tick, on a schedule that does not drift
-    const perTick = Math.max(1, Math.round((rate * tick) / 1000));
-    const start = performance.now();
-    const timedFrom = start + warmUpSeconds * 1000;
-    const lags: Promise<number>[] = [];
-    for (let i = 0, n = 0; i < messages.length; i += perTick, n++) {
-      if (n % 50 === 0) lags.push(ingestLag());
-      const wait = start + n * tick - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const slice = messages.slice(i, i + perTick);
-      const now = performance.now();
-      for (const m of slice) if (probes.has(m)) sentAt.set(probes.get(m)!, now);
-      await send(slice);
-    }
-    const expected = sentAt.size + timed.length;
-    const deadline = Date.now() + 60_000;
-    while (sentAt.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    if (sentAt.size > 0) {
-      const missing = [...probes].filter(([, id]) => sentAt.has(id));
-      const persons = await ds.query<unknown[]>(
-        `SELECT p.id_number, p.change_seq, (SELECT count(*) FROM change_event e WHERE e.entity_id = p.id) AS events
-           FROM person p WHERE p.id_number = ANY($1)`,
-        [missing.map(([, id]) => id)],
-      );
-      throw new Error(
-        `${sentAt.size} of ${expected} person events did not arrive: ${JSON.stringify(missing.slice(0, 3).map(([m]) => m.value))} ${JSON.stringify(persons)}`,
-      );
+    /** Produces `slice` steadily at `rate` records/s; samples the ingest's lag every 5 s. */
+    const produceAt = async (slice: typeof messages, rate: number) => {
+      const tick = 100; // ms: rate / 10 records per tick, on a schedule that does not drift
+      const perTick = Math.max(1, Math.round((rate * tick) / 1000));
+      const start = performance.now();
+      const lags: Promise<number>[] = [];
+      for (let i = 0, n = 0; i < slice.length; i += perTick, n++) {
+        if (n % 50 === 0) lags.push(ingestLag());
+        const wait = start + n * tick - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const part = slice.slice(i, i + perTick);
+        const now = performance.now();
+        for (const m of part) {
+          const probe = probes.get(m);
+          if (probe) sentAt.set(probe.id, { at: now, step: probe.step });
+        }
+        await send(part);
+      }
+      lags.push(ingestLag());
+      return { start, lags: await Promise.all(lags) };
+    };
+    /** Waits until every probe sent has its event and the ingest's lag is under `records`. */
+    const drain = async (records: number) => {
+      const started = performance.now();
+      const deadline = Date.now() + 180_000;
+      while ((sentAt.size > 0 || (await ingestLag()) > records) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      if (sentAt.size > 0) {
+        const missing = [...probes].filter(([, p]) => sentAt.has(p.id));
+        const persons = await ds.query<unknown[]>(
+          `SELECT p.id_number, p.change_seq, (SELECT count(*) FROM change_event e WHERE e.entity_id = p.id) AS events
+             FROM person p WHERE p.id_number = ANY($1)`,
+          [missing.map(([, p]) => p.id)],
+        );
+        throw new Error(
+          `${sentAt.size} person events did not arrive: ${JSON.stringify(missing.slice(0, 3).map(([m]) => m.value))} ${JSON.stringify(persons)}`,
+        );
+      }
+      return Number(((performance.now() - started) / 1000).toFixed(1));
+    };
+    log(`warm-up: ${warmUpRecords} records at ${rates[0]}/s, not timed`);
+    await produceAt(messages.slice(0, warmUpRecords), rates[0]);
+    await drain(rates[0]);
+    const steps: ChangeLatencyStep[] = [];
+    for (const [s, rate] of rates.entries()) {
+      log(`step ${s + 1} of ${rates.length}: ${rate} records/s for ${seconds} s`);
+      const { start, lags } = await produceAt(messages.slice(bounds[s], bounds[s + 1]), rate);
+      const drainSeconds = await drain(rate);
+      const sorted = timed
+        .filter((t) => t.step === s)
+        .map((t) => t.ms)
+        .sort((x, y) => x - y);
+      steps.push({
+        rate,
+        seconds,
+        matched: sorted.length,
+        latencyMs: {
+          p50: Math.round(percentile(sorted, 50)),
+          p99: Math.round(percentile(sorted, 99)),
+          max: Math.round(sorted[sorted.length - 1]),
+        },
+        maxMsBy5Seconds: Array.from({ length: Math.ceil(seconds / 5) }, (_, w) =>
+          Math.round(
+            Math.max(
+              0,
+              ...timed
+                .filter((t) => t.step === s && Math.floor((t.at - start) / 5000) === w)
+                .map((t) => t.ms),
+            ),
+          ),
+        ),
+        ingestLagBy5Seconds: lags,
+        backlogGrew: lags[lags.length - 1] > lags[0] + rate,
+        drainSeconds,
+      });
+      log(`step ${s + 1}: ${JSON.stringify(steps[steps.length - 1])}`);
     }
 
     const deadlocks = {
@@ -272,27 +345,12 @@ export async function measureChangeLatency(
       });
     const plainSeconds = (performance.now() - plainStart) / 1000;
 
-    const sorted = timed.map((t) => t.ms).sort((a, b) => a - b);
+    const sustained = steps.filter((step) => !step.backlogGrew).map((step) => step.rate);
     return {
-      rate,
       warmUpSeconds,
-      seconds,
-      matched: timed.length,
-      latencyMs: {
-        p50: Math.round(percentile(sorted, 50)),
-        p99: Math.round(percentile(sorted, 99)),
-        max: Math.round(sorted[sorted.length - 1]),
-      },
-      ingestLagBy5Seconds: await Promise.all(lags),
+      steps,
+      sustainedRate: sustained.length > 0 ? Math.max(...sustained) : null,
       deadlocks,
-      maxMsBy5Seconds: Array.from({ length: Math.ceil(seconds / 5) }, (_, w) =>
-        Math.round(
-          Math.max(
-            0,
-            ...timed.filter((t) => Math.floor((t.at - timedFrom) / 5000) === w).map((t) => t.ms),
-          ),
-        ),
-      ),
       relay: {
         events: backlog,
         seconds: relaySeconds,

@@ -53,9 +53,11 @@ async function main() {
       return measured;
     });
     const changeEvents = await run('changes', () => {
-      log('change events: latency at a steady rate, relay throughput');
+      log('change events: latency at steady rates (a curve), relay throughput');
       return measureChangeLatency(services.databaseUrl, services.kafkaBrokers, {
-        rate: envInt('BENCH_CHANGES_RATE', 1000),
+        rates: (process.env.BENCH_CHANGES_RATES ?? '50,200,400,600,800,1000')
+          .split(',')
+          .map(Number),
         warmUpSeconds: envInt('BENCH_CHANGES_WARMUP_SECONDS', 10),
         seconds: envInt('BENCH_CHANGES_SECONDS', 30),
         log,
