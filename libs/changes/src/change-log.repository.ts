@@ -26,6 +26,14 @@ export interface ChangePageQuery {
 export class ChangeLogRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** The newest position in the log (0 when it is empty). */
+  async horizon(db: Queryable = this.db): Promise<bigint> {
+    const [{ horizon }] = (await db.query(
+      `SELECT coalesce(max(position), 0)::text AS horizon FROM change_event`,
+    )) as { horizon: string }[];
+    return BigInt(horizon);
+  }
+
   /**
    * Up to `limit` events after `after`, and the cursor to continue from: the last event's
    * position, or, when the page is not full, the newest position this read could see (events up

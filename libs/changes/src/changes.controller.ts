@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiPropertyOptional,
   ApiTags,
+  ApiTooManyRequestsResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -94,6 +95,10 @@ export class ChangesController {
       'text/event-stream': { schema: { type: 'string' } },
     },
   })
+  @ApiTooManyRequestsResponse({
+    description:
+      'The caller holds as many open streams and long-polls as it may (HUB_CHANGE_FEED_STREAMS_PER_CLIENT): close one first',
+  })
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
@@ -119,19 +124,26 @@ export class ChangesController {
       limit: query.limit ?? 100,
     };
     const mask = (event: ChangeCloudEvent) => applyFieldPolicy(event, principal.fieldPolicy);
+    /** Streams and long-polls are counted per caller (HUB_CHANGE_FEED_STREAMS_PER_CLIENT). */
+    const callerKey = `${principal.kind}:${principal.id}`;
     if (accept?.includes('text/event-stream')) {
-      await this.trail.record(request, {
-        subjects: [],
-        fieldsUnmasked: unmaskedOf(principal.fieldPolicy),
-        status: 200,
-        detail: { stream: 'sse', after: filter.after, division: filter.division ?? null },
+      // Counted before the audit row: a stream refused with 429 was not opened.
+      await this.feed.asOpenRead(callerKey, async () => {
+        await this.trail.record(request, {
+          subjects: [],
+          fieldsUnmasked: unmaskedOf(principal.fieldPolicy),
+          status: 200,
+          detail: { stream: 'sse', after: filter.after, division: filter.division ?? null },
+        });
+        await this.feed.stream(filter, res, (event) => mask(event).body);
       });
-      await this.feed.stream(filter, res, (event) => mask(event).body);
       return;
     }
     const gone = new AbortController();
     res.on('close', () => gone.abort());
-    const page = await this.feed.read(filter, (query.wait ?? 0) * 1000, gone.signal);
+    const waitMs = (query.wait ?? 0) * 1000;
+    const read = () => this.feed.read(filter, waitMs, gone.signal);
+    const page = waitMs > 0 ? await this.feed.asOpenRead(callerKey, read) : await read();
     const policed = page.events.map(mask);
     await this.trail.record(request, {
       subjects: [],

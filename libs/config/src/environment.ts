@@ -267,6 +267,25 @@ export class Environment {
   @IsBoolean()
   HUB_WEBHOOKS = true;
 
+  /**
+   * Open change-feed streams (SSE) and long-polls one caller (a staff user or an API client) may
+   * hold on one API process at once; more are refused with 429. Each holds a socket and a loop,
+   * so one caller cannot exhaust a process.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_CHANGE_FEED_STREAMS_PER_CLIENT = 4;
+
+  /**
+   * An SSE client that leaves a full send buffer unread this long is dropped (it reconnects
+   * from its Last-Event-ID): the stream waits for a slow reader instead of buffering the log.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  HUB_CHANGE_STREAM_STALL_MS = 30000;
+
   /** A webhook subscription is dead after this many failed deliveries in a row. */
   @Type(() => Number)
   @IsInt()

@@ -101,6 +101,10 @@ export interface HubConfig {
     webhookMaxFailures: number;
     /** Wait after a webhook's first failure, doubled after each further one (up to 5 min). */
     webhookBackoffMs: number;
+    /** Open SSE streams and long-polls per caller per API process (HUB_CHANGE_FEED_STREAMS_PER_CLIENT). */
+    streamsPerClient: number;
+    /** How long an SSE client may leave its send buffer full before it is dropped. */
+    streamStallMs: number;
   };
 }
 
@@ -277,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       webhooks: parsed.HUB_WEBHOOKS,
       webhookMaxFailures: parsed.HUB_WEBHOOK_MAX_FAILURES,
       webhookBackoffMs: parsed.HUB_WEBHOOK_BACKOFF_MS,
+      streamsPerClient: parsed.HUB_CHANGE_FEED_STREAMS_PER_CLIENT,
+      streamStallMs: parsed.HUB_CHANGE_STREAM_STALL_MS,
       topic: `${parsed.KAFKA_TOPIC_PREFIX}${CHANGES_TOPIC}`,
     },
   };
