@@ -161,10 +161,34 @@ describe('adding a department without touching pipeline code', () => {
       // The list leaves the record out; the reject itself has it.
       const reject = await hubHttp(api).get(`/v1/admin/rejects/${listed.body[0].id}`).expect(200);
       expect(JSON.parse(reject.body.raw)).toMatchObject({ 残疾类别: '未知' });
+      // A job of the same rejects still running (its process refreshes it): refused.
+      const [{ id: other }] = await db.query<{ id: string }[]>(
+        `INSERT INTO reject_replay_job (feed, requested_by) VALUES ('disability', 'elsewhere') RETURNING id::text`,
+      );
+      await hubHttp(api).post('/v1/admin/rejects/replay?feed=disability').expect(409);
+      // Its process died two minutes ago: interrupted, and a new job starts.
+      await db.query(
+        `UPDATE reject_replay_job SET heartbeat_at = now() - interval '3 minutes' WHERE id = $1`,
+        [other],
+      );
       const replay = await hubHttp(api)
         .post('/v1/admin/rejects/replay?feed=disability')
-        .expect(200);
-      expect(replay.body).toMatchObject({ replayed: 1, stillRejected: 0 });
+        .expect(202);
+      expect(replay.headers.location).toBe(`/v1/admin/rejects/replay/${replay.body.id}`);
+      expect(replay.body).toMatchObject({ status: 'running', feed: 'disability' });
+      const done = await waitFor(
+        async () => {
+          const job = await hubHttp(api).get(replay.headers.location).expect(200);
+          return job.body.status === 'running' ? undefined : job.body;
+        },
+        { what: 'the replay job done' },
+      );
+      expect(done).toMatchObject({ status: 'done', replayed: 1, stillRejected: 0 });
+      expect(
+        (await hubHttp(api).get(`/v1/admin/rejects/replay/${other}`).expect(200)).body,
+      ).toMatchObject({
+        status: 'interrupted',
+      });
       const [{ value }] = await db.query(
         `SELECT a.value FROM attribute_value a JOIN source_record s ON s.id = a.source_record_id
           WHERE s.source_record_id = $1 AND a.attribute = 'disabilityCategory'`,

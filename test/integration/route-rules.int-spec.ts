@@ -32,6 +32,7 @@ const EXPECTED: Record<string, string> = {
   'GET /v1/admin/rejects/summary': 'permission(rejects:read)',
   'GET /v1/admin/rejects/:id': 'personal(rejects:read-raw)',
   'POST /v1/admin/rejects/replay': 'permission(rejects:replay) audited',
+  'GET /v1/admin/rejects/replay/:jobId': 'permission(rejects:read)',
   'POST /v1/admin/rejects/:id/replay': 'permission(rejects:replay) audited',
   'POST /v1/feeds/:feed/records': 'permission(feeds:push)',
   'GET /v1/divisions/:code': 'permission(divisions:read)',

@@ -9,6 +9,7 @@ import { IngestMetrics } from './ingest-metrics';
 import { MetricsController } from './metrics.controller';
 import { FeedPipeline, INGEST_LIMITS, type IngestLimits } from './pipeline/feed-pipeline';
 import { IngestTransaction } from './pipeline/ingest-transaction';
+import { RejectReplayJobRepository } from './reject-replay-job.repository';
 import { RejectReplayer } from './reject-replayer';
 import { RejectRepository } from './reject.repository';
 
@@ -30,6 +31,7 @@ const providers = [
   IngestTransaction,
   FeedPipeline,
   RejectRepository,
+  RejectReplayJobRepository,
   RejectReplayer,
 ];
 

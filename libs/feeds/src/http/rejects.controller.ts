@@ -1,15 +1,29 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import {
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Permission, PersonalData } from '@hub/access';
+import { accessOf, Permission, PersonalData } from '@hub/access';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { REJECT_REASONS } from '@hub/model';
+import { RejectReplayJobRepository } from '../reject-replay-job.repository';
 import { RejectReplayer } from '../reject-replayer';
 import { RejectRepository, RejectRow } from '../reject.repository';
 import {
@@ -17,7 +31,7 @@ import {
   RejectDto,
   RejectWithRecordDto,
   ReplayResultDto,
-  ReplaySummaryDto,
+  ReplayJobDto,
 } from './rejects.dto';
 
 const REJECT_ID = ApiParam({ name: 'id', example: '17', description: 'Reject id (digits)' });
@@ -80,6 +94,7 @@ export class RejectsController {
   constructor(
     private readonly rejects: RejectRepository,
     private readonly replayer: RejectReplayer,
+    private readonly jobs: RejectReplayJobRepository,
   ) {}
 
   @Get()
@@ -117,27 +132,38 @@ export class RejectsController {
   }
 
   @Post('replay')
-  @HttpCode(200)
+  @HttpCode(202)
   @Permission('rejects:replay', {
     action: 'write',
-    detail: (body: { replayed: number; stillRejected: number }, r) => ({
-      ...(r.query as object),
-      replayed: body.replayed,
-      stillRejected: body.stillRejected,
-    }),
+    detail: (job: { id: string }, r) => ({ ...(r.query as object), job: job.id }),
   })
   @ApiOperation({
     summary:
-      'Replay every open reject (optionally of one feed and reason) after the mapping or data was fixed',
+      'Replay every open reject (optionally of one feed and reason) after the mapping or data was fixed: a background job, followed at /v1/admin/rejects/replay/{jobId}',
   })
-  @ApiOkResponse({ type: ReplaySummaryDto })
-  async replayAll(@Query() query: ReplayQueryDto) {
-    const results = await this.replayer.replayAll(query);
-    return {
-      replayed: results.filter((r) => r.outcome !== 'rejected').length,
-      stillRejected: results.filter((r) => r.outcome === 'rejected').length,
-      results,
-    };
+  @ApiAcceptedResponse({ type: ReplayJobDto })
+  @ApiConflictResponse({ description: 'A job replaying the same rejects is running' })
+  async replayAll(
+    @Query() query: ReplayQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const job = await this.replayer.start(query, accessOf(request).principal.name);
+    res.location(`/v1/admin/rejects/replay/${job.id}`);
+    return job;
+  }
+
+  @Get('replay/:jobId')
+  @Permission('rejects:read')
+  @ApiOperation({
+    summary: 'A replay job: its status and the rejects replayed and still rejected so far',
+  })
+  @ApiParam({ name: 'jobId', example: '3', description: 'Replay job id (digits)' })
+  @ApiOkResponse({ type: ReplayJobDto })
+  async replayJob(@Param('jobId') jobId: string) {
+    const job = /^\d{1,18}$/.test(jobId) ? await this.jobs.findOne(jobId) : undefined;
+    if (!job) throw new NotFoundException(`no replay job ${jobId}`);
+    return job;
   }
 
   @Post(':id/replay')

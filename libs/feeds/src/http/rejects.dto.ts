@@ -59,10 +59,26 @@ export class ReplayResultDto extends RecordOutcomeDto {
   @ApiProperty({ type: String, nullable: true, example: 'population' }) feed!: string | null;
 }
 
-export class ReplaySummaryDto {
-  @ApiProperty({ description: 'Rejects that went through (accepted, duplicate or stale)' })
+export class ReplayJobDto {
+  @ApiProperty({ example: '3' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'population' }) feed!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'unknown_code' }) reason!: string | null;
+  @ApiProperty({
+    enum: ['running', 'done', 'failed', 'interrupted'],
+    description: 'interrupted: its API process stopped or died; start it again',
+  })
+  status!: string;
+  @ApiProperty({ description: 'Rejects that went through so far (accepted, duplicate or stale)' })
   replayed!: number;
-  @ApiProperty({ description: 'Rejects that still fail, kept with their new reason' })
+  @ApiProperty({ description: 'Rejects that still fail so far, kept with their new reason' })
   stillRejected!: number;
-  @ApiProperty({ type: [ReplayResultDto] }) results!: ReplayResultDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The last reject replayed' })
+  lastRejectId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a failed job stopped' })
+  error!: string | null;
+  @ApiProperty({ description: 'Who started it' }) requestedBy!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', description: 'Written after every page' })
+  heartbeatAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
 }

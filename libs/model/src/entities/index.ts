@@ -10,6 +10,7 @@ import { Organization } from './organization.entity';
 import { Person } from './person.entity';
 import { Place } from './place.entity';
 import { Reject } from './reject.entity';
+import { RejectReplayJob } from './reject-replay-job.entity';
 import { ResolutionDecision } from './resolution-decision.entity';
 import { ReviewTask } from './review-task.entity';
 import { Relation } from './relation.entity';
@@ -32,6 +33,7 @@ export {
   Person,
   Place,
   Reject,
+  RejectReplayJob,
   Relation,
   ResolutionDecision,
   ReviewTask,
@@ -43,6 +45,7 @@ export type { WebhookStatus } from './webhook-subscription.entity';
 export type { ReviewTaskStatus } from './review-task.entity';
 export { REJECT_REASONS } from './reject.entity';
 export type { RejectReason, RejectStatus } from './reject.entity';
+export type { RejectReplayJobStatus } from './reject-replay-job.entity';
 export { PLACE_LEVELS } from './place.entity';
 export type { PlaceLevel } from './place.entity';
 export type { PersonStatus } from './person.entity';
@@ -64,6 +67,7 @@ export const MODEL_ENTITIES = [
   FeedRecordHead,
   Mention,
   Reject,
+  RejectReplayJob,
   ChangeEvent,
   ChangeRelayCursor,
   ReviewTask,

@@ -19,6 +19,7 @@ import { GridCommunityDivision1796446314672 } from './1796446314672-GridCommunit
 import { PersonNameSearch1796447706240 } from './1796447706240-PersonNameSearch';
 import { PersonBirthDateOrder1796448000000 } from './1796448000000-PersonBirthDateOrder';
 import { StorableRejectsOnce1796470667598 } from './1796470667598-StorableRejectsOnce';
+import { RejectReplayJobs1796473000000 } from './1796473000000-RejectReplayJobs';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   PersonNameSearch1796447706240,
   PersonBirthDateOrder1796448000000,
   StorableRejectsOnce1796470667598,
+  RejectReplayJobs1796473000000,
 ];
