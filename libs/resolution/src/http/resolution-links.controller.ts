@@ -53,8 +53,9 @@ export class ResolutionLinksController {
       const rows = await this.repository.page(after, jurisdiction, PAGE);
       if (rows.length === 0) break;
       const chunk = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-      // A client that stops reading and goes away ends the wait as well as one that reads on.
-      if (!res.write(chunk))
+      // A client that stops reading and goes away ends the wait as well as one that reads on;
+      // one already gone (its 'close' came before this write) is not waited for at all.
+      if (!res.write(chunk) && !closed)
         await new Promise<void>((resolve) => {
           res.once('drain', resolve);
           res.once('close', resolve);
