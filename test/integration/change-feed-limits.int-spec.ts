@@ -127,7 +127,6 @@ describe('change feed limits', () => {
       what: 'the stalled stream closed by the API once read',
       timeoutMs: 30_000,
     });
-    process.stderr.write(`DBG stalledLast=${stalledLast} horizon=${horizon} closed=${closed}\n`);
     expect(BigInt(stalledLast || '0')).toBeLessThan(BigInt(horizon));
   });
 
