@@ -85,12 +85,12 @@ describe('batches PostgreSQL refuses', () => {
     expect([Number(stored), Number(rejects)]).toEqual([39, 1]);
   });
 
-  it('stores a Kafka payload whose bytes are not UTF-8 as the text it was read as', async () => {
+  it('rejects a Kafka payload whose bytes are not UTF-8 as bad_encoding, storing the one beside it', async () => {
     const scenario = await scenarioDatabase();
     cleanups.push(scenario.drop);
     const api = await apiOn(scenario.url);
-    // A lone continuation byte inside the address: JSON.parse reads it as U+FFFD, and PostgreSQL
-    // refuses such bytes in a jsonb parameter (22021), so the text read is what is stored.
+    // A lone continuation byte inside the address, no charset declared: once read as U+FFFD and
+    // stored so, the address's character lost without anyone told. Now the department is told.
     const [before, after] = population[0].value.split('"HJDZ_QHNXXDZ":"');
     const value = Buffer.concat([
       Buffer.from(`${before}"HJDZ_QHNXXDZ":"`),
@@ -105,12 +105,24 @@ describe('batches PostgreSQL refuses', () => {
 
     await api.get(FeedPipeline).processBatch(messages, { transport: 'kafka' });
 
-    const rows = await scenario.db.query<{ address: string }[]>(
-      `SELECT payload->>'HJDZ_QHNXXDZ' AS address FROM source_record ORDER BY "offset"`,
+    const rows = await scenario.db.query<{ offset: string }[]>(
+      `SELECT "offset"::text AS offset FROM source_record ORDER BY "offset"`,
     );
-    expect(rows).toHaveLength(2);
-    expect(rows[0].address.startsWith('\uFFFD')).toBe(true);
-    expect(await scenario.db.query(`SELECT count(*)::int AS n FROM reject`)).toEqual([{ n: 0 }]);
+    expect(rows).toEqual([{ offset: '1' }]);
+    const rejects = await scenario.db.query<{ reason: string; raw: Buffer; detail: unknown }[]>(
+      `SELECT reason, raw, detail FROM reject`,
+    );
+    const at = Buffer.byteLength(`${before}"HJDZ_QHNXXDZ":"`);
+    expect(rejects).toEqual([
+      {
+        reason: 'bad_encoding',
+        raw: value,
+        detail: {
+          message: `not valid UTF-8 (no charset declared): invalid byte sequence at byte ${at}`,
+          byteOffset: at,
+        },
+      },
+    ]);
   });
 
   it('keeps a reject whose message quotes a NUL character, and every valid record', async () => {

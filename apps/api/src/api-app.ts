@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { Logger } from '@hub/logging';
 import type { HubConfig } from '@hub/config';
 import { ApiModule } from './api.module';
-import { jsonBodiesOnly } from './json-bodies-only';
+import { jsonBodiesOnly, PUSH_ROUTE, pushBodiesAsBytes } from './json-bodies-only';
 import { RefuseNulCharacters } from './refuse-nul-characters';
 import { isStaffPagePath, serveStaffPage, staffPageHeaders } from './staff-page';
 
@@ -61,7 +61,9 @@ export async function createApiApp(
     });
   // 415 for any other body (text/plain, forms: what a page can send without a preflight).
   app.use(jsonBodiesOnly());
-  // Department pushes can be large: JSON arrays and NDJSON up to HUB_PUSH_MAX_BYTES.
+  // Department pushes can be large: JSON arrays and NDJSON up to HUB_PUSH_MAX_BYTES, read as
+  // bytes that the push decodes by their charset.
+  app.use(PUSH_ROUTE, pushBodiesAsBytes(config.ingest.pushMaxBytes));
   app.useBodyParser('json', { limit: config.ingest.pushMaxBytes });
   app.useBodyParser('text', { type: 'application/x-ndjson', limit: config.ingest.pushMaxBytes });
   app.useLogger(app.get(Logger));

@@ -1,6 +1,13 @@
 import express from 'express';
+import iconv from 'iconv-lite';
 import request from 'supertest';
-import { hasBody, jsonBodiesOnly, mediaType } from './json-bodies-only';
+import {
+  hasBody,
+  jsonBodiesOnly,
+  mediaType,
+  PUSH_ROUTE,
+  pushBodiesAsBytes,
+} from './json-bodies-only';
 
 describe('jsonBodiesOnly', () => {
   const app = express();
@@ -68,6 +75,54 @@ describe('jsonBodiesOnly', () => {
     await request(app).delete('/echo').set('content-type', 'text/plain').expect(200);
     await request(app).post('/echo').set('content-type', 'text/plain').expect(200);
     await request(app).options('/echo').expect(200);
+  });
+});
+
+describe('pushBodiesAsBytes', () => {
+  // As the API mounts it: on the push route, before the JSON parser.
+  const app = express();
+  app.use(jsonBodiesOnly());
+  app.use(PUSH_ROUTE, pushBodiesAsBytes(64));
+  app.use(express.json(), express.text({ type: 'application/x-ndjson' }));
+  app.post(['/echo', PUSH_ROUTE], (req, res) => {
+    const body = req.body as unknown;
+    res.json({ bytes: Buffer.isBuffer(body) ? body.toString('hex') : null, parsed: body ?? null });
+  });
+  const gbk = iconv.encode('[{"XM":"李秀英"}]', 'gbk');
+  /** supertest would send a Buffer given with a JSON type as the JSON of a Buffer object. */
+  const asSent = (body: unknown) => body as string;
+
+  it.each([
+    'application/json; charset=GBK',
+    'application/json',
+    'application/x-ndjson; charset=gb18030',
+  ])('hands a push of %s over as the bytes sent', async (type) => {
+    const res = await request(app)
+      .post('/v1/feeds/population/records')
+      .set('content-type', type)
+      .serialize(asSent)
+      .send(gbk)
+      .expect(200);
+    expect(res.body).toMatchObject({ bytes: gbk.toString('hex') });
+  });
+
+  it('leaves other routes to the JSON parser, which refuses GBK', async () => {
+    const res = await request(app).post('/echo').send({ a: '李' }).expect(200);
+    expect(res.body).toEqual({ bytes: null, parsed: { a: '李' } });
+    await request(app)
+      .post('/echo')
+      .set('content-type', 'application/json; charset=GBK')
+      .serialize(asSent)
+      .send(gbk)
+      .expect(415);
+  });
+
+  it('answers 413 to a push over its limit', async () => {
+    await request(app)
+      .post('/v1/feeds/population/records')
+      .set('content-type', 'application/json')
+      .send(Buffer.from(JSON.stringify([{ padding: 'x'.repeat(64) }])))
+      .expect(413);
   });
 });
 

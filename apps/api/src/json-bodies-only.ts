@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import { raw, type NextFunction, type Request, type Response } from 'express';
 
 /** The only request bodies the API reads: JSON, and NDJSON for department pushes. */
 export const ACCEPTED_BODY_TYPES = ['application/json', 'application/x-ndjson'] as const;
@@ -38,3 +38,15 @@ export function jsonBodiesOnly() {
     });
   };
 }
+
+/** The route departments push records to (FeedPushController), under the global prefix. */
+export const PUSH_ROUTE = '/v1/feeds/:feed/records';
+
+/**
+ * Reads a department push's body as bytes (a Buffer), JSON or NDJSON, up to `limit` (413 beyond):
+ * the push decodes it by the charset it declares (GBK from legacy systems, which the JSON parser
+ * refuses) and rejects a record whose bytes are not valid in it (`bad_encoding`), where a parser
+ * would have read them as U+FFFD. Mounted on PUSH_ROUTE before the JSON parser, which then leaves
+ * the body read.
+ */
+export const pushBodiesAsBytes = (limit: number) => raw({ type: [...ACCEPTED_BODY_TYPES], limit });

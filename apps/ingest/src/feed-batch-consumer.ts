@@ -10,8 +10,19 @@ import { ConsumerBacklog } from './consumer-backlog';
 
 export const dlqTopic = (topic: string) => `${topic}.dlq`;
 
+/** A message's `content-type` header (any case; the first, if repeated), which names its charset. */
+function contentTypeOf(headers: IHeaders | undefined): string | null {
+  const name = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === 'content-type');
+  const value = name === undefined ? undefined : headers![name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? null : first.toString();
+}
+
 function dlqHeaders(reject: RejectedRecord): IHeaders {
+  // The raw message goes to the DLQ as it came: with the charset it declared, to read it by.
+  const { contentType } = reject.detail;
   return {
+    ...(typeof contentType === 'string' ? { 'content-type': contentType } : {}),
     'hub-reject-reason': reject.reason,
     'hub-reject-message': reject.message.slice(0, 1000),
     'hub-source-topic': reject.coordinates!.topic,
@@ -74,6 +85,7 @@ export class FeedBatchConsumer {
       const messages = batch.messages.slice(start, end).map((m) => ({
         value: m.value,
         key: m.key?.toString('utf8') ?? null,
+        contentType: contentTypeOf(m.headers),
         coordinates: { topic: batch.topic, partition: batch.partition, offset: m.offset },
       }));
       const rejects = await this.gatherer.submit(messages);

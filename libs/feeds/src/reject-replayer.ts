@@ -94,8 +94,16 @@ export class RejectReplayer implements BeforeApplicationShutdown {
   async replayOne(reject: RejectRow): Promise<ReplayResult> {
     const feed = reject.feed ?? this.catalog.feedOfTopic(reject.topic ?? '')?.mapping.feed;
     // No coordinates: a replay is not a new Kafka message, and its reject row already exists.
+    // The raw bytes are read in the charset the message declared, which its detail keeps.
+    const { contentType } = reject.detail;
     const { results, rejects } = await this.pipeline.processBatch(
-      [{ value: reject.raw, key: reject.messageKey }],
+      [
+        {
+          value: reject.raw,
+          key: reject.messageKey,
+          contentType: typeof contentType === 'string' ? contentType : null,
+        },
+      ],
       {
         feed: feed ?? '',
         transport: 'http',

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   ForbiddenException,
@@ -21,27 +20,10 @@ import {
 } from '@nestjs/swagger';
 import { FeedCatalog } from '../feed-catalog';
 import { FeedPipeline } from '../pipeline/feed-pipeline';
-import type { InboundMessage } from '../pipeline/inbound-message';
 import { PushResponseDto } from './push-response.dto';
+import { pushedMessages } from './pushed-messages';
 
 const CHUNK = 1000;
-
-/** Turns a pushed body (parsed JSON array, or NDJSON text) into one message per record. */
-export function pushedMessages(body: unknown): InboundMessage[] {
-  if (Array.isArray(body)) return body.map((record) => ({ value: JSON.stringify(record) }));
-  if (typeof body === 'string') {
-    // Lines are kept exactly as sent (a record is stored and rejected byte for byte), but for
-    // the CR of CRLF line ends; blank lines separate nothing and are skipped.
-    return body
-      .split('\n')
-      .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
-      .filter((line) => line.trim() !== '')
-      .map((line) => ({ value: line }));
-  }
-  throw new BadRequestException(
-    'body must be a JSON array (application/json) or NDJSON (application/x-ndjson)',
-  );
-}
 
 @ApiTags('feeds')
 @Controller('feeds')
@@ -56,7 +38,7 @@ export class FeedPushController {
   @ApiOperation({
     summary: 'Push department records over HTTP (department clients, their own feeds only)',
     description:
-      'The same objects a department would put on its Kafka topic, as a JSON array or as NDJSON, through the same validation and mapping. Each record gets its outcome: accepted, duplicate, stale or rejected with the reason.',
+      'The same objects a department would put on its Kafka topic, as a JSON array or as NDJSON, through the same validation and mapping. Each record gets its outcome: accepted, duplicate, stale or rejected with the reason. The body is UTF-8, or GBK when the Content-Type says so (`application/json; charset=GBK`; GB2312 and GB18030 too): a record with bytes its charset cannot hold is rejected as `bad_encoding`, and another charset is refused (415).',
   })
   @ApiParam({
     name: 'feed',
@@ -69,7 +51,8 @@ export class FeedPushController {
   @Permission('feeds:push')
   async push(
     @Param('feed') feed: string,
-    @Body() body: unknown,
+    // The bytes as sent (the API reads pushes raw): decoded here by their charset.
+    @Body() body: Buffer | undefined,
     @Req() request: Request,
   ): Promise<PushResponseDto> {
     // Checked before the feed's existence: a client learns nothing about feeds not its own.
@@ -79,7 +62,7 @@ export class FeedPushController {
       throw new NotFoundException(
         `unknown feed ${feed}; known: ${this.catalog.feeds.map((f) => f.mapping.feed).join(', ')}`,
       );
-    const messages = pushedMessages(body);
+    const messages = pushedMessages(body, request.headers['content-type']);
     const response = PushResponseDto.empty();
     // One transaction per chunk: a huge push never holds locks on everything at once, and a
     // failure leaves every earlier chunk whole and the failing one unwritten.

@@ -13,6 +13,7 @@ const version = (id: string, v: number, cancelled = false): PreparedRecord => ({
   cancelled,
   observedAt: new Date(0),
   raw: Buffer.alloc(0),
+  payload: Buffer.alloc(0),
   key: id,
 });
 

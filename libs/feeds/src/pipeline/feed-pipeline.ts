@@ -254,7 +254,7 @@ function unstorable(record: PreparedRecord, error: Error): RejectedRecord {
     feed: record.feed,
     reason: 'unstorable',
     message: `the database refused the record: ${error.message}`,
-    detail: {},
+    detail: record.contentType === undefined ? {} : { contentType: record.contentType },
     raw: record.raw,
     key: record.key,
     coordinates: record.coordinates,

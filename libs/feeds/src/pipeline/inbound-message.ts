@@ -9,5 +9,11 @@ export interface KafkaCoordinates {
 export interface InboundMessage {
   value: Buffer | string | null;
   key?: string | null;
+  /**
+   * The Content-Type the message declared (a Kafka header `content-type`, an HTTP push's
+   * header): its `charset` says how to read a Buffer value (UTF-8 when none; GBK, GB2312 and
+   * GB18030 are read as GB18030). A string value is text already.
+   */
+  contentType?: string | null;
   coordinates?: KafkaCoordinates;
 }

@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import iconv from 'iconv-lite';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findRepoFolder, findSchemasDir } from '@hub/contracts';
@@ -51,7 +52,7 @@ describe('prepareRecord', () => {
   const prepare = (
     feed: CatalogFeed | undefined,
     value: InboundMessage['value'] | Json,
-    options: { maxMessageBytes?: number; key?: string; index?: number } = {},
+    options: { maxMessageBytes?: number; key?: string; index?: number; contentType?: string } = {},
   ): PreparedRecord | RejectedRecord =>
     prepareRecord(
       options.index ?? 0,
@@ -62,6 +63,7 @@ describe('prepareRecord', () => {
             : value,
         key: options.key,
         coordinates,
+        contentType: options.contentType,
       },
       feed,
       { maxMessageBytes: options.maxMessageBytes ?? 1_048_576, divisions },
@@ -134,6 +136,7 @@ describe('prepareRecord', () => {
           mapped: expect.objectContaining({ recordType }),
           coordinates,
           raw,
+          payload: raw,
           key: id,
         });
       },
@@ -234,7 +237,7 @@ describe('prepareRecord', () => {
     it.each([
       ['cut short', JSON.stringify(police).slice(0, 40)],
       ['empty (a Kafka tombstone)', null],
-      ['not UTF-8 JSON at all', Buffer.from([0xff, 0xfe, 0x00])],
+      ['not JSON at all', Buffer.from([0x00, 0x01, 0x7f])],
     ])('rejects a message that is not JSON: %s', (_name, value) => {
       const result = prepare(feedOf('population'), value);
       expect(rejection(result)).toEqual({
@@ -293,6 +296,153 @@ describe('prepareRecord', () => {
         key: 'K2',
         coordinates,
       });
+    });
+  });
+
+  describe('encodings: UTF-8, or the charset the content-type declares', () => {
+    const gbk = (record: Json) => iconv.encode(JSON.stringify(record), 'gbk');
+
+    it('reads GBK bytes declared as such, stores them as UTF-8 and keeps the bytes as they came', () => {
+      const raw = gbk(police);
+      expect(raw.includes(Buffer.from('李秀英'))).toBe(false);
+      const result = prepared(
+        prepare(feedOf('population'), raw, { contentType: 'application/json; charset=GBK' }),
+      );
+      expect(result).toMatchObject({
+        sourceRecordId: '50011620230824000017',
+        raw,
+        contentType: 'application/json; charset=GBK',
+      });
+      expect(result.payload).toEqual(Buffer.from(JSON.stringify(police)));
+      // The same record as UTF-8 maps to the same values.
+      expect(result.mapped).toEqual(prepared(prepare(feedOf('population'), police)).mapped);
+    });
+
+    it.each([
+      'application/json; charset=gbk',
+      'application/json;charset=GB2312',
+      'application/json; charset="GB18030"',
+      'text/plain; format=flowed; Charset = gbk',
+    ])('reads GBK, GB2312 and GB18030 alike as GB18030: %s', (contentType) => {
+      const result = prepared(prepare(feedOf('grid'), gbk(grid), { contentType }));
+      expect(JSON.parse(result.payload.toString('utf8'))).toEqual(grid);
+    });
+
+    it('reads a four-byte GB18030 character (outside GBK) in a name', () => {
+      const record = { ...police, XM: '王𠮷' };
+      const raw = iconv.encode(JSON.stringify(record), 'gb18030');
+      const result = prepared(
+        prepare(feedOf('population'), raw, { contentType: 'application/json; charset=GB18030' }),
+      );
+      expect(JSON.parse(result.payload.toString('utf8'))).toMatchObject({ XM: '王𠮷' });
+    });
+
+    it.each([
+      ['a lone continuation byte', Buffer.from([0x80])],
+      ['GBK bytes', iconv.encode('李', 'gbk')],
+      ['a surrogate written in UTF-8', Buffer.from([0xed, 0xa0, 0x80])],
+      ['a sequence cut short', Buffer.from([0xe6, 0x9d])],
+    ])(
+      'rejects bytes that are not UTF-8 and declare no charset as bad_encoding, naming where: %s',
+      (_name, bad) => {
+        const text = JSON.stringify(police);
+        const at = text.indexOf('东门路');
+        const raw = Buffer.concat([
+          Buffer.from(text.slice(0, at)),
+          bad,
+          Buffer.from(text.slice(at)),
+        ]);
+        const offset = Buffer.byteLength(text.slice(0, at));
+        const result = prepare(feedOf('population'), raw, { key: 'K4' });
+        expect(result).toEqual({
+          kind: 'rejected',
+          index: 0,
+          feed: 'population',
+          reason: 'bad_encoding',
+          message: `not valid UTF-8 (no charset declared): invalid byte sequence at byte ${offset}`,
+          detail: { byteOffset: offset },
+          raw,
+          key: 'K4',
+          coordinates,
+        });
+      },
+    );
+
+    it('rejects bytes that are neither UTF-8 nor JSON as bad_encoding, before reading them as JSON', () => {
+      expect(rejection(prepare(feedOf('population'), Buffer.from([0xff, 0xfe, 0x00])))).toEqual({
+        reason: 'bad_encoding',
+        message: 'not valid UTF-8 (no charset declared): invalid byte sequence at byte 0',
+        detail: { byteOffset: 0 },
+      });
+    });
+
+    it('rejects bytes that are not valid in the charset declared, keeping the content-type', () => {
+      const raw = Buffer.concat([gbk(police).subarray(0, 30), Buffer.from([0xff])]);
+      expect(
+        rejection(
+          prepare(feedOf('population'), raw, { contentType: 'application/json; charset=GBK' }),
+        ),
+      ).toEqual({
+        reason: 'bad_encoding',
+        message: 'not valid charset gbk: invalid byte sequence at byte 30',
+        detail: { byteOffset: 30, contentType: 'application/json; charset=GBK' },
+      });
+      const gbkAsUtf8 = prepare(feedOf('population'), gbk(police), {
+        contentType: 'application/json; charset=utf-8',
+      });
+      expect(rejection(gbkAsUtf8)).toMatchObject({
+        reason: 'bad_encoding',
+        message: expect.stringMatching(
+          /^not valid charset utf-8: invalid byte sequence at byte \d+$/,
+        ),
+      });
+    });
+
+    it('rejects a charset the hub does not read as bad_encoding, naming it', () => {
+      const contentType = 'application/json; charset=Big5';
+      const result = prepare(feedOf('population'), Buffer.from(JSON.stringify(police)), {
+        contentType,
+      });
+      expect(rejection(result)).toEqual({
+        reason: 'bad_encoding',
+        message:
+          'unknown charset "big5" in content-type: the hub reads UTF-8, or GB18030 and its subsets GBK and GB2312',
+        detail: { charset: 'big5', contentType },
+      });
+      expect(result.raw).toEqual(Buffer.from(JSON.stringify(police)));
+    });
+
+    it('checks the size by the bytes as they came, before their charset', () => {
+      const result = prepare(feedOf('population'), gbk(police), {
+        maxMessageBytes: 10,
+        contentType: 'application/json; charset=big5',
+      });
+      expect(rejection(result)).toMatchObject({ reason: 'too_large' });
+    });
+
+    it('keeps no content-type that names no charset, and reads text given as text', () => {
+      const plain = prepared(
+        prepare(feedOf('population'), Buffer.from(JSON.stringify(police)), {
+          contentType: 'application/json',
+        }),
+      );
+      expect(plain.contentType).toBeUndefined();
+      const unknownCode = Buffer.from(JSON.stringify({ ...police, XBDM: '5' }));
+      expect(
+        rejection(prepare(feedOf('population'), unknownCode, { contentType: 'application/json' })),
+      ).toEqual({
+        reason: 'unknown_code',
+        message: expect.any(String),
+        detail: { attribute: 'gender', value: '5', table: 'gender' },
+      });
+      // A string was decoded already (an HTTP push's JSON array): its charset was the body's.
+      const text = prepared(
+        prepare(feedOf('population'), JSON.stringify(police), {
+          contentType: 'application/json; charset=GBK',
+        }),
+      );
+      expect(text.payload).toEqual(Buffer.from(JSON.stringify(police)));
+      expect(text.contentType).toBeUndefined();
     });
   });
 

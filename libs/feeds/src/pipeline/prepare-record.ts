@@ -5,6 +5,13 @@ import type { MappedRecord } from '../mapping/mapped-record';
 import { mapRecord, matches, valueAt } from '../mapping/map-record';
 import { RecordRejection } from '../rejection';
 import type { InboundMessage, KafkaCoordinates } from './inbound-message';
+import {
+  charsetOf,
+  decodeText,
+  encodingOf,
+  firstInvalidByte,
+  KNOWN_CHARSETS,
+} from './message-encoding';
 
 /** A message that passed validation and mapping: ready for the ordering decision. */
 export interface PreparedRecord {
@@ -22,6 +29,13 @@ export interface PreparedRecord {
   coordinates?: KafkaCoordinates;
   /** The message as received, should the database still refuse it. */
   raw: Buffer;
+  /** The Content-Type that says how to read `raw`, when the message declared a charset. */
+  contentType?: string;
+  /**
+   * The message as UTF-8 JSON text, as `source_record.payload` keeps it: `raw` itself, or `raw`
+   * decoded from the charset the message declared.
+   */
+  payload: Buffer;
   key: string | null;
 }
 
@@ -31,6 +45,7 @@ export interface RejectedRecord {
   feed: string | null;
   reason: RejectReason;
   message: string;
+  /** With `contentType` when the message declared a charset: how to read `raw` again (a replay). */
   detail: Record<string, unknown>;
   raw: Buffer;
   key: string | null;
@@ -60,7 +75,8 @@ function scalar(record: Record<string, unknown>, pointer: string, what: string):
 }
 
 /**
- * Size check → JSON → the feed's JSON Schema → record id, version and cancellation → mapping.
+ * Size check → text (UTF-8, or the charset declared) → JSON → the feed's JSON Schema → record
+ * id, version and cancellation → mapping.
  * Pure apart from reading the catalog; never throws: bad input is rejected with its reason, and
  * any other error (a bug in a mapping or a normalizer, met by this message alone) rejects the
  * message as `internal_error` rather than failing its batch, which over Kafka would be
@@ -73,6 +89,11 @@ export function prepareRecord(
   options: { maxMessageBytes: number; divisions: DivisionIndex },
 ): PreparedRecord | RejectedRecord {
   const raw = toBuffer(message.value);
+  // A charset says how to read bytes: a message given as text was read already.
+  const contentType =
+    Buffer.isBuffer(message.value) && charsetOf(message.contentType) !== undefined
+      ? (message.contentType ?? undefined)
+      : undefined;
   const rejected = (
     reason: RejectReason,
     text: string,
@@ -83,7 +104,7 @@ export function prepareRecord(
     feed: feed?.mapping.feed ?? null,
     reason,
     message: text,
-    detail,
+    detail: contentType === undefined ? detail : { ...detail, contentType },
     raw,
     key: message.key ?? null,
     coordinates: message.coordinates,
@@ -92,9 +113,10 @@ export function prepareRecord(
     return {
       kind: 'prepared',
       index,
-      ...prepare(raw, feed, message.coordinates?.topic, options),
+      ...prepare(raw, contentType, feed, message.coordinates?.topic, options),
       coordinates: message.coordinates,
       raw,
+      ...(contentType === undefined ? {} : { contentType }),
       key: message.key ?? null,
     };
   } catch (error) {
@@ -113,13 +135,41 @@ export function prepareRecord(
   }
 }
 
+/**
+ * The message's text, read in the charset its Content-Type declares (UTF-8 when none), and that
+ * text as UTF-8 bytes. Bytes the charset cannot hold are rejected rather than read as U+FFFD:
+ * stored so, the department's values would be lost without anyone being told.
+ */
+function readText(raw: Buffer, contentType: string | undefined): { text: string; utf8: Buffer } {
+  const charset = charsetOf(contentType);
+  const encoding = encodingOf(charset);
+  if (encoding === undefined)
+    throw new RecordRejection(
+      'bad_encoding',
+      `unknown charset "${charset}" in content-type: the hub reads ${KNOWN_CHARSETS}`,
+      { charset },
+    );
+  const offset = firstInvalidByte(raw, encoding);
+  if (offset !== undefined) {
+    const read = charset === undefined ? 'UTF-8 (no charset declared)' : `charset ${charset}`;
+    throw new RecordRejection(
+      'bad_encoding',
+      `not valid ${read}: invalid byte sequence at byte ${offset}`,
+      { byteOffset: offset },
+    );
+  }
+  const text = decodeText(raw, encoding);
+  return { text, utf8: encoding === 'utf-8' ? raw : Buffer.from(text, 'utf8') };
+}
+
 /** The steps of prepareRecord; throws a RecordRejection for what it cannot take. */
 function prepare(
   raw: Buffer,
+  contentType: string | undefined,
   feed: CatalogFeed | undefined,
   topic: string | undefined,
   options: { maxMessageBytes: number; divisions: DivisionIndex },
-): Omit<PreparedRecord, 'kind' | 'index' | 'coordinates' | 'raw' | 'key'> {
+): Omit<PreparedRecord, 'kind' | 'index' | 'coordinates' | 'raw' | 'contentType' | 'key'> {
   if (!feed)
     throw new RecordRejection('unknown_feed', `no feed is mapped to topic ${topic ?? '?'}`);
   if (raw.length > options.maxMessageBytes) {
@@ -129,9 +179,10 @@ function prepare(
       { bytes: raw.length, limit: options.maxMessageBytes },
     );
   }
+  const { text, utf8 } = readText(raw, contentType);
   let payload: unknown;
   try {
-    payload = JSON.parse(raw.toString('utf8'));
+    payload = JSON.parse(text);
   } catch (error) {
     throw new RecordRejection('invalid_json', `not JSON: ${(error as Error).message}`);
   }
@@ -160,6 +211,7 @@ function prepare(
     cancelled,
     observedAt: parseInstant(scalar(record, mapping.observedAt, 'observation time')),
     mapped: cancelled ? undefined : mapRecord(mapping, record, options.divisions),
+    payload: utf8,
   };
 }
 

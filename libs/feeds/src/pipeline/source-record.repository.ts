@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { EntityManager } from 'typeorm';
 import { recordKey, recordVersionKey, type SourceRelationFact } from '@hub/model';
 import { JSONB_ELEMENT_ROWS, jsonFromBytes } from '@hub/persistence';
@@ -105,7 +104,7 @@ export const SourceRecords = {
    */
   async store(manager: EntityManager, plan: IngestPlan): Promise<void> {
     // One JSON document for the whole batch, with each payload spliced in as the bytes that
-    // arrived: no re-serialization of the payloads and no escaping into PostgreSQL array literals,
+    // arrived (decoded to UTF-8 when they declared another charset): no re-serialization of the payloads and no escaping into PostgreSQL array literals,
     // which together cost more CPU than the rest of the insert. Each row parsed once as jsonb and
     // taken apart with -> / ->>: json_to_recordset re-parses every nested value.
     const pieces: Buffer[] = [];
@@ -127,7 +126,7 @@ export const SourceRecords = {
       });
       pieces.push(
         Buffer.from(`${i === 0 ? '[' : ','}${row.slice(0, -1)},"payload":`),
-        utf8Payload(p.record.raw),
+        p.record.payload,
         CLOSING_BRACE,
       );
     });
@@ -195,12 +194,6 @@ export const SourceRecords = {
   },
 };
 
-/**
- * A payload's bytes as they arrived, or, when they are not UTF-8 (JSON.parse read them with
- * U+FFFD in place of the bad bytes, and PostgreSQL would refuse them), as the text that was parsed.
- */
-const utf8Payload = (raw: Buffer): Buffer =>
-  isUtf8(raw) ? raw : Buffer.from(raw.toString('utf8'));
 const CLOSING_BRACE = Buffer.from('}');
 const CLOSING_BRACKET = Buffer.from(']');
 

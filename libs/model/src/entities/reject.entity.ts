@@ -6,6 +6,8 @@ export const REJECT_REASONS = [
   'unknown_code',
   'too_large',
   'unknown_feed',
+  // Bytes not valid in the charset declared (UTF-8 when none), or a charset the hub cannot read.
+  'bad_encoding',
   // Valid by its schema and mapping, yet refused by PostgreSQL (e.g. a value too long).
   'unstorable',
   // A fault of the hub met while preparing this one message (a bug in a mapping or normalizer).
