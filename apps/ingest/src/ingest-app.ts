@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HubConfig, requireKafka } from '@hub/config';
-import { FeedCatalog } from '@hub/feeds';
-import { BatchKafkaServer, kafkaClientConfig, PRODUCER_CONFIG } from '@hub/kafka';
+import { FeedCatalog, IngestMetrics } from '@hub/feeds';
+import { BatchHandler, BatchKafkaServer, kafkaClientConfig, PRODUCER_CONFIG } from '@hub/kafka';
 import { createProcessLogger, Logger } from '@hub/logging';
 import { dlqTopic, FeedBatchConsumer } from './feed-batch-consumer';
 import { IngestModule } from './ingest.module';
@@ -22,6 +22,7 @@ export async function createIngestApp(
   });
   app.useLogger(app.get(Logger));
   const consumer = app.get(FeedBatchConsumer);
+  const metrics = app.get(IngestMetrics);
   app.connectMicroservice(
     {
       strategy: new BatchKafkaServer(
@@ -43,12 +44,35 @@ export async function createIngestApp(
           postfixId: '',
         },
         app.get(FeedCatalog).topics,
-        () => (context) => consumer.handle(context),
+        () => reportingProgress(metrics, (context) => consumer.handle(context)),
+        { assigned: (assignment) => metrics.partitionsAssigned(assignment) },
       ),
     },
     { inheritAppConfig: true },
   );
   return app;
+}
+
+/**
+ * Tells IngestMetrics how many messages wait on a partition when its batch is handed over, and
+ * how many are left when the handler returns (what it stored is durable). A batch that throws
+ * leaves its partition behind: with no transaction committing, the ingest's /health then fails
+ * after HUB_INGEST_STALL_SECONDS (consumerLiveness in @hub/health).
+ */
+export function reportingProgress(metrics: IngestMetrics, handle: BatchHandler): BatchHandler {
+  return async (context) => {
+    const { batch } = context;
+    const end = BigInt(batch.highWatermark);
+    metrics.partitionWaiting(
+      batch.topic,
+      batch.partition,
+      Number(end - BigInt(batch.firstOffset() ?? batch.highWatermark)),
+    );
+    const durable = await handle(context);
+    if (durable !== undefined)
+      metrics.partitionWaiting(batch.topic, batch.partition, Number(end - 1n - BigInt(durable)));
+    return durable;
+  };
 }
 
 /** The topics ingest reads and writes: each feed topic and its dead-letter topic. */

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { ChangeRelayModule } from '@hub/changes';
-import { FeedsModule } from '@hub/feeds';
+import { FeedsModule, IngestMetrics } from '@hub/feeds';
+import { ConsumerLivenessModule } from '@hub/health';
 import { HubProcessModule } from '@hub/runtime';
 import { FeedBatchConsumer } from './feed-batch-consumer';
 
@@ -12,8 +13,15 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [
-        HubProcessModule.forRoot(config, databaseUrl),
+        // No statement timeout for batch transactions: see HubProcessOptions.statementTimeout.
+        HubProcessModule.forRoot(config, databaseUrl, { statementTimeout: false }),
         FeedsModule,
+        // /health fails while the consumer is stalled behind its lag (HUB_INGEST_STALL_SECONDS).
+        ConsumerLivenessModule.forSource({
+          imports: [FeedsModule],
+          source: IngestMetrics,
+          stallSeconds: config.ingest.stallSeconds,
+        }),
         ...(config.changes.relay ? [ChangeRelayModule] : []),
       ],
       providers: [FeedBatchConsumer],

@@ -69,6 +69,36 @@ export class Environment {
   @Max(500)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Longest wait for a free connection of the pool (or for a new one to connect), in ms: then the
+   * query fails, and an HTTP request answers 503 instead of queueing behind an exhausted pool. 0:
+   * wait for ever.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  HUB_DB_ACQUIRE_TIMEOUT_MS = 5000;
+
+  /**
+   * PostgreSQL's `statement_timeout` of the API's and the relay's sessions, in ms: a statement
+   * running longer is cancelled (57014) and its request answers 503. The ingest's sessions have
+   * none (see libs/runtime HubProcessModule), nor have migrations. 0: none.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  HUB_DB_STATEMENT_TIMEOUT_MS = 30_000;
+
+  /**
+   * The ingest's liveness (`/health`) fails when its consumer has committed no batch for this
+   * long while it is behind (lag above zero): a consumer stalled on a message that fails every
+   * time is restarted by its liveness probe.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_INGEST_STALL_SECONDS = 300;
+
   @IsString()
   HUB_DATA_DIR = './data';
 
@@ -261,6 +291,16 @@ export class Environment {
   @Transform(toBoolean)
   @IsBoolean()
   HUB_CHANGE_RELAY = true;
+
+  /**
+   * Days a change event stays in the outbox after its time, once the relay has published it; the
+   * relay then deletes it, and the change feed answers 410 to a cursor before the deletion. 0
+   * keeps every event for ever.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  HUB_CHANGE_RETENTION_DAYS = 30;
 
   /** Deliver change events to webhook subscriptions from this API process (row locks share them out). */
   @Transform(toBoolean)

@@ -33,6 +33,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
   });
 
+  it('bounds database work and the ingest consumer by default; 0 lifts a database limit', () => {
+    expect(loadConfig({}).database).toMatchObject({
+      acquireTimeoutMs: 5000,
+      statementTimeoutMs: 30_000,
+    });
+    expect(loadConfig({}).ingest.stallSeconds).toBe(300);
+    expect(
+      loadConfig({ HUB_DB_ACQUIRE_TIMEOUT_MS: '0', HUB_DB_STATEMENT_TIMEOUT_MS: '0' }).database,
+    ).toMatchObject({ acquireTimeoutMs: 0, statementTimeoutMs: 0 });
+    for (const [name, value] of [
+      ['HUB_DB_ACQUIRE_TIMEOUT_MS', '-1'],
+      ['HUB_DB_STATEMENT_TIMEOUT_MS', '30s'],
+      ['HUB_INGEST_STALL_SECONDS', '0'],
+    ])
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '', KAFKA_BROKERS: ' ' }).port).toBe(3000);
   });

@@ -14,6 +14,10 @@ export interface DatabaseConfig {
   /** Set: connect to this server. Unset: start the embedded PostgreSQL under dataDir. */
   url?: string;
   poolSize: number;
+  /** HUB_DB_ACQUIRE_TIMEOUT_MS: longest wait for a pooled connection; 0: for ever. */
+  acquireTimeoutMs: number;
+  /** HUB_DB_STATEMENT_TIMEOUT_MS: statement_timeout of the processes that use it; 0: none. */
+  statementTimeoutMs: number;
   embeddedPort: number;
   migrateOnStart: boolean;
 }
@@ -80,6 +84,8 @@ export interface HubConfig {
     concurrentTransactions: number;
     /** Transactions committed under a lock-table cap before batches go whole again. */
     lockTableRecheckTransactions: number;
+    /** HUB_INGEST_STALL_SECONDS: no batch committed this long while behind fails /health. */
+    stallSeconds: number;
   };
   /** Person matching thresholds: link at or above `upper`, review between the two. */
   matching: { upper: number; lower: number };
@@ -95,6 +101,8 @@ export interface HubConfig {
     relay: boolean;
     /** `hub.changes.v1`, behind the topic prefix. */
     topic: string;
+    /** Days a published change event stays in the outbox (HUB_CHANGE_RETENTION_DAYS); 0: for ever. */
+    retentionDays: number;
     /** Whether this API process delivers change events to webhook subscriptions. */
     webhooks: boolean;
     /** Failed deliveries in a row after which a webhook subscription is dead. */
@@ -229,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     database: {
       url: parsed.DATABASE_URL,
       poolSize: parsed.DATABASE_POOL_SIZE,
+      acquireTimeoutMs: parsed.HUB_DB_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: parsed.HUB_DB_STATEMENT_TIMEOUT_MS,
       embeddedPort: parsed.HUB_EMBEDDED_PG_PORT,
       migrateOnStart: parsed.HUB_MIGRATE_ON_START,
     },
@@ -243,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       catchUpTransactionRecords: parsed.HUB_INGEST_CATCH_UP_TRANSACTION_RECORDS,
       concurrentTransactions: parsed.HUB_INGEST_CONCURRENT_TRANSACTIONS,
       lockTableRecheckTransactions: parsed.HUB_LOCK_TABLE_RECHECK_TRANSACTIONS,
+      stallSeconds: parsed.HUB_INGEST_STALL_SECONDS,
       feedDirs: (parsed.HUB_FEED_DIRS ?? '')
         .split(',')
         .map((d) => d.trim())
@@ -278,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     changes: {
       relay: parsed.HUB_CHANGE_RELAY,
+      retentionDays: parsed.HUB_CHANGE_RETENTION_DAYS,
       webhooks: parsed.HUB_WEBHOOKS,
       webhookMaxFailures: parsed.HUB_WEBHOOK_MAX_FAILURES,
       webhookBackoffMs: parsed.HUB_WEBHOOK_BACKOFF_MS,

@@ -1,12 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConsumerProgress, ConsumerProgressSource } from '@hub/health';
 import { sqlStateOf } from '@hub/persistence';
 import type { MessageResult } from './pipeline/feed-pipeline';
 
-/** Prometheus metrics of the ingest pipeline (served at /metrics by MetricsController). */
+/**
+ * Prometheus metrics of the ingest pipeline (served at /metrics by MetricsController), and the
+ * Kafka consumer's progress the ingest's liveness is decided on (consumerLiveness in @hub/health).
+ */
 @Injectable()
-export class IngestMetrics {
+export class IngestMetrics implements ConsumerProgressSource {
   readonly registry = new Registry();
+  /**
+   * When a Kafka batch's transaction last committed, or work came for a consumer that had none,
+   * or the process started: a consumer idle for an hour is not stalled the moment a batch comes.
+   */
+  private lastProgressAt = Date.now();
+  /** Messages waiting per partition held (`topic/partition`), as of its last batch. */
+  private readonly waiting = new Map<string, number>();
   private readonly consumed = new Counter({
     name: 'hub_records_consumed_total',
     help: 'Department messages taken in, by feed and transport',
@@ -91,7 +102,36 @@ export class IngestMetrics {
     return new PhaseClock((phase, seconds) => this.phaseSeconds.observe({ phase }, seconds));
   }
 
+  /**
+   * A partition's batch was handed over (`waiting`: messages from its first to the end of the
+   * partition), or came back (`waiting`: those it did not store). Recorded on arrival, a batch
+   * that fails every time keeps the consumer behind however long it was caught up before.
+   */
+  partitionWaiting(topic: string, partition: number, waiting: number): void {
+    const caughtUp = this.consumerProgress().lag === 0;
+    this.waiting.set(`${topic}/${partition}`, Math.max(0, waiting));
+    if (caughtUp && waiting > 0) this.lastProgressAt = Date.now();
+  }
+
+  /** The group's assignment (topic → partitions): the lag of partitions moved away is not ours. */
+  partitionsAssigned(assignment: Record<string, number[]>): void {
+    const held = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((p) => `${topic}/${p}`),
+      ),
+    );
+    for (const key of this.waiting.keys()) if (!held.has(key)) this.waiting.delete(key);
+  }
+
+  consumerProgress(): ConsumerProgress {
+    let lag = 0;
+    for (const waiting of this.waiting.values()) lag += waiting;
+    return { lastProgressAt: this.lastProgressAt, lag };
+  }
+
+  /** The outcomes of a batch whose transaction committed (for Kafka: the consumer's progress). */
   recordResults(results: MessageResult[], transport: 'kafka' | 'http' = 'kafka') {
+    if (transport === 'kafka') this.lastProgressAt = Date.now();
     for (const r of results) {
       const feed = r.feed ?? 'unknown';
       this.consumed.inc({ feed, transport });

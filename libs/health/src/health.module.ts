@@ -1,6 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { KafkaHealthIndicator } from '@hub/kafka';
+import {
+  CONSUMER_LIVENESS,
+  type ConsumerLivenessOptions,
+  type ConsumerProgressSource,
+} from './consumer-liveness';
 import { HealthController } from './health.controller';
 
 export interface HealthOptions {
@@ -21,6 +26,37 @@ export class HealthModule {
       imports: [TerminusModule],
       controllers: [HealthController],
       providers: options.kafka ? [KafkaHealthIndicator] : [],
+    };
+  }
+}
+
+/**
+ * Makes `/health` fail while a consumer is stalled (see consumerLiveness): imported by the ingest
+ * alone. Global, so that the HealthController of whichever module imports HealthModule finds it.
+ */
+@Global()
+@Module({})
+export class ConsumerLivenessModule {
+  static forSource(options: {
+    /** The module that provides `source`. */
+    imports: NonNullable<ModuleMetadata['imports']>;
+    source: Type<ConsumerProgressSource>;
+    stallSeconds: number;
+  }): DynamicModule {
+    return {
+      module: ConsumerLivenessModule,
+      imports: options.imports,
+      providers: [
+        {
+          provide: CONSUMER_LIVENESS,
+          inject: [options.source],
+          useFactory: (source: ConsumerProgressSource): ConsumerLivenessOptions => ({
+            source,
+            stallSeconds: options.stallSeconds,
+          }),
+        },
+      ],
+      exports: [CONSUMER_LIVENESS],
     };
   }
 }

@@ -16,6 +16,12 @@ export interface BatchContext {
 /** Handles a batch; returns the offset of its last message made durable (none: undefined). */
 export type BatchHandler = (context: BatchContext) => Promise<string | undefined>;
 
+/** What the consumer group tells a member, for its progress reports (the ingest's liveness). */
+export interface ConsumerGroupListener {
+  /** The partitions this member holds after each join (topic → partitions). */
+  assigned(assignment: Record<string, number[]>): void;
+}
+
 /**
  * Nest's Kafka transport hands messages over one at a time and commits on its own schedule.
  * The hub needs whole batches in one database transaction and offsets committed only after
@@ -28,11 +34,18 @@ export class BatchKafkaServer extends ServerKafka {
     options: Required<KafkaOptions>['options'],
     private readonly topics: string[],
     private readonly handle: () => BatchHandler,
+    private readonly group?: ConsumerGroupListener,
   ) {
     super(options);
   }
 
   override async bindEvents(consumer: Consumer): Promise<void> {
+    // After a rebalance, and after kafkajs restarts a crashed consumer, it joins again.
+    const group = this.group;
+    if (group)
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+        group.assigned(payload.memberAssignment),
+      );
     await consumer.subscribe({
       topics: this.topics,
       fromBeginning: this.options.subscribe?.fromBeginning ?? true,

@@ -2,8 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** The SQLSTATE of a failed query (TypeORM wraps the driver's error), or undefined. */
 export const sqlStateOf = (error: unknown): string | undefined =>
-  (error as { driverError?: { code?: string } }).driverError?.code ??
-  (error as { code?: string }).code;
+  (error as { driverError?: { code?: string } } | null | undefined)?.driverError?.code ??
+  (error as { code?: string } | null | undefined)?.code;
 
 /** PostgreSQL aborted the transaction to break a lock cycle: running it again may succeed. */
 export const isDeadlock = (error: unknown): boolean => sqlStateOf(error) === '40P01';
