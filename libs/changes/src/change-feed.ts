@@ -10,6 +10,7 @@ import {
 import type { Response } from 'express';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { ChangeLogRepository, type ChangePageQuery } from './change-log.repository';
+import { CursorBehindRetentionError } from './changes-gone';
 import { toCloudEvent, type ChangeCloudEvent } from './cloud-event';
 
 /**
@@ -73,8 +74,13 @@ export class ChangeFeed implements BeforeApplicationShutdown {
     }
   }
 
+  /** Throws CursorBehindRetentionError when retention deleted events after `after`. */
+  assertRetained(after: string): Promise<void> {
+    return this.log.assertRetained(after);
+  }
+
   /**
-   * One page; with `waitMs`, waits up to that long for at least one event, or until `gone`
+   * One page (CursorBehindRetentionError when retention deleted events after its cursor); with `waitMs`, waits up to that long for at least one event, or until `gone`
    * (the client went away) or shutdown: then the page is empty and `next` where it was.
    */
   async read(
@@ -149,7 +155,9 @@ export class ChangeFeed implements BeforeApplicationShutdown {
    * Server-Sent Events until the client goes away or the application shuts down (the client
    * then reconnects from its last id); each event's SSE id is its cursor. The stream waits for
    * a client that reads slowly, and drops one that stops reading (HUB_CHANGE_STREAM_STALL_MS),
-   * so a stream never holds more than a page of events in memory.
+   * so a stream never holds more than a page of events in memory. Check the cursor first
+   * (assertRetained): if retention deletes events the stream has not sent yet, it ends, and the
+   * client's reconnect from its Last-Event-ID is answered 410.
    */
   async stream(
     query: ChangePageQuery,
@@ -166,7 +174,15 @@ export class ChangeFeed implements BeforeApplicationShutdown {
     res.on('close', () => gone.abort());
     let cursor = query.after;
     while (!gone.signal.aborted && !this.shutdown.signal.aborted) {
-      const { events, next } = await this.read({ ...query, after: cursor }, 15_000, gone.signal);
+      let page: { events: ChangeCloudEvent[]; next: string };
+      try {
+        page = await this.read({ ...query, after: cursor }, 15_000, gone.signal);
+      } catch (error) {
+        if (!(error instanceof CursorBehindRetentionError)) throw error;
+        this.logger.log(`ended a change-feed stream behind the retention: ${error.message}`);
+        break;
+      }
+      const { events, next } = page;
       cursor = next;
       for (const event of events)
         res.write(

@@ -12,8 +12,10 @@ import type { EventEmitter } from 'node:events';
 import { HUB_CONFIG, requireKafka, type HubConfig } from '@hub/config';
 import { createKafka, PRODUCER_CONFIG } from '@hub/kafka';
 import { ChangeLogRepository } from './change-log.repository';
+import { ChangeRetention } from './change-retention';
+import { CursorBehindRetentionError } from './changes-gone';
 import { CHANGES_CHANNEL } from './entity-changes';
-import { cloudEventJson } from './cloud-event';
+import { cloudEventJson, type ChangeEventRow } from './cloud-event';
 import { WakeablePause } from './wakeable-pause';
 
 /** Session advisory lock held by the one publishing relay (two-key space, see lockChangeLog). */
@@ -28,6 +30,8 @@ const RETRY_MS = 1000;
  * lease (a PostgreSQL session advisory lock on a connection of its own) publishes, and it moves
  * its cursor on that same connection, so a relay whose connection died can no longer advance it.
  * At least once: after a crash or a failed send the same events go again, with the same ids.
+ * The lease holder also deletes what it published once older than HUB_CHANGE_RETENTION_DAYS
+ * (ChangeRetention).
  */
 @Injectable()
 export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +45,7 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running?: Promise<void>;
   private readonly pause = new WakeablePause();
   private readonly wake = () => this.pause.wake();
+  private readonly retention: ChangeRetention;
 
   constructor(
     @Inject(HUB_CONFIG) config: HubConfig,
@@ -48,6 +53,7 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly changeLog: ChangeLogRepository,
   ) {
     this.topic = config.changes.topic;
+    this.retention = new ChangeRetention(changeLog, this.topic, config.changes.retentionDays);
     this.producer = createKafka(requireKafka(config)).producer({
       ...PRODUCER_CONFIG,
       // Bounded retries so a broker outage returns control to the loop (events stay in the
@@ -82,7 +88,10 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
           await this.pause.sleep(RETRY_MS);
           continue;
         }
-        if ((await this.publishOnce(this.lease)) === 0) await this.pause.sleep(IDLE_MS);
+        // Retention first: a broker outage (publishOnce throws) does not hold it up.
+        const deleting = await this.retention.runDue(this.lease);
+        const published = await this.publishOnce(this.lease);
+        if (published === 0 && !deleting) await this.pause.sleep(IDLE_MS);
       } catch (error) {
         this.log.warn(`change relay: ${error instanceof Error ? error.message : String(error)}`);
         if (this.lease && !(await this.alive(this.lease))) await this.releaseLease();
@@ -112,6 +121,7 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.leaseConnection = connection;
     await runner.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.log.log(`change relay publishing to ${this.topic}`);
+    this.retention.restart();
     return runner;
   }
 
@@ -120,7 +130,18 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
       `SELECT position FROM change_relay_cursor WHERE name = $1`,
       [this.topic],
     )) as { position: string }[];
-    const { rows } = await this.changeLog.page({ after: position, limit: BATCH }, lease);
+    let rows: ChangeEventRow[];
+    try {
+      ({ rows } = await this.changeLog.page({ after: position, limit: BATCH }, lease));
+    } catch (error) {
+      if (!(error instanceof CursorBehindRetentionError)) throw error;
+      // Retention deletes no further than the lease holder's cursor, so only a topic's new
+      // cursor (KAFKA_TOPIC_PREFIX changed: it starts at 0) can be behind: it goes on from the
+      // earliest event kept, as a consumer whose offset is out of range (and does not idle).
+      this.log.warn(`change relay: ${error.message}; ${this.topic} goes on from there`);
+      await this.moveCursor(lease, error.next);
+      return 1;
+    }
     if (rows.length === 0) return 0;
     if (!this.producerConnected) {
       await this.producer.connect();
@@ -134,11 +155,15 @@ export class ChangeRelay implements OnApplicationBootstrap, OnApplicationShutdow
         headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
       })),
     });
+    await this.moveCursor(lease, rows[rows.length - 1].position);
+    return rows.length;
+  }
+
+  private async moveCursor(lease: QueryRunner, position: string): Promise<void> {
     await lease.query(
       `UPDATE change_relay_cursor SET position = $2, updated_at = now() WHERE name = $1`,
-      [this.topic, rows[rows.length - 1].position],
+      [this.topic, position],
     );
-    return rows.length;
   }
 
   private async alive(runner: QueryRunner): Promise<boolean> {

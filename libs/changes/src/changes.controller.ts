@@ -1,6 +1,7 @@
 import { Controller, ForbiddenException, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import {
   ApiExtraModels,
+  ApiGoneResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -15,14 +16,15 @@ import type { Request, Response } from 'express';
 import { accessOf, applyFieldPolicy, AuditTrail, narrowDivision, PersonalData } from '@hub/access';
 import { ChangeFeed } from './change-feed';
 import { IsChangeCursor, IsChangeTypes, isChangeCursor } from './change-filters';
-import { ChangePageDto } from './changes.dto';
+import { asGone } from './changes-gone';
+import { ChangePageDto, ChangesGoneDto } from './changes.dto';
 import type { ChangeCloudEvent } from './cloud-event';
 
 export class ChangesQueryDto {
   @ApiPropertyOptional({
     example: '0',
     description:
-      'Position to read after (the `next` of the previous page); 0 from the beginning. At most 9223372036854775807',
+      'Position to read after (the `next` of the previous page); 0 from the beginning. At most 9223372036854775807. Events are kept HUB_CHANGE_RETENTION_DAYS days (30 by default) after publication: a cursor after which events were deleted, 0 included, answers 410 with the earliest position kept',
   })
   @IsOptional()
   @IsChangeCursor()
@@ -99,6 +101,11 @@ export class ChangesController {
     description:
       'The caller holds as many open streams and long-polls as it may (HUB_CHANGE_FEED_STREAMS_PER_CLIENT): close one first',
   })
+  @ApiGoneResponse({
+    type: ChangesGoneDto,
+    description:
+      'Events after the cursor (`after`, or `Last-Event-ID`) were deleted by retention (HUB_CHANGE_RETENTION_DAYS), so reading on would skip them: as Kafka answers an offset out of range. For pages, long-polls and streams alike; the body names the earliest position kept and `next`, the cursor to go on from once your copy is whole again',
+  })
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
@@ -110,6 +117,20 @@ export class ChangesController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: Request,
     @Res() res: Response,
+  ): Promise<void> {
+    try {
+      await this.serve(query, accept, lastEventId, request, res);
+    } catch (error) {
+      throw asGone(error);
+    }
+  }
+
+  private async serve(
+    query: ChangesQueryDto,
+    accept: string | undefined,
+    lastEventId: string | undefined,
+    request: Request,
+    res: Response,
   ): Promise<void> {
     const { principal } = accessOf(request);
     const division = narrowDivision(principal.jurisdiction, query.division);
@@ -127,6 +148,8 @@ export class ChangesController {
     /** Streams and long-polls are counted per caller (HUB_CHANGE_FEED_STREAMS_PER_CLIENT). */
     const callerKey = `${principal.kind}:${principal.id}`;
     if (accept?.includes('text/event-stream')) {
+      // Before the answer's headers go: a cursor behind the retention is answered 410, as a page.
+      await this.feed.assertRetained(filter.after);
       // Counted before the audit row: a stream refused with 429 was not opened.
       await this.feed.asOpenRead(callerKey, async () => {
         await this.trail.record(request, {

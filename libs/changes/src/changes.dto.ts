@@ -47,3 +47,24 @@ export class ChangePageDto {
   next!: string;
   @ApiProperty({ type: [String], example: ['phone'] }) maskedFields!: string[];
 }
+
+/** The 410 answer to a cursor behind the change log's retention (HUB_CHANGE_RETENTION_DAYS). */
+export class ChangesGoneDto {
+  @ApiProperty({ enum: [410] }) statusCode!: 410;
+  @ApiProperty({ enum: ['Gone'] }) error!: 'Gone';
+  @ApiProperty() message!: string;
+  @ApiProperty({ example: '0', description: 'The cursor asked for' }) after!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '50213',
+    description: 'The earliest position still in the change log',
+  })
+  earliest!: string | null;
+  @ApiProperty({
+    example: '50212',
+    description:
+      'The cursor to go on from (the earliest position minus one), once your copy no longer needs the events deleted',
+  })
+  next!: string;
+}

@@ -20,6 +20,7 @@ import {
 } from '@hub/access';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { ChangeLogRepository } from './change-log.repository';
+import { CursorBehindRetentionError } from './changes-gone';
 import { cloudEventJson, toCloudEvent, type ChangeEventRow } from './cloud-event';
 import { WakeablePause } from './wakeable-pause';
 import { type DueSubscription, WebhookRepository } from './webhook.repository';
@@ -68,7 +69,9 @@ export const webhookMessageId = (subscriptionId: string, events: { position: str
  * secret, decrypted for the delivery. A 2xx answer moves the cursor; anything else (a redirect
  * too: never followed) is retried with back-off, and after HUB_WEBHOOK_MAX_FAILURES in a row
  * the subscription is dead. At least once: a retried delivery carries the same events with
- * the same ids.
+ * the same ids. A subscription whose cursor fell behind the retention (events after it were
+ * deleted before it got them) is dead at once, saying so; reviving it goes on from the earliest
+ * event kept (WebhookRepository.revive): its owner decides, knowing what it missed.
  *
  * Each delivery checks the target again (webhook-target.ts), on the connection's own DNS
  * lookup, and is scoped by the owner as the change feed scopes it: the owner must still be
@@ -141,24 +144,42 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         sub,
         `division ${sub.division} is outside the owner's jurisdiction`,
       );
-    const { rows, next } = await this.changeLog.page(
-      {
-        after: sub.position,
-        types: sub.types ?? undefined,
-        division: division === '' ? undefined : division,
-        limit: BATCH,
-      },
-      manager,
-    );
+    let page: { rows: ChangeEventRow[]; next: string };
+    try {
+      page = await this.changeLog.page(
+        {
+          after: sub.position,
+          types: sub.types ?? undefined,
+          division: division === '' ? undefined : division,
+          limit: BATCH,
+        },
+        manager,
+      );
+    } catch (error) {
+      if (!(error instanceof CursorBehindRetentionError)) throw error;
+      // Retrying cannot bring the events back.
+      return this.failed(
+        manager,
+        sub,
+        `${error.message}; revive the subscription to go on from there`,
+        true,
+      );
+    }
+    const { rows, next } = page;
     // Nothing passed the filters: only the cursor moves.
     const failure = rows.length === 0 ? null : await this.post(sub, rows, owner.fieldPolicy);
     if (failure === null) await this.webhooks.delivered(manager, sub.id, next);
     else await this.failed(manager, sub, failure);
   }
 
-  private async failed(manager: EntityManager, sub: DueSubscription, error: string) {
+  private async failed(
+    manager: EntityManager,
+    sub: DueSubscription,
+    error: string,
+    hopeless = false,
+  ) {
     const failures = sub.failures + 1;
-    const dead = failures >= this.config.changes.webhookMaxFailures;
+    const dead = hopeless || failures >= this.config.changes.webhookMaxFailures;
     await this.webhooks.failed(manager, sub.id, {
       failures,
       error,

@@ -115,12 +115,22 @@ export class WebhookRepository {
     return row;
   }
 
-  /** Makes the client's subscription active again, from its cursor. */
+  /**
+   * Makes the client's subscription active again, from its cursor; from the retention's mark
+   * when retention deleted events after the cursor (the owner revives it knowing: its dead
+   * subscription said so), and the last error then names the events it will never get.
+   */
   async revive(clientId: string, id: string): Promise<WebhookView | undefined> {
     const [rows] = await this.db.query<[WebhookView[], number]>(
-      `UPDATE webhook_subscription
-          SET status = 'active', failures = 0, next_attempt_at = now(), updated_at = now()
-        WHERE id = $1 AND client_id = $2
+      `UPDATE webhook_subscription s
+          SET status = 'active', failures = 0, next_attempt_at = now(), updated_at = now(),
+              position = greatest(s.position, r.deleted_through),
+              last_error = CASE WHEN s.position < r.deleted_through
+                THEN format('revived past deleted events: those after position %s up to %s were deleted (HUB_CHANGE_RETENTION_DAYS) before delivery',
+                            s.position, r.deleted_through)
+                ELSE s.last_error END
+         FROM (SELECT coalesce((SELECT deleted_through FROM change_retention), 0) AS deleted_through) r
+        WHERE s.id = $1 AND s.client_id = $2
         RETURNING ${VIEW}`,
       [id, clientId],
     );

@@ -16,6 +16,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -30,6 +31,9 @@ import { randomBytes } from 'node:crypto';
 import { accessOf, HubSecrets, narrowDivision, Permission } from '@hub/access';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
 import { CHANGE_TYPES, IsChangeCursor, IsChangeTypes } from './change-filters';
+import { ChangeLogRepository } from './change-log.repository';
+import { asGone } from './changes-gone';
+import { ChangesGoneDto } from './changes.dto';
 import { checkWebhookTarget, WebhookTargetError } from './webhook-target';
 import { WebhookRepository, type WebhookHealth, type WebhookView } from './webhook.repository';
 import { WebhookDto, WebhookHealthDto, WebhookWithSecretDto } from './webhooks.dto';
@@ -73,7 +77,7 @@ export class CreateWebhookDto {
     example: '0',
     pattern: '^\\d{1,19}$',
     description:
-      'Change-feed cursor to deliver after ("0": from the beginning, still only the division\'s events), at most 9223372036854775807. Absent: only changes from now on',
+      'Change-feed cursor to deliver after ("0": from the beginning, still only the division\'s events), at most 9223372036854775807; a cursor after which events were deleted by retention (0 included, once any were) is refused with 410, as by the change feed. Absent: only changes from now on',
   })
   @IsOptional()
   @IsChangeCursor()
@@ -95,6 +99,7 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
 export class WebhooksController {
   constructor(
     private readonly webhooks: WebhookRepository,
+    private readonly changeLog: ChangeLogRepository,
     private readonly secrets: HubSecrets,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
@@ -106,6 +111,11 @@ export class WebhooksController {
       "Subscribe a URL (https, public addresses) to change events of the client's jurisdiction: POSTs of CloudEvents batches signed by Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with back-off, dead after repeated failures. The hub makes the secret (whsec_…) and returns it only here.",
   })
   @ApiCreatedResponse({ type: WebhookWithSecretDto })
+  @ApiGoneResponse({
+    type: ChangesGoneDto,
+    description:
+      '`after` is behind the retention (HUB_CHANGE_RETENTION_DAYS): events after it were deleted. The body names the earliest position kept and `next`',
+  })
   async create(
     @Body() body: CreateWebhookDto,
     @Req() request: Request,
@@ -121,6 +131,11 @@ export class WebhooksController {
         throw error;
       },
     );
+    // It would start dead, missing events: refused as the change feed refuses the cursor.
+    if (body.after !== undefined)
+      await this.changeLog.assertRetained(body.after).catch((error: unknown) => {
+        throw asGone(error);
+      });
     const secret = newWebhookSecret();
     const cap = this.config.access.webhooksPerClient;
     const row = await this.webhooks.create(
@@ -179,7 +194,7 @@ export class WebhooksController {
   @Permission('webhooks:manage')
   @ApiOperation({
     summary:
-      "Make one of the client's dead subscriptions active again; delivery resumes from its cursor.",
+      "Make one of the client's dead subscriptions active again; delivery resumes from its cursor, or from the earliest event kept when retention deleted events after it (the answer's lastError then names them).",
   })
   @WEBHOOK_ID
   @ApiOkResponse({ type: WebhookDto })

@@ -20,6 +20,7 @@ import { PersonNameSearch1796447706240 } from './1796447706240-PersonNameSearch'
 import { PersonBirthDateOrder1796448000000 } from './1796448000000-PersonBirthDateOrder';
 import { StorableRejectsOnce1796470667598 } from './1796470667598-StorableRejectsOnce';
 import { RejectReplayJobs1796473000000 } from './1796473000000-RejectReplayJobs';
+import { ChangeRetention1796480000000 } from './1796480000000-ChangeRetention';
 
 /** Every migration, in order. Listed explicitly so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   PersonBirthDateOrder1796448000000,
   StorableRejectsOnce1796470667598,
   RejectReplayJobs1796473000000,
+  ChangeRetention1796480000000,
 ];
