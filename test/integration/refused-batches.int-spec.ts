@@ -167,6 +167,44 @@ describe('batches PostgreSQL refuses', () => {
     ]);
   });
 
+  // Two records nothing in the messages refuses, met by the batch's transaction: JSON nested
+  // deeper than PostgreSQL's stack allows (54001, past max_stack_depth) in a field the schema
+  // leaves open, and an escaped lone surrogate in an address, which the place key's id (a
+  // name-based UUID) once failed on. Neither may fail the batch: each is rejected alone.
+  it('rejects alone a record nested deeper than PostgreSQL takes, and one with a lone surrogate in its address', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const api = await apiOn(scenario.url);
+    const surrogate = (value: string) =>
+      value.replace(/"HJDZ_QHNXXDZ":"([^"]*)"/, '"HJDZ_QHNXXDZ":"$1\\ud800"');
+    const messages = population
+      .slice(300, 330)
+      .map((m, i) => (i === 9 ? { ...m, value: surrogate(m.value) } : m));
+    expect(messages[9].value).toContain('\\ud800');
+    const body = await push(api, messages);
+    // jsonb takes no lone surrogate either: it is unstorable, alone.
+    expect(body.results.filter((r) => r.outcome === 'rejected')).toEqual([
+      expect.objectContaining({ index: 9, reason: 'unstorable' }),
+    ]);
+    expect(body.accepted).toBe(29);
+
+    // The civil-affairs envelope takes fields of its own: one nested 20,000 deep.
+    const cases = stream.messages.filter((m) => m.topic === 'ca.assistance.v1').slice(0, 3);
+    const deep = (value: string) =>
+      `${value.slice(0, -1)},"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const pushed = await hubHttp(api)
+      .post('/v1/feeds/assistance/records')
+      .set('content-type', 'application/x-ndjson')
+      .send(cases.map((m, i) => (i === 1 ? deep(m.value) : m.value)).join('\n'))
+      .expect(200);
+    expect(
+      (pushed.body as { results: { index: number; outcome: string }[] }).results.map(
+        (r) => r.outcome,
+      ),
+    ).toEqual(['accepted', 'rejected', 'accepted']);
+    expect(pushed.body.results[1]).toMatchObject({ reason: 'unstorable' });
+  });
+
   it('stores a batch larger than the lock table in smaller transactions, to the same state', async () => {
     // The smallest lock table PostgreSQL allows: a few hundred locks in all, where a batch of a
     // thousand records takes thousands (a lock per record, per block, per person).

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, Message } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { redactPersonalData } from '@hub/logging';
 import { HUB_CONFIG, type HubConfig } from '@hub/config';
@@ -30,6 +30,43 @@ function dlqHeaders(reject: RejectedRecord): IHeaders {
     'hub-source-offset': reject.coordinates!.offset,
     ...(reject.feed ? { 'hub-feed': reject.feed } : {}),
   };
+}
+
+/**
+ * The broker refuses a produce request (per partition) over its `message.max.bytes`, 1 MiB by
+ * default, and kafkajs then stops the consumer for good: dead-letter copies go in requests of
+ * at most this many bytes, and a copy's value is cut to DLQ_VALUE_BYTES. The whole message is
+ * kept in PostgreSQL (reject.raw) either way.
+ */
+const DLQ_REQUEST_BYTES = 512 * 1024;
+const DLQ_VALUE_BYTES = 900 * 1024;
+
+/** The dead-letter copies of these rejects, in produce requests under the broker's limit. */
+export function deadLetterRequests(rejects: RejectedRecord[]): Message[][] {
+  const requests: Message[][] = [];
+  let request: Message[] = [];
+  let bytes = 0;
+  for (const reject of rejects) {
+    const cut = reject.raw.length > DLQ_VALUE_BYTES;
+    const message: Message = {
+      key: reject.key,
+      value: cut ? reject.raw.subarray(0, DLQ_VALUE_BYTES) : reject.raw,
+      headers: {
+        ...dlqHeaders(reject),
+        ...(cut ? { 'hub-raw-bytes': String(reject.raw.length), 'hub-raw-truncated': 'true' } : {}),
+      },
+    };
+    const size = (message.value as Buffer).length + Buffer.byteLength(reject.key ?? '') + 4096;
+    if (request.length > 0 && bytes + size > DLQ_REQUEST_BYTES) {
+      requests.push(request);
+      request = [];
+      bytes = 0;
+    }
+    request.push(message);
+    bytes += size;
+  }
+  if (request.length > 0) requests.push(request);
+  return requests;
 }
 
 /**
@@ -90,10 +127,8 @@ export class FeedBatchConsumer {
       }));
       const rejects = await this.gatherer.submit(messages);
       if (rejects.length > 0) {
-        await producer.send({
-          topic: dlqTopic(batch.topic),
-          messages: rejects.map((r) => ({ key: r.key, value: r.raw, headers: dlqHeaders(r) })),
-        });
+        for (const messages of deadLetterRequests(rejects))
+          await producer.send({ topic: dlqTopic(batch.topic), messages });
         for (const r of rejects)
           this.log.warn(
             // A reject's message may quote the record (an internal error's does).

@@ -6,7 +6,10 @@ import type { FeedMapping } from './mapping/feed-mapping';
 
 export interface CatalogFeed {
   mapping: FeedMapping;
+  /** The feed's schema, reporting every error. */
   validate: ValidateFunction;
+  /** The same, stopping at the first error (for large messages: see prepareRecord). */
+  validateFirstError?: ValidateFunction;
 }
 
 /**
@@ -71,7 +74,11 @@ export class FeedCatalog {
         }
       }
     }
-    const feed = { mapping, validate: this.schemas.validator(mapping.schema) };
+    const feed = {
+      mapping,
+      validate: this.schemas.validator(mapping.schema),
+      validateFirstError: this.schemas.firstErrorValidator(mapping.schema),
+    };
     this.byName.set(mapping.feed, feed);
     this.byTopicName.set(topic, feed);
   }

@@ -1,6 +1,6 @@
 import { DivisionIndex } from '@hub/normalize';
 import { CHONGQING, readProvinceDivisions } from '@hub/places';
-import { organizationKey, placeKey, placeKeyOfText } from './keyed-entities';
+import { keyedEntityId, organizationKey, placeKey, placeKeyOfText } from './keyed-entities';
 
 const address = (divisionCode: string | null, detail: string) => [
   { attribute: 'address', value: { divisionCode, detail }, valid: true },
@@ -110,5 +110,14 @@ describe('placeKeyOfText: an address as staff type it', () => {
   it('is null without any known division, and a division for a bare division name', () => {
     expect(placeKeyOfText('东门路12号3-2-501', divisions)).toBeNull();
     expect(placeKeyOfText('鼎山街道', divisions)).toEqual({ kind: 'division', code: '500116005' });
+  });
+});
+
+describe('keyedEntityId', () => {
+  it('gives a key with a lone surrogate (valid JSON) an id, as the key with U+FFFD in its place', () => {
+    expect(keyedEntityId('place|500116005|东门路12号\ud800')).toBe(
+      keyedEntityId('place|500116005|东门路12号\ufffd'),
+    );
+    expect(keyedEntityId('place|500116005|\udc00东门路')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

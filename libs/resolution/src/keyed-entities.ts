@@ -34,10 +34,16 @@ const HUB_KEY_NAMESPACE = '6f2b8c3e-4d0a-4a8e-9c1b-2f7d5e8a9b10';
 const KEY_CACHE_SIZE = 50_000;
 const idsOfKeys = new LRUCache<string, string>({
   max: KEY_CACHE_SIZE,
-  memoMethod: (key) => uuidv5(key, HUB_KEY_NAMESPACE),
+  // A lone surrogate (valid JSON: an escaped one in an address) makes uuid's UTF-8 encoding
+  // throw: hashed as U+FFFD, as PostgreSQL would have to store it.
+  memoMethod: (key) => uuidv5(wellFormed(key), HUB_KEY_NAMESPACE),
 });
 
 export const keyedEntityId = (key: string): string => idsOfKeys.memo(key);
+
+/** The string with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed). */
+const wellFormed = (text: string): string =>
+  text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 const valueOf = (values: readonly MentionValue[], attribute: string): unknown =>
   values.find((v) => v.attribute === attribute && v.valid)?.value;

@@ -141,7 +141,8 @@ export class FeedPipeline {
    * (the halves of a refused batch go without them: they are stored at the end). When PostgreSQL
    * refuses it as a whole, for a value it will not take (class 22/23: too long, out of range…) or
    * for more locks than its lock table holds (53200, `max_locks_per_transaction` too small for a
-   * catch-up batch), each half goes in a transaction of its own, down to the one record it
+   * catch-up batch), or when the hub's own code fails on a record's contents (a bug: see
+   * isBugOnARecord), each half goes in a transaction of its own, down to the one record it
    * refuses, which becomes a reject. A partition must never retry one batch for ever. Halves keep
    * the arrival order, and a half already committed is a no-op when the batch is redelivered.
    * After a full lock table, later batches are cut to the size that fitted, so that each does
@@ -159,7 +160,8 @@ export class FeedPipeline {
       for (const [index, outcome] of stored) run.outcomes.set(index, outcome);
     } catch (error) {
       const lockTableFull = isLockTableFull(error);
-      if (!lockTableFull && !isDataError(error)) throw error;
+      const bug = isBugOnARecord(error);
+      if (!lockTableFull && !isDataError(error) && !bug) throw error;
       // The rejects may be what was refused: they are stored on their own at the end.
       if (withRejects && run.unstoredRejects.length > 0)
         return this.storeInParts(prepared, run, false);
@@ -175,7 +177,8 @@ export class FeedPipeline {
       }
       // One record needing more locks than the whole table holds: nothing smaller to try.
       if (lockTableFull) throw error;
-      const reject = unstorable(prepared[0], error);
+      const reject = bug ? internalError(prepared[0], error) : unstorable(prepared[0], error);
+      if (bug) this.logInternalError(reject);
       run.rejects.push(reject);
       if (run.keepRejects) run.unstoredRejects.push(reject);
     }
@@ -189,7 +192,7 @@ export class FeedPipeline {
   private logInternalError(reject: RejectedRecord): void {
     this.log.error(
       { feed: reject.feed, index: reject.index, err: reject.error },
-      'internal error while preparing a message: kept as an internal_error reject',
+      'internal error on a message: kept as an internal_error reject',
     );
   }
 
@@ -239,9 +242,36 @@ interface StoreRun {
   clock: PhaseClock;
 }
 
+/**
+ * A value PostgreSQL will not take (class 22/23: too long, out of range…) or past one of its
+ * limits (class 54: e.g. JSON nested deeper than its stack allows).
+ */
 function isDataError(error: unknown): error is Error {
   const code = sqlStateOf(error) ?? '';
-  return code.startsWith('22') || code.startsWith('23');
+  return code.startsWith('22') || code.startsWith('23') || code.startsWith('54');
+}
+
+/**
+ * An error of the hub's own code while storing (a bug a record's contents reach, such as a
+ * malformed string in a key): the batch is halved down to that record, which becomes an
+ * `internal_error` reject, as while preparing. Errors of the database or its connection are not
+ * such errors: they fail the batch, which Kafka hands over again.
+ */
+const isBugOnARecord = (error: unknown): error is Error =>
+  sqlStateOf(error) === undefined &&
+  (error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof URIError ||
+    error instanceof SyntaxError ||
+    error instanceof ReferenceError);
+
+function internalError(record: PreparedRecord, error: Error): RejectedRecord {
+  return {
+    ...unstorable(record, error),
+    reason: 'internal_error',
+    message: `internal error while storing the record: ${error.constructor.name}: ${error.message}`,
+    error,
+  };
 }
 
 /** "out of shared memory": the lock table (max_locks_per_transaction × connections) is full. */

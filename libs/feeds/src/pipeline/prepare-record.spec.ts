@@ -274,6 +274,18 @@ describe('prepareRecord', () => {
       });
     });
 
+    it('names only the first error of a large message: listing every one costs the square of its failing items', () => {
+      // 40,000 members that each miss their required fields: every error of them took Ajv 10 s.
+      const members = Array.from({ length: 40_000 }, () => ({}));
+      const large = { ...assistance, payload: { ...(assistance.payload as Json), members } };
+      const result = prepare(feedOf('assistance'), large);
+      expect(rejection(result)).toMatchObject({
+        reason: 'schema_violation',
+        detail: { firstErrorOnly: true },
+      });
+      expect(((result as RejectedRecord).detail.errors as unknown[]).length).toBeLessThan(5);
+    });
+
     it('rejects a time the schema’s date-time allows but no clock shows (a leap second)', () => {
       const record = { ...assistance, updatedAt: '2016-12-31T23:59:60Z' };
       expect(rejection(prepare(feedOf('assistance'), record))).toEqual({

@@ -54,6 +54,9 @@ export interface RejectedRecord {
   error?: unknown;
 }
 
+/** Messages up to this size get every schema error in their reject; larger ones the first. */
+const ALL_SCHEMA_ERRORS_MAX_BYTES = 64 * 1024;
+
 const toBuffer = (value: Buffer | string | null) =>
   value === null ? Buffer.alloc(0) : Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8');
 
@@ -186,8 +189,13 @@ function prepare(
   } catch (error) {
     throw new RecordRejection('invalid_json', `not JSON: ${(error as Error).message}`);
   }
-  if (!feed.validate(payload)) {
-    const errors = (feed.validate.errors ?? []).map((e) => ({
+  // Checked first up to its first error; every error is listed only for a message small enough
+  // that listing them costs little (Ajv's allErrors grows with the square of failing items).
+  const quick = feed.validateFirstError ?? feed.validate;
+  if (!quick(payload)) {
+    const everyError = raw.length <= ALL_SCHEMA_ERRORS_MAX_BYTES && quick !== feed.validate;
+    if (everyError) feed.validate(payload);
+    const errors = ((everyError ? feed.validate.errors : quick.errors) ?? []).map((e) => ({
       path: e.instancePath,
       message: e.message,
       params: e.params,
@@ -196,7 +204,7 @@ function prepare(
     throw new RecordRejection(
       'schema_violation',
       `${first?.path || '/'}: ${first?.message ?? 'invalid'}`,
-      { errors },
+      everyError || quick === feed.validate ? { errors } : { errors, firstErrorOnly: true },
     );
   }
   const record = payload as Record<string, unknown>;
