@@ -26,7 +26,7 @@ module.exports = {
   // each suite leaves behind would otherwise pile up in one process for the whole run, and its
   // garbage collection slow every later suite. `--maxWorkers=1` (package.json), not --runInBand,
   // which would run the files in jest's own process, where nothing can be replaced.
-  workerIdleMemoryLimit: '1GB',
+  workerIdleMemoryLimit: '600MB',
   projects: [
     {
       ...shared,
