@@ -350,7 +350,9 @@ describe('roster export: streaming', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     client.destroy();
     expect(await done).toBeLessThan(PERSONS);
-    expect(pages.length).toBeLessThanOrEqual(3);
+    // The pages written before the client's buffer filled (one or two), and the two read ahead:
+    // never the export's seven.
+    expect(pages.length).toBeLessThanOrEqual(4);
     const after = readdirSync(tmpdir()).filter((f) => f.startsWith('hub-roster-'));
     expect(after.filter((f) => !before.has(f))).toEqual([]);
   });
