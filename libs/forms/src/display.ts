@@ -54,15 +54,8 @@ export function displayOf(
     const text =
       address.detail ??
       address.standard ??
-      ('road' in address || 'number' in address
-        ? formatStandardAddress({
-            road: address.road ?? null,
-            number: address.number ?? null,
-            building: address.building ?? null,
-            unit: address.unit ?? null,
-            room: address.room ?? null,
-            rest: address.rest ?? '',
-          })
+      ('road' in address || 'number' in address || 'group' in address
+        ? formatStandardAddress(address)
         : '');
     return `${division}${text}` || null;
   }

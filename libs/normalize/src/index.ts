@@ -1,4 +1,4 @@
-export { splitAddress } from './address';
+export { splitAddress, splitAddressWithin } from './address';
 export type { SplitAddress } from './address';
 export { HUB_FORMATS, addHubFormats } from './ajv-formats';
 export { InvalidDateError } from './calendar';
@@ -23,5 +23,11 @@ export type { NormalizedPhone } from './phone';
 export { splitTags } from './tags';
 export { normalizeUscc, usccCheckCharacter } from './uscc';
 export type { NormalizedUscc } from './uscc';
-export { formatStandardAddress, standardAddress } from './standard-address';
+export {
+  ADDRESS_PARTS,
+  formatStandardAddress,
+  parentAddress,
+  standardAddress,
+} from './standard-address';
+export { chineseNumeralValue } from './chinese-numerals';
 export type { StandardAddress } from './standard-address';

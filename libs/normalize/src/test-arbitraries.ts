@@ -28,3 +28,28 @@ export const messUp = (s: string) =>
         .map((c, i) => (choices[i][0] && /[!-~]/.test(c) ? fullWidth(c) : c) + choices[i][1])
         .join(''),
     );
+
+const COUNTED = [...'零一二三四五六七八九'];
+
+/** 1..9999 as counted in Chinese (12 → 十二, 105 → 一百零五), the way addresses write small numbers. */
+export function chineseNumeral(n: number): string {
+  if (n < 10) return COUNTED[n];
+  if (n < 20) return `十${n % 10 === 0 ? '' : COUNTED[n % 10]}`;
+  const units: [number, string][] = [
+    [1000, '千'],
+    [100, '百'],
+    [10, '十'],
+  ];
+  let out = '';
+  let zero = false;
+  for (const [value, name] of units) {
+    const digit = Math.floor(n / value) % 10;
+    if (digit === 0) zero = out !== '';
+    else {
+      out += `${zero ? '零' : ''}${COUNTED[digit]}${name}`;
+      zero = false;
+    }
+  }
+  const last = n % 10;
+  return last === 0 ? out : `${out}${zero ? '零' : ''}${COUNTED[last]}`;
+}
