@@ -30,4 +30,35 @@ describe('normalizeAttribute on addresses', () => {
     expect(address('东门路12号')!.value).toMatchObject({ divisionCode: null });
     expect(address('', '')).toBeNull();
   });
+
+  describe('within the division a record lies in (a grid code)', () => {
+    const within = (raw: string, grid: string) =>
+      normalizeAttribute('address', { normalize: 'address' }, raw, undefined, divisions, grid)!
+        .value as { divisionCode: string; detail: string; standard: string };
+
+    it.each([
+      '双福大道72号2栋3单元501室',
+      '双福大道72号2-3-501',
+      '鼎山街道双福大道72号2幢3单元501',
+      '重庆市江津区鼎山街道东门社区双福大道72号2栋3单元501',
+      '鼎山街道双福大道７２号二栋三单元501',
+    ])('places %j in the grid community, as one flat', (raw) => {
+      expect(within(raw, '500116005002-03')).toMatchObject({
+        divisionCode: '500116005002',
+        standard: '双福大道72号2栋3单元501室',
+      });
+    });
+
+    it('keeps a division the text names below or beside it', () => {
+      expect(within('鼎山街道琅山社区东门路1号', '500116005002-03').divisionCode).toBe(
+        '500116005001',
+      );
+      expect(within('几江街道东门路1号', '500116005002-03').divisionCode).toBe('500116001');
+    });
+
+    it('takes a community newer than the division list by its code, and ignores what is no code', () => {
+      expect(within('东门路1号', '500116005099-01').divisionCode).toBe('500116005099');
+      expect(within('东门路1号', '网格三').divisionCode).toBeNull();
+    });
+  });
 });

@@ -10,6 +10,7 @@ import {
   parseInstant,
   parsePartialDate,
   splitAddress,
+  splitAddressWithin,
   standardAddress,
   splitTags,
   toHalfWidth,
@@ -31,6 +32,7 @@ type Normalizer = (
   raw: unknown,
   divisions: DivisionIndex,
   divisionRaw: unknown,
+  withinRaw: unknown,
 ) => NormalizedValue | null;
 
 function checked(result: { value: string; valid: boolean } | null): NormalizedValue | null {
@@ -87,15 +89,30 @@ const NORMALIZERS: Record<NormalizerName, Normalizer> = {
  * kept per catalogue by the raw texts (strings only), frozen since the callers share them.
  */
 const ADDRESS_CACHE_SIZE = 50_000;
-type AddressInput = { raw: unknown; divisionRaw: unknown; divisions: DivisionIndex };
+type AddressInput = {
+  raw: unknown;
+  divisionRaw: unknown;
+  withinRaw: unknown;
+  divisions: DivisionIndex;
+};
 const addressCaches = new WeakMap<DivisionIndex, LRUCache<string, NormalizedValue, AddressInput>>();
 
-function memoizedAddress(raw: unknown, divisions: DivisionIndex, divisionRaw: unknown) {
+function memoizedAddress(
+  raw: unknown,
+  divisions: DivisionIndex,
+  divisionRaw: unknown,
+  withinRaw: unknown,
+) {
   const textual = (v: unknown): v is string | null | undefined =>
     v === undefined || v === null || typeof v === 'string';
   // Both blank gives null, which a cache cannot hold (normalizeAttribute never asks for it).
-  if (!textual(raw) || !textual(divisionRaw) || (blank(raw) && blank(divisionRaw)))
-    return normalizeAddress(raw, divisions, divisionRaw);
+  if (
+    !textual(raw) ||
+    !textual(divisionRaw) ||
+    !textual(withinRaw) ||
+    (blank(raw) && blank(divisionRaw))
+  )
+    return normalizeAddress(raw, divisions, divisionRaw, withinRaw);
   let cache = addressCaches.get(divisions);
   if (!cache)
     addressCaches.set(
@@ -103,13 +120,13 @@ function memoizedAddress(raw: unknown, divisions: DivisionIndex, divisionRaw: un
       (cache = new LRUCache({
         max: ADDRESS_CACHE_SIZE,
         memoMethod: (_key, _stale, { context: c }) => {
-          const value = normalizeAddress(c.raw, c.divisions, c.divisionRaw)!;
+          const value = normalizeAddress(c.raw, c.divisions, c.divisionRaw, c.withinRaw)!;
           return Object.freeze({ ...value, value: Object.freeze(value.value) });
         },
       })),
     );
-  return cache.memo(`${divisionRaw ?? ''}\u001f${raw ?? ''}`, {
-    context: { raw, divisionRaw, divisions },
+  return cache.memo(`${divisionRaw ?? ''}\u001f${withinRaw ?? ''}\u001f${raw ?? ''}`, {
+    context: { raw, divisionRaw, withinRaw, divisions },
   });
 }
 
@@ -117,6 +134,7 @@ function normalizeAddress(
   raw: unknown,
   divisions: DivisionIndex,
   divisionRaw: unknown,
+  withinRaw: unknown,
 ): NormalizedValue | null {
   if (!blank(divisionRaw)) {
     const given = divisions.resolve(text(divisionRaw));
@@ -127,8 +145,20 @@ function normalizeAddress(
     return { value: addressValue(split.divisionCode ?? given, split.detail), valid: true };
   }
   if (blank(raw)) return null;
-  const split = splitAddress(String(raw), divisions);
+  const within = blank(withinRaw) ? null : divisionOfCode(text(withinRaw), divisions);
+  const split =
+    within === null
+      ? splitAddress(String(raw), divisions)
+      : splitAddressWithin(String(raw), divisions, within);
   return { value: addressValue(split.divisionCode, split.detail), valid: true };
+}
+
+/**
+ * The division of a code given beside a record (`within`): a division code, or a grid code
+ * (500116005002-03), which starts with its community's code. Null when unknown.
+ */
+function divisionOfCode(code: string, divisions: DivisionIndex): string | null {
+  return divisions.resolve(/^(\d{12})-\d+$/.exec(code)?.[1] ?? code);
 }
 
 /**
@@ -151,6 +181,7 @@ export function normalizeAttribute(
   raw: unknown,
   divisionRaw: unknown,
   divisions: DivisionIndex,
+  withinRaw?: unknown,
 ): NormalizedValue | null {
   if (rule.value !== undefined) return { value: rule.value, valid: true };
   if (blank(raw) && (rule.normalize !== 'address' || blank(divisionRaw))) return null;
@@ -184,5 +215,5 @@ export function normalizeAttribute(
     }
     return { value: mapped, valid: true };
   }
-  return NORMALIZERS[rule.normalize ?? 'text'](raw, divisions, divisionRaw);
+  return NORMALIZERS[rule.normalize ?? 'text'](raw, divisions, divisionRaw, withinRaw);
 }

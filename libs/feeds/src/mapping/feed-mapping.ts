@@ -72,6 +72,11 @@ export interface AttributeRule {
   codes?: Record<string, string>;
   /** For `address`: pointer of a division code or name given beside the detail text. */
   division?: string;
+  /**
+   * For `address`: pointer of a division code or grid code the record lies in (a grid worker's
+   * grid): the address's division when its text names none, or only one above it.
+   */
+  within?: string;
   /** A constant. */
   value?: string;
 }

@@ -201,7 +201,11 @@ describe('mapRecord', () => {
             gender: '2',
             birthDate: '1956-03',
             phone: '13823456789',
-            residenceAddress: { ...FLAT, detail: '东门路12号3栋2单元501室' },
+            residenceAddress: {
+              ...FLAT,
+              divisionCode: '500116005002',
+              detail: '东门路12号3栋2单元501室',
+            },
             tags: ['独居老人', '低保户'],
             relationToHead: '02',
             householdHeadName: '李秀英',
@@ -212,11 +216,13 @@ describe('mapRecord', () => {
           key: 'residencePlace',
           entityType: 'place',
           pointer: '/居住地址',
-          values: { address: { ...FLAT, detail: '东门路12号3栋2单元501室' } },
+          values: {
+            address: { ...FLAT, divisionCode: '500116005002', detail: '东门路12号3栋2单元501室' },
+          },
         },
       ]);
       expect(relationsOf(mapped)).toEqual([
-        ['lives_in', 'resident', 'division 500116005', {}],
+        ['lives_in', 'resident', 'division 500116005002', {}],
         ['lives_at', 'resident', 'residencePlace', {}],
       ]);
     });
@@ -362,12 +368,12 @@ describe('mapRecord', () => {
           ['site', 'place', '/地址'],
         ],
         {
-          house: { usage: 'rented', floorArea: '89.5', address: FLAT },
+          house: { usage: 'rented', floorArea: '89.5', address: { ...FLAT, divisionCode: '500116005002' } },
           owner: { name: '李秀英', idNumber: LI_XIUYING },
         },
         [
           ['owns', 'owner', 'house', {}],
-          ['located_in', 'house', 'division 500116005', {}],
+          ['located_in', 'house', 'division 500116005002', {}],
           ['located_at', 'house', 'site', {}],
         ],
       ],
@@ -399,7 +405,7 @@ describe('mapRecord', () => {
         [
           ['manages', 'manager', 'premises', {}],
           ['operates', 'operator', 'premises', {}],
-          ['located_in', 'premises', 'division 500116005', {}],
+          ['located_in', 'premises', 'division 500116005002', {}],
           ['located_at', 'premises', 'site', {}],
         ],
       ],
@@ -445,7 +451,7 @@ describe('mapRecord', () => {
       expect(relationsOf(mapped)).toEqual([
         ['involves', 'incident', 'participant/0', { role: 'participant' }],
         ['involves', 'incident', 'participant/1', { role: 'participant' }],
-        ['happened_in', 'incident', 'division 500116005', {}],
+        ['happened_in', 'incident', 'division 500116005002', {}],
         ['happened_at', 'incident', 'scene', {}],
       ]);
     });
@@ -538,7 +544,33 @@ describe('mapRecord', () => {
     });
 
     it('relates nothing when the address names no division', () => {
+      const mapped = map('population', { ...police, SJLX: 'LDRK', JZDZ: '幸福路1号' });
+      expect(mentionsOf(mapped)[0].values.residenceAddress).toEqual({
+        divisionCode: null,
+        detail: '幸福路1号',
+        standard: '幸福路1号',
+      });
+      expect(relationsOf(mapped)).toContainEqual(['lives_at', 'resident', 'residencePlace', {}]);
+      expect(relationsOf(mapped).map((r) => r[0])).not.toContain('lives_in');
+    });
+
+    it('places a grid address that names no division in the community of its grid', () => {
       const mapped = map('grid', { ...grid, 居住地址: '幸福路1号' });
+      expect(mentionsOf(mapped)[0].values.residenceAddress).toEqual({
+        divisionCode: '500116005002',
+        detail: '幸福路1号',
+        standard: '幸福路1号',
+      });
+      expect(relationsOf(mapped)).toContainEqual([
+        'lives_in',
+        'resident',
+        'division 500116005002',
+        {},
+      ]);
+    });
+
+    it('relates nothing when no division places the address', () => {
+      const mapped = map('grid', { ...grid, 网格编码: '', 居住地址: '幸福路1号' });
       expect(mentionsOf(mapped)[0].values.residenceAddress).toEqual({
         divisionCode: null,
         detail: '幸福路1号',

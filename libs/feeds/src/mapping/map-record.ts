@@ -76,7 +76,8 @@ function mapMention(
   for (const [attribute, rule] of Object.entries(mention.attributes)) {
     const raw = rule.from === undefined ? undefined : valueAt(subject, rule.from);
     const divisionRaw = rule.division === undefined ? undefined : valueAt(subject, rule.division);
-    const normalized = normalizeAttribute(attribute, rule, raw, divisionRaw, divisions);
+    const withinRaw = rule.within === undefined ? undefined : valueAt(subject, rule.within);
+    const normalized = normalizeAttribute(attribute, rule, raw, divisionRaw, divisions, withinRaw);
     if (normalized) values.push({ attribute, ...normalized });
   }
   return { key, entityType: mention.entity, type: mention.type, pointer, values };
