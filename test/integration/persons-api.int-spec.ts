@@ -643,6 +643,36 @@ describe('persons API', () => {
       await http().get('/v1/places').query({ address: '东门路12号' }).expect(400);
     });
 
+    it('finds the flat from any spelling, with its building as a parent place', async () => {
+      const find = async (address: string) =>
+        (await http().get('/v1/places').query({ address, division: '500116005002' }).expect(200))
+          .body.places[0] as { id: string; name: string; parentId: string | null } | undefined;
+      const spellings = [
+        '东门路12号3栋2单元501室',
+        '东门路12号3-2-501',
+        '鼎山街道东门路12号3幢2单元501',
+        '重庆市江津区鼎山街道东门社区东门路12号3栋2单元501',
+        '鼎山街道东门路１２号三栋二单元五〇一',
+      ];
+      const found = await Promise.all(spellings.map(find));
+      expect(new Set(found.map((p) => p?.id)).size).toBe(1);
+      const chain: string[] = [];
+      for (let id = found[0]?.parentId ?? null; id !== null;) {
+        const { body } = await http().get(`/v1/places/${id}`).expect(200);
+        chain.push(body.name as string);
+        id = body.parentId as string | null;
+      }
+      expect(chain).toEqual(['东门路12号3栋2单元', '东门路12号3栋', '东门路12号']);
+      expect((await find('鼎山街道东门路12号3号楼'))?.name).toBe('东门路12号3栋');
+      // Every spelling the departments sent is kept with its source.
+      const { body: flat } = await http().get(`/v1/places/${found[0]!.id}`).expect(200);
+      const written = flat.candidates.address.map(
+        (c: { value: { detail: string } }) => c.value.detail,
+      );
+      expect(written).toEqual(expect.arrayContaining(['东门路12号3-2-501']));
+      expect(flat.candidates.address[0]).toHaveProperty('feed');
+    });
+
     it('takes the name from the next source when the registration is withdrawn', async () => {
       // An organization of its own, registered and with a grid worker's sign written differently
       // twice, so that the withdrawal leaves the one above as the other tests read it.

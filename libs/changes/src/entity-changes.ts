@@ -20,7 +20,13 @@ export const ENTITY_COLUMNS: Record<EntityType, Record<string, string>> = {
   event: { event_type: 'text', status: 'text', occurred_at: 'timestamptz', division_code: 'text' },
   object: { object_type: 'text', name: 'text' },
   organization: { uscc: 'text', name: 'text', org_type: 'text', division_code: 'text' },
-  place: { level: 'text', name: 'text', division_code: 'text', address: 'jsonb' },
+  place: {
+    level: 'text',
+    name: 'text',
+    division_code: 'text',
+    address: 'jsonb',
+    parent_id: 'uuid',
+  },
 };
 
 /**

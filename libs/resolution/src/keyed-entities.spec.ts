@@ -6,6 +6,11 @@ const address = (divisionCode: string | null, detail: string) => [
   { attribute: 'address', value: { divisionCode, detail }, valid: true },
 ];
 
+let divisions: DivisionIndex;
+beforeAll(async () => {
+  divisions = new DivisionIndex(await readProvinceDivisions(CHONGQING));
+});
+
 describe('placeKey', () => {
   const keyed = (divisionCode: string, detail: string) => {
     const key = placeKey(address(divisionCode, detail));
@@ -23,6 +28,40 @@ describe('placeKey', () => {
       name: '东门路12号3栋2单元501室',
       division_code: '500116005',
     });
+  });
+
+  it('gives the addresses issue’s spellings of one flat one place, typed as text', () => {
+    const ids = [
+      '双福大道72号2栋3单元501室',
+      '双福大道72号2-3-501',
+      '鼎山街道双福大道72号2幢3单元501',
+      '重庆市江津区鼎山街道东门社区双福大道72号2栋3单元501',
+      '鼎山街道双福大道７２号二栋三单元五〇一',
+      '鼎山街道艾坪山社区双福大道72号2栋3单元501室',
+    ].map((text) => {
+      const key = placeKeyOfText(text, divisions, '500116005002');
+      return key?.kind === 'keyed' ? key.id : key;
+    });
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('makes a less specific address the parent place, not the same place', () => {
+    const flat = keyed('500116005', '双福大道72号2栋3单元501室');
+    const building = keyed('500116005', '双福大道72号2栋');
+    expect(flat.id).not.toBe(building.id);
+    const chain: string[] = [];
+    for (let k = flat.parent; k?.kind === 'keyed'; k = k.parent) chain.push(k.id);
+    expect(chain).toContain(building.id);
+    expect(chain.at(-1)).toBe(keyed('500116005', '双福大道72号').id);
+    expect(flat.columns.parent_id).toBe(chain[0]);
+    expect(keyed('500116005', '双福大道72号').columns.parent_id).toBeNull();
+  });
+
+  it('keeps a village it does not know in the key of a village-group address', () => {
+    expect(keyed('500116005', '石龙村3组41号').id).not.toBe(
+      keyed('500116005', '桥坪村3组41号').id,
+    );
+    expect(keyed('500116005', '石龙村三组41号').id).toBe(keyed('500116005', '石龙村3组41号').id);
   });
 
   it('keeps the same road number in two townships apart', () => {

@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import {
   formatStandardAddress,
+  parentAddress,
   splitAddress,
+  splitAddressWithin,
   standardAddress,
   type DivisionIndex,
   toHalfWidth,
@@ -18,8 +20,11 @@ import type { MentionValue } from './person-features';
  * without a lookup or a lock, and a mention whose record changes its address simply moves.
  */
 export type EntityKey =
-  /** The entity the hub keeps for this key: id derived from it. */
-  | { kind: 'keyed'; key: string; id: string; columns: Record<string, unknown> }
+  /**
+   * The entity the hub keeps for this key: id derived from it. A standard address has the
+   * address one step less specific as its `parent` (see parentAddress).
+   */
+  | { kind: 'keyed'; key: string; id: string; columns: Record<string, unknown>; parent?: EntityKey }
   /** An address that names only a division: the seeded division place of that code. */
   | { kind: 'division'; code: string };
 
@@ -59,32 +64,40 @@ const isAddress = (v: unknown): v is AddressValue =>
 /**
  * The division an address is keyed in. A road address is keyed in its township (the nine-digit
  * prefix): roads are named per township, and one source writes the community where another
- * writes only the township. A village-group address (3组41号) needs its village.
+ * writes only the township, or a community the divisions do not know. A village-group address
+ * (3组41号) needs its village.
  */
 function keyDivision(code: string, parts: StandardAddress): string {
-  const byRoad = parts.road !== null && !/[组社]$/.test(parts.road);
-  return byRoad && code.length > 9 ? code.slice(0, 9) : code;
+  return byRoad(parts) && code.length > 9 ? code.slice(0, 9) : code;
 }
+
+const byRoad = (parts: StandardAddress) => parts.road !== null && parts.group === null;
+
+/**
+ * The parts that identify an address inside its key division: a community the divisions do not
+ * know is left out of a road address (keyed by its township, see keyDivision) and kept in a
+ * village-group address, where it names the village.
+ */
+const keyParts = (parts: StandardAddress): StandardAddress =>
+  byRoad(parts) && parts.community !== null ? { ...parts, community: null } : parts;
 
 /**
  * The key of an address as a person types it (a lookup, a form), as ingest would key it: the
- * divisions it names are walked off its start; `division` is where it lies when it names none.
- * Null when no division is known.
+ * divisions it names are walked off its start; `division` (the caller's) places it as a grid
+ * code places a grid worker's address (see splitAddressWithin). Null when no division is known.
  */
 export function placeKeyOfText(
   address: string,
   divisions: DivisionIndex,
   division?: string,
 ): EntityKey | null {
-  // The divisions the text names first; `division` only when it names none (a clerk of a
-  // community may write the township, which lies above their own division).
-  const named = splitAddress(address, divisions);
-  const split =
-    named.divisionCode === null && division ? splitAddress(address, divisions, division) : named;
+  const split = division
+    ? splitAddressWithin(address, divisions, division)
+    : splitAddress(address, divisions);
   return placeKey([
     {
       attribute: 'address',
-      value: { divisionCode: split.divisionCode ?? division ?? null, detail: split.detail },
+      value: { divisionCode: split.divisionCode, detail: split.detail },
       valid: true,
     },
   ]);
@@ -104,23 +117,34 @@ export function placeKey(values: readonly MentionValue[]): EntityKey | null {
 const placeKeys = new LRUCache<string, EntityKey, { divisionCode: string; detail: string }>({
   max: KEY_CACHE_SIZE,
   memoMethod: (_key, _stale, { context: address }) => {
-    const parts = Object.freeze(standardAddress(address.detail));
-    const division = keyDivision(address.divisionCode, parts);
-    const standard = formatStandardAddress(parts);
-    const key = `place|${division}|${standard}`;
-    return Object.freeze({
-      kind: 'keyed' as const,
-      key,
-      id: keyedEntityId(key),
-      columns: Object.freeze({
-        level: 'address',
-        name: standard,
-        division_code: division,
-        address: parts,
-      }),
-    });
+    const parts = keyParts(standardAddress(address.detail));
+    return addressKey(keyDivision(address.divisionCode, parts), parts);
   },
 });
+
+/**
+ * The keyed place of standard-address parts in their key division, with its parent: the same
+ * address one step less specific (a flat's building is its parent place, not the same place).
+ */
+function addressKey(division: string, parts: StandardAddress): EntityKey {
+  const standard = formatStandardAddress(parts);
+  const key = `place|${division}|${standard}`;
+  const parent = parentAddress(parts);
+  const parentKey = parent ? addressKey(division, parent) : null;
+  return Object.freeze({
+    kind: 'keyed' as const,
+    key,
+    id: keyedEntityId(key),
+    columns: Object.freeze({
+      level: 'address',
+      name: standard,
+      division_code: division,
+      address: Object.freeze(parts),
+      parent_id: parentKey?.kind === 'keyed' ? parentKey.id : null,
+    }),
+    ...(parentKey ? { parent: parentKey } : {}),
+  });
+}
 
 /** An organization's name as a key: half-width (brackets too), no spaces. */
 const organizationName = (name: string) => toHalfWidth(name).replace(/\s+/g, '');
@@ -157,6 +181,19 @@ export interface KeyedPlacement {
   written: boolean;
   /** Golden columns the key itself gives (a standard address), else empty. */
   columns: Record<string, unknown>;
+  /**
+   * The places above a standard address (its building, house number: see parentAddress), nearest
+   * first: written with it, since its row names its parent.
+   */
+  ancestors: { id: string; columns: Record<string, unknown> }[];
+}
+
+/** The keyed places above this one, nearest first. */
+function ancestorsOf(key: EntityKey): KeyedPlacement['ancestors'] {
+  const ancestors: KeyedPlacement['ancestors'] = [];
+  for (let k = key.kind === 'keyed' ? key.parent : undefined; k?.kind === 'keyed'; k = k.parent)
+    ancestors.push({ id: k.id, columns: k.columns });
+  return ancestors;
 }
 
 /**
@@ -179,9 +216,19 @@ export async function placeKeyedMentions(
   const placed = new Map<string, KeyedPlacement>();
   for (const [mention, key] of keys) {
     if (key.kind === 'keyed')
-      placed.set(mention, { entityId: key.id, written: true, columns: key.columns });
+      placed.set(mention, {
+        entityId: key.id,
+        written: true,
+        columns: key.columns,
+        ancestors: ancestorsOf(key),
+      });
     else if (divisions.has(key.code))
-      placed.set(mention, { entityId: divisions.get(key.code)!, written: false, columns: {} });
+      placed.set(mention, {
+        entityId: divisions.get(key.code)!,
+        written: false,
+        columns: {},
+        ancestors: [],
+      });
   }
   return placed;
 }

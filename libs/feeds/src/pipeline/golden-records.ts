@@ -46,6 +46,12 @@ export async function writeGoldenRecords(
         columns: before ? { ...before, ...withoutNulls(own) } : own,
       });
     }
+  // The places above the mentioned addresses (a flat's building), written with them: each
+  // names its parent. One a mention of the batch names keeps that mention's columns.
+  for (const keyed of placement.keyed.values())
+    for (const ancestor of keyed.ancestors)
+      if (!entities.has(ancestor.id))
+        entities.set(ancestor.id, { type: 'place', columns: ancestor.columns });
   const organizations = [
     ...new Set([
       ...[...entities].filter(([, e]) => e.type === 'organization').map(([id]) => id),

@@ -57,14 +57,20 @@ export async function withdrawMentions(
   ];
 }
 
+/** A place without mentions that stays: a seeded division, or an address with a child place. */
+const PLACE_STAYS = ` OR x.code IS NOT NULL
+                        OR EXISTS (SELECT FROM place c WHERE c.parent_id = x.id AND c.ended_at IS NULL)`;
+
 /**
  * An `ended` event for each entity of withdrawn mentions that no active mention names any
- * more, except seeded division places (the division catalog owns them) and entities that had
+ * more, except seeded division places (the division catalog owns them), addresses with a place
+ * below them (a building whose flats remain) and entities that had
  * ended already (a restored record that names another place leaves its old, ended one).
  * Checked under the change-log lock, so every transaction that committed before is seen; one
  * that names the entity and commits after this check (it was written concurrently) takes the
  * lock after this transaction's commit, and its upsert sees the entity ended and revives it.
  */
+
 export async function endOrphanedEntities(
   manager: EntityManager,
   withdrawn: Withdrawal[],
@@ -79,7 +85,7 @@ export async function endOrphanedEntities(
         ${WITHDRAWABLE_TYPES.map(
           (type) =>
             `AND NOT EXISTS (SELECT FROM ${type} x WHERE k.type = '${type}' AND x.id = k.id
-                               AND (x.ended_at IS NOT NULL${type === 'place' ? ' OR x.code IS NOT NULL' : ''}))`,
+                               AND (x.ended_at IS NOT NULL${type === 'place' ? PLACE_STAYS : ''}))`,
         ).join('\n')}
       ORDER BY k.id, k.reason`,
     [withdrawn.map((e) => e.type), withdrawn.map((e) => e.id), withdrawn.map((e) => e.reason)],

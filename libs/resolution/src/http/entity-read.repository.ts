@@ -165,7 +165,7 @@ export class EntityReadRepository {
   async place(id: string) {
     const [row] = await this.db.query<Record<string, unknown>[]>(
       `SELECT p.id, p.level, p.code, p.name, p.division_code AS "divisionCode", p.address,
-              coalesce(d.name, parent.name) AS "divisionName"
+              p.parent_id AS "parentId", coalesce(d.name, CASE WHEN p.level <> 'address' THEN parent.name END) AS "divisionName"
          FROM place p
          LEFT JOIN place d ON d.code = p.division_code
          LEFT JOIN place parent ON parent.id = p.parent_id

@@ -43,7 +43,8 @@ export class PlaceLookupDto {
 
   @ApiPropertyOptional({
     example: '500116005',
-    description: 'Division the address lies in, when the text does not name it',
+    description:
+      'Division the address lies in, when the text does not name it (or names only divisions above it); by default your own division',
   })
   @IsOptional()
   @Matches(/^(\d{6}|\d{9}|\d{12})$/)
@@ -102,11 +103,13 @@ export class PlacesOrganizationsController {
   })
   @ApiOkResponse({ type: PlaceSearchResultDto })
   async findPlace(@Query() query: PlaceLookupDto, @Req() request: Request) {
-    const key = placeKeyOfText(query.address, this.divisions, query.division);
+    const { principal } = accessOf(request);
+    const division = query.division ?? principal.divisionCode ?? undefined;
+    const key = placeKeyOfText(query.address, this.divisions, division);
     if (!key) throw new BadRequestException('the address names no known division: give division');
     const id = key.kind === 'keyed' ? key.id : await this.entities.divisionPlaceId(key.code);
     const place = id === undefined ? undefined : await this.entities.place(id);
-    const visible = place && covers(accessOf(request).principal.jurisdiction, divisionOf(place));
+    const visible = place && covers(principal.jurisdiction, divisionOf(place));
     return { places: visible ? [place] : [] };
   }
 

@@ -32,10 +32,30 @@ export class PlaceDto {
     type: 'object',
     additionalProperties: true,
     nullable: true,
-    example: { road: '东门路', number: '12', building: '3', unit: '2', room: '501', rest: '' },
-    description: 'A standard address: its parts (masked like every address)',
+    example: {
+      community: null,
+      group: null,
+      road: '东门路',
+      number: '12',
+      annex: null,
+      building: '3',
+      unit: '2',
+      floor: null,
+      room: '501',
+      rest: '',
+    },
+    description:
+      'A standard address: its parts (masked like every address). Places stored before a part was read lack it.',
   })
   address!: Record<string, unknown> | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'A standard address: the place one step less specific (a flat’s unit or building, a building’s house number); null for a house number',
+  })
+  parentId!: string | null;
   @ApiProperty({
     type: String,
     nullable: true,
