@@ -51,7 +51,17 @@ export interface PersonFeatures {
    * Absent on features stored before places were resolved.
    */
   places?: string[];
+  /**
+   * The buildings of those places (a flat's building; a house is its own): with the household
+   * head's name, evidence for residents whose sources write the flat differently or not at all.
+   */
+  buildings?: string[];
+  /** Name key (pinyin) of the head of the household the record lists the person in (户主姓名). */
+  householdHead?: string;
 }
+
+/** GB/T 4761 code of the household head (户主) in relationToHead. */
+const HOUSEHOLD_HEAD = '02';
 
 const DOT = /[·•‧・]/g;
 
@@ -64,7 +74,7 @@ export function nameKeyOf(name: string): string {
 
 export function personFeatures(
   values: readonly MentionValue[],
-  context: { familyOf?: string | null; places?: string[] } = {},
+  context: { familyOf?: string | null; places?: string[]; buildings?: string[] } = {},
 ): PersonFeatures {
   const first = (attribute: string, valid = true): unknown =>
     values.find((v) => v.attribute === attribute && v.valid === valid)?.value;
@@ -83,6 +93,9 @@ export function personFeatures(
   })();
   const division = divisionOf(first('residenceAddress')) ?? divisionOf(first('hukouAddress'));
   const gridCommunity = /^\d{12}/.exec(text('gridCode') ?? '')?.[0];
+  const headName = text('relationToHead') === HOUSEHOLD_HEAD ? name : text('householdHeadName');
+  const householdHead = headName ? nameKeyOf(headName.replace(DOT, '')) : null;
+  const buildings = [...new Set(context.buildings ?? [])].sort();
   return {
     name,
     nameKey: name ? nameKeyOf(name) : null,
@@ -97,6 +110,8 @@ export function personFeatures(
     status: text('status'),
     familyOf: idNumber ? null : (context.familyOf ?? null),
     places: [...new Set(context.places ?? [])].sort(),
+    ...(buildings.length > 0 ? { buildings } : {}),
+    ...(householdHead ? { householdHead } : {}),
   };
 }
 

@@ -1,10 +1,10 @@
 import { blockKeys, placeBlock, placeBlocksOf } from './block-keys';
-import { personFeatures } from './person-features';
+import { personFeatures, type PersonFeatures } from './person-features';
 import { keyedEntityId } from './keyed-entities';
 import { personContext } from './record-context';
 
 const blockKey = (f: Parameters<typeof blockKeys>[0]) => blockKeys(f).block;
-import { oneEditApart, scorePair } from './person-match';
+import { DECISIVE_MARGIN, oneEditApart, scorePair } from './person-match';
 import { featuresOf } from './test-features';
 
 const person = featuresOf;
@@ -71,7 +71,11 @@ describe('person features', () => {
       ],
     };
     const context = personContext(house, 'owner');
-    expect(context).toEqual({ familyOf: null, places: [flat] });
+    expect(context).toEqual({
+      familyOf: null,
+      places: [flat],
+      buildings: [keyedEntityId('place|500116005|东门路12号3栋')],
+    });
     const owner = personFeatures(house.mentions[1].values, context);
     expect(blockKeys(owner).block).toBe(`lixiuying|a${flat}`);
     expect(placeBlock(`lixiuying|a${flat}`)).toEqual({ nameKey: 'lixiuying', place: flat });
@@ -99,6 +103,73 @@ describe('person features', () => {
     expect(blockKey(person({ name: '李秀英' }, { idNumber: '50038119560302202X' }))).toBe(
       'lixiuying|1956',
     );
+  });
+});
+
+describe('scorePair on residents without an ID number (the addresses issue)', () => {
+  const FLAT = keyedEntityId('place|500116005|双福大道72号2栋3单元501室');
+  const BUILDING = keyedEntityId('place|500116005|双福大道72号2栋');
+  const police = personFeatures(
+    [
+      { attribute: 'name', value: '李秀英', valid: true },
+      { attribute: 'idNumber', value: ID, valid: true },
+      { attribute: 'residenceAddress', value: { divisionCode: '500116005002' }, valid: true },
+    ],
+    { places: [FLAT], buildings: [BUILDING] },
+  );
+  const grid = (values: Record<string, unknown>, places = [FLAT], buildings = [BUILDING]) =>
+    personFeatures(
+      Object.entries({
+        name: '李秀英',
+        gender: '2',
+        birthDate: '1956-03',
+        residenceAddress: { divisionCode: '500116005002' },
+        ...values,
+      }).map(([attribute, value]) => ({ attribute, value, valid: true })),
+      { places, buildings },
+    );
+  const rules = (a: PersonFeatures, b: PersonFeatures) =>
+    scorePair(a, b).evidence.map((e) => e.rule);
+
+  it('links a name, gender and year-month birth date at the same flat', () => {
+    expect(scorePair(grid({}), police).score).toBeGreaterThanOrEqual(0.75);
+    expect(rules(grid({}), police)).toContain('same-address');
+  });
+
+  it('links them in the same building with the same household head when the flat differs', () => {
+    const other = keyedEntityId('place|500116005|双福大道72号2栋');
+    const a = grid({ householdHeadName: '王建国', relationToHead: '10' }, [other]);
+    const b = grid({ householdHeadName: '王建国', relationToHead: '10', birthDate: '1956-03-02' });
+    expect(rules(a, b)).toContain('same-building-same-household-head');
+    expect(scorePair(a, b).score).toBeGreaterThanOrEqual(0.75);
+    // Another head in the building: a namesake of another household, not linked.
+    const c = grid({ householdHeadName: '张伟', relationToHead: '10' });
+    expect(rules(a, c)).not.toContain('same-building-same-household-head');
+    expect(scorePair(a, c).score).toBeLessThan(0.75);
+  });
+
+  it('keeps twins apart: same flat and birth date, another name', () => {
+    const twin = grid({ name: '李秀兰', birthDate: '1956-03-02' });
+    expect(scorePair(twin, police).score).toBeLessThan(0.75);
+    // Beside the twin's own record, the twin's sister is far behind (see DECISIVE_MARGIN).
+    const own = grid({ name: '李秀兰', birthDate: '1956-03-02', phone: '13823456789' });
+    expect(scorePair(twin, own).weight - scorePair(twin, police).weight).toBeGreaterThanOrEqual(
+      DECISIVE_MARGIN,
+    );
+  });
+
+  it('keeps namesakes of one flat apart when their birth years differ', () => {
+    expect(scorePair(grid({ birthDate: '1981-05' }), police).cannotLink).toBe(
+      'different-birth-dates',
+    );
+  });
+
+  it('links an incident participant by name and phone, never by name alone', () => {
+    const withPhone = person({ name: '李秀英', phone: '13823456789' });
+    expect(
+      scorePair(withPhone, person({ name: '李秀英', idNumber: ID, phone: '13823456789' })).score,
+    ).toBeGreaterThanOrEqual(0.75);
+    expect(scorePair(person({ name: '李秀英' }), police).score).toBeLessThan(0.5);
   });
 });
 

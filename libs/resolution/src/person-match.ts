@@ -93,6 +93,14 @@ export function scorePair(a: PersonFeatures, b: PersonFeatures): PairScore {
   if (a.household && b.household && a.household === b.household) add('same-household', 4);
   // Likewise two people of one name tied to one flat (living, registered, owning it).
   if (a.places?.some((p) => b.places?.includes(p))) add('same-address', 4);
+  // One source writes the flat, another only its building (or a room form it cannot read): the
+  // same building and the same household head name it as well.
+  else if (
+    a.householdHead !== undefined &&
+    a.householdHead === b.householdHead &&
+    a.buildings?.some((building) => b.buildings?.includes(building))
+  )
+    add('same-building-same-household-head', 3);
 
   if (a.division && b.division) {
     if (a.division.slice(0, 9) === b.division.slice(0, 9) && a.division.length >= 9)

@@ -1,4 +1,4 @@
-import { placeKey } from './keyed-entities';
+import { type EntityKey, placeKey } from './keyed-entities';
 import type { MentionValue } from './person-features';
 
 /** The parts of a mapped record that give a person mention its context. */
@@ -17,21 +17,33 @@ const OWNS = 'owns';
 const LOCATED_AT = 'located_at';
 const FAMILY_MEMBER_OF = 'family_member_of';
 
+/** The building of a standard address: the address itself or the nearest place above it without unit, floor or room. */
+function buildingOf(key: EntityKey): string {
+  for (let k: EntityKey | undefined = key; k?.kind === 'keyed'; k = k.parent) {
+    const a = k.columns.address as { unit?: unknown; floor?: unknown; room?: unknown } | undefined;
+    if (!a || (a.unit == null && a.floor == null && a.room == null)) return k.id;
+  }
+  return key.kind === 'keyed' ? key.id : key.code;
+}
+
 /**
  * What a person mention's own record says around it: the valid ID of the person it is listed
- * as family of, and the standard-address places it is tied to (a family member: those of the
- * person it is listed with). Pure.
+ * as family of, the standard-address places it is tied to (a family member: those of the
+ * person it is listed with) and the buildings of those places. Pure.
  */
 export function personContext(
   record: RecordShape,
   mentionKey: string,
-): { familyOf: string | null; places: string[] } {
+): { familyOf: string | null; places: string[]; buildings: string[] } {
   const mention = (key: string | undefined) => record.mentions.find((m) => m.key === key);
+  const keyed = new Map<string, EntityKey>();
   const placeId = (key: string | undefined): string[] => {
     const place = mention(key);
     if (place?.entityType !== 'place') return [];
     const key_ = placeKey(place.values);
-    return key_?.kind === 'keyed' ? [key_.id] : [];
+    if (key_?.kind !== 'keyed') return [];
+    keyed.set(key_.id, key_);
+    return [key_.id];
   };
   const from = (key: string, types: (type: string) => boolean) =>
     record.relations.filter((r) => r.fromKey === key && types(r.type));
@@ -45,9 +57,11 @@ export function personContext(
   const familyId = mention(family?.toKey)?.values.find(
     (v) => v.attribute === 'idNumber' && v.valid,
   )?.value;
-  const places = ownPlaces(mentionKey);
+  const own = ownPlaces(mentionKey);
+  const places = own.length > 0 || !family?.toKey ? own : ownPlaces(family.toKey);
   return {
     familyOf: typeof familyId === 'string' ? familyId : null,
-    places: places.length > 0 || !family?.toKey ? places : ownPlaces(family.toKey),
+    places,
+    buildings: places.map((id) => buildingOf(keyed.get(id)!)),
   };
 }
