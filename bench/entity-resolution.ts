@@ -365,6 +365,8 @@ async function measure(dir: string) {
           truePersons: new Set(scored.map((m) => m.truth)).size,
           hubPersons: persons,
           openReviewTasks: reviews,
+          // The addresses issue's ceiling: open review tasks under 1 % of person mentions.
+          openReviewTasksPerMention: Number((reviews / scored.length).toFixed(5)),
           persons: pairwiseScores(scored),
           seconds: Number(seconds.toFixed(1)),
           recordsPerSecond: Math.round(count / seconds),

@@ -2,7 +2,9 @@
  * Builders of valid messages for the three department feeds (shared/feeds/*.md), from a seeded
  * faker (zh_CN): every record type, 1..n versions per record, cancellations, and the mess the
  * contracts announce (legacy 15-digit IDs, lowercase x, phones with +86 and spaces, grid times
- * in three formats, tags with mixed separators, wrong check characters in grid IDs).
+ * in three formats, tags with mixed separators, wrong check characters in grid IDs), and the hard
+ * cases of person resolution (issue 40): grid residents with neither ID number nor phone, one
+ * flat written in several ways, namesakes in one building or one flat, twins.
  *
  * Plain TypeScript, no jest: importable by tests and benchmarks.
  */
@@ -403,6 +405,48 @@ const TRADITIONAL: Record<string, string> = {
 };
 const DISABILITY_LEVELS = ['一级', '二级', '三级', '四级'];
 const ROAD_SUFFIXES = ['路', '街', '大道', '巷'];
+const CHINESE_DIGITS = [...'〇一二三四五六七八九'];
+
+/** 1..99 in Chinese numerals as addresses write small numbers: 三, 十, 十二, 二十, 二十一. */
+export function chineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) throw new Error(`no Chinese numeral for ${n}`);
+  const [tens, ones] = [Math.floor(n / 10), n % 10];
+  if (tens === 0) return CHINESE_DIGITS[ones];
+  return `${tens === 1 ? '' : CHINESE_DIGITS[tens]}十${ones === 0 ? '' : CHINESE_DIGITS[ones]}`;
+}
+
+/** ASCII digits as their full-width forms (０-９), as some input methods type them. */
+export function fullWidthDigits(text: string): string {
+  return text.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+}
+
+/** The parts of a generated household address (Household.address). */
+export type AddressParts =
+  | { kind: 'flat'; road: string; number: number; building: number; unit: number; room: number }
+  | { kind: 'village'; village: string; group: number; number: number };
+
+/** Splits a canonical household address: 东门路12号3栋2单元501室, 桥坪村3组41号. */
+export function addressParts(address: string): AddressParts | undefined {
+  const flat = /^(.+?)(\d+)号(\d+)栋(\d+)单元(\d+)室$/.exec(address);
+  if (flat)
+    return {
+      kind: 'flat',
+      road: flat[1],
+      number: Number(flat[2]),
+      building: Number(flat[3]),
+      unit: Number(flat[4]),
+      room: Number(flat[5]),
+    };
+  const village = /^(.+村)(\d+)组(\d+)号$/.exec(address);
+  if (village)
+    return {
+      kind: 'village',
+      village: village[1],
+      group: Number(village[2]),
+      number: Number(village[3]),
+    };
+  return undefined;
+}
 
 export interface FeedMessageFactoryOptions {
   seed: number;
@@ -430,6 +474,10 @@ export class FeedMessageFactory {
   private readonly issuedIds = new Set<string>();
   /** Each person has one police record (RKBM) at most. */
   private readonly withPoliceRecord = new WeakSet<Resident>();
+  /** Urban households, whose buildings later households may share (namesakes in one building). */
+  private readonly urbanHouseholds: Household[] = [];
+  /** Flats taken (community code + address): two households never get the same flat. */
+  private readonly flats = new Set<string>();
   private nextUnregistered = 0;
   private serial = 0;
   /** RKBM serials per day: 500116 + YYYYMMDD + 6 digits stays 20 characters. */
@@ -523,25 +571,36 @@ export class FeedMessageFactory {
     gender: '1' | '2',
     age: number,
     relationCode: string,
-    surname?: string,
+    options: { surname?: string; name?: string; twinOf?: Resident } = {},
   ): Resident {
-    const birthDate = this.birthDate(Math.max(0, age));
+    const { surname, twinOf } = options;
+    const birthDate = twinOf?.birthDate ?? this.birthDate(Math.max(0, age));
     // Minority names (with a middle dot) only for household heads, whose gender they then set.
     const minority = relationCode === '02' && this.chance(0.02) ? this.pick(MINORITY_NAMES) : null;
     if (minority) gender = minority[1] as '1' | '2';
-    const name = minority ? minority[0] : this.personName(gender, surname);
+    const name =
+      options.name ??
+      (minority
+        ? minority[0]
+        : twinOf
+          ? this.twinName(twinOf.name, gender)
+          : this.personName(gender, surname));
     // Jiangjin was 500381 (江津市) until 2006; people registered elsewhere carry other areas.
-    const area = !household.registered
-      ? this.pick(OTHER_ID_AREAS)
-      : birthDate < '2006-10-22'
-        ? this.chance(0.9)
-          ? '500381'
-          : this.pick(OTHER_ID_AREAS)
-        : JIANGJIN;
+    // Twins were registered together: the same area, the sequence next to the other's.
+    const area = twinOf
+      ? twinOf.idNumber.slice(0, 6)
+      : !household.registered
+        ? this.pick(OTHER_ID_AREAS)
+        : birthDate < '2006-10-22'
+          ? this.chance(0.9)
+            ? '500381'
+            : this.pick(OTHER_ID_AREAS)
+          : JIANGJIN;
+    const sequence = twinOf ? Number(twinOf.idNumber.slice(14, 17)) + 1 : this.int(0, 999);
     const resident: Resident = {
       id: this.residents.length,
       name,
-      idNumber: this.uniqueCitizenId(area, birthDate, this.int(0, 999), gender),
+      idNumber: this.uniqueCitizenId(area, birthDate, sequence, gender),
       gender,
       birthDate,
       ethnicity: minority ? minority[2] : this.chance(0.97) ? '01' : this.pick(['15', '03', '09']),
@@ -562,14 +621,75 @@ export class FeedMessageFactory {
     return `${road}${this.int(1, 300)}号${this.int(1, 20)}栋${this.int(1, 4)}单元${this.int(1, 30)}${pad(this.int(1, 6))}室`;
   }
 
-  /** A new household of 1..5 people (head first), registered here or floating. */
+  /**
+   * Another flat of `address`'s building (same road, number and building): another unit, or
+   * another room of the same unit.
+   */
+  private flatInBuilding(address: string): string {
+    const parts = addressParts(address);
+    if (parts?.kind !== 'flat') throw new Error(`not a flat: ${address}`);
+    const { road, number, building } = parts;
+    let { unit, room } = parts;
+    if (this.chance(0.5)) unit = (unit % 4) + 1;
+    else room = this.int(1, 30) * 100 + this.int(1, 6);
+    if (unit === parts.unit && room === parts.room) room = room === 3006 ? 101 : room + 1;
+    return `${road}${number}号${building}栋${unit}单元${room}室`;
+  }
+
+  /**
+   * A flat nobody has taken yet (a few draws): two households at one address would be the same
+   * place with unrelated people, which the truth would not know of. A county filled beyond its
+   * village addresses (millions of records) does get shared ones after the draws.
+   */
+  private freeFlat(community: Community, draw: () => string): string {
+    let address = draw();
+    for (let i = 0; i < 8 && this.flats.has(`${community.code} ${address}`); i++) address = draw();
+    this.flats.add(`${community.code} ${address}`);
+    return address;
+  }
+
+  /**
+   * A twin's name: the other twin's surname, and most often the same given name with one
+   * character changed (张伟杰, 张伟涛), as parents name twins; never the same name.
+   */
+  private twinName(other: string, gender: '1' | '2'): string {
+    const surname = other[0];
+    const given = [...other.slice(1)];
+    const chars = gender === '1' ? GIVEN_CHARS_MALE : GIVEN_CHARS_FEMALE;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      let name: string;
+      if (given.length >= 1 && given.length <= 2 && this.chance(0.75)) {
+        const at = given.length === 2 && this.chance(0.3) ? 0 : given.length - 1;
+        const changed = [...given];
+        changed[at] = this.pick(chars);
+        name = surname + changed.join('');
+      } else name = this.personName(gender, surname);
+      if (name !== other) return name;
+    }
+    return `${surname}${given.join('')}${this.pick(chars)}`;
+  }
+
+  /**
+   * A new household of 1..5 people (head first; more with twins or a grandparent), registered
+   * here or floating. The hard cases of person resolution live here: about one household in
+   * seven moves into the building of an urban household already made (another unit or room), a
+   * third of those with a member of the same name as one of the neighbours' (different birth
+   * dates); some 4 % of children have a twin; 2 % of households with children have a
+   * grandparent of a grandchild's name.
+   */
   household(options: { minHeadAge?: number; registered?: boolean; size?: number } = {}): Household {
-    const community = this.pick(this.divisions.communities);
+    const neighbours =
+      this.urbanHouseholds.length > 0 && this.chance(0.15)
+        ? this.pick(this.urbanHouseholds)
+        : undefined;
+    const community = neighbours?.community ?? this.pick(this.divisions.communities);
     const household: Household = {
       no: `${community.township.code}${pad(this.nextSerial(), 6)}`,
       registered: options.registered ?? this.chance(0.8),
       community,
-      address: this.address(community),
+      address: this.freeFlat(community, () =>
+        neighbours ? this.flatInBuilding(neighbours.address) : this.address(community),
+      ),
       members: [],
     };
     const headAge = this.int(options.minHeadAge ?? 22, 95);
@@ -579,6 +699,7 @@ export class FeedMessageFactory {
     if (size >= 2) {
       this.newResident(household, head.gender === '1' ? '2' : '1', headAge + this.int(-5, 5), '10');
     }
+    const surname = head.name[0];
     for (let i = 2; i < size; i++) {
       const childAge = headAge - this.int(22, 35);
       if (childAge < 0) {
@@ -587,10 +708,64 @@ export class FeedMessageFactory {
         continue;
       }
       const gender = this.chance(0.5) ? '1' : '2';
-      this.newResident(household, gender, childAge, gender === '1' ? '20' : '30', head.name[0]);
+      const child = this.newResident(household, gender, childAge, gender === '1' ? '20' : '30', {
+        surname,
+      });
+      // Twins: one birth date, one flat, names a character apart; either gender each.
+      if (this.chance(0.04)) {
+        const twin = this.chance(0.5) ? '1' : '2';
+        this.newResident(household, twin, childAge, twin === '1' ? '20' : '30', { twinOf: child });
+      }
     }
+    // A grandson named after his grandfather (or a granddaughter after her grandmother): one
+    // name in one flat, birth years decades apart.
+    const children = household.members.filter(
+      (m) => m.relationCode === '20' || m.relationCode === '30',
+    );
+    if (options.size === undefined && children.length > 0 && this.chance(0.02)) {
+      const grandchild = this.pick(children);
+      this.newResident(
+        household,
+        grandchild.gender,
+        Math.min(headAge + this.int(22, 30), 99),
+        '50',
+        {
+          name: grandchild.name,
+        },
+      );
+    }
+    if (neighbours && this.chance(1 / 3)) this.nameAfterNeighbour(household, neighbours);
+    if (community.urban) this.urbanHouseholds.push(household);
     this.households.push(household);
     return household;
+  }
+
+  /**
+   * Namesakes in one building: a member of `household` takes the name of a member of the
+   * neighbours' household of the same gender and a birth date apart (years ≥ 2 apart, or
+   * another month), not a name already in either household.
+   */
+  private nameAfterNeighbour(household: Household, neighbours: Household): void {
+    const taken = new Set(household.members.map((m) => m.name));
+    const apart = (a: Resident, b: Resident) =>
+      Math.abs(Number(a.birthDate.slice(0, 4)) - Number(b.birthDate.slice(0, 4))) >= 2 ||
+      a.birthDate.slice(5, 7) !== b.birthDate.slice(5, 7);
+    const pairs = household.members.flatMap((m) =>
+      neighbours.members
+        .filter(
+          (n) =>
+            n.gender === m.gender &&
+            !taken.has(n.name) &&
+            !n.name.includes('·') &&
+            !m.name.includes('·') &&
+            household.members.filter((o) => o.name === m.name).length === 1 &&
+            apart(m, n),
+        )
+        .map((n) => [m, n] as const),
+    );
+    if (pairs.length === 0) return;
+    const [member, namesake] = this.pick(pairs);
+    member.name = namesake.name;
   }
 
   /** Somebody already generated (new households when there are few), for a second feed's record. */
@@ -635,6 +810,79 @@ export class FeedMessageFactory {
 
   private fullAddress(household: Household): string {
     return `江津区${this.townshipAddress(household)}`;
+  }
+
+  /**
+   * The household's flat as people write it, always that flat and no other (the road, number,
+   * building, unit and room of Household.address), in one of the ways the feeds carry it:
+   *  - the divisions before it: the township (鼎山街道双福大道72号…, most often), township and
+   *    community (鼎山街道东门社区…), 江津区 and the township, 重庆市江津区 with township and
+   *    community; or none at all (双福大道72号…) where the record places it otherwise, as a grid
+   *    record does by its 网格编码 (`withoutDivisions`);
+   *  - a building as 2栋, 2幢 or 2号楼; building-unit-room as 2栋3单元501室, 2栋3单元501 (no 室)
+   *    or 2-3-501 after the 号; small building and unit numbers in Chinese numerals now and then
+   *    (三单元, 十二栋; never a house number or a room);
+   *  - a village's group as 3组 or 三组 (桥坪村三组41号);
+   *  - full-width digits (０-９) now and then, a stray space between two parts now and then.
+   */
+  writtenAddress(household: Household, options: { withoutDivisions?: boolean } = {}): string {
+    const { community } = household;
+    const parts = addressParts(household.address);
+    if (!parts) return this.townshipAddress(household);
+    const divisions = this.faker.helpers.weightedArrayElement(
+      (
+        [
+          { value: 'township', weight: 35 },
+          { value: 'none', weight: 20 },
+          { value: 'community', weight: 15 },
+          { value: 'county', weight: 15 },
+          { value: 'city', weight: 15 },
+        ] as const
+      ).filter((d) => options.withoutDivisions || d.value !== 'none'),
+    );
+    const township = community.township.name;
+    // A village's name is part of its address already: its community is never written twice.
+    const named = parts.kind === 'flat' ? [community.name] : [];
+    const segments: string[] =
+      divisions === 'none'
+        ? []
+        : divisions === 'township'
+          ? [township]
+          : divisions === 'community'
+            ? [township, ...named]
+            : divisions === 'county'
+              ? ['江津区', township]
+              : ['重庆市江津区', township, ...named];
+    const numeral = (n: number) => (n <= 20 && this.chance(0.15) ? chineseNumeral(n) : String(n));
+    if (parts.kind === 'village') {
+      segments.push(parts.village, `${numeral(parts.group)}组`, `${parts.number}号`);
+    } else {
+      segments.push(parts.road, `${parts.number}号`);
+      const form = this.faker.helpers.weightedArrayElement([
+        { value: 'full', weight: 60 },
+        { value: 'noRoom', weight: 20 },
+        { value: 'dashed', weight: 20 },
+      ] as const);
+      if (form === 'dashed') segments.push(`${parts.building}-${parts.unit}-${parts.room}`);
+      else {
+        const word = this.faker.helpers.weightedArrayElement([
+          { value: '栋', weight: 60 },
+          { value: '幢', weight: 25 },
+          { value: '号楼', weight: 15 },
+        ]);
+        segments.push(
+          `${numeral(parts.building)}${word}`,
+          `${numeral(parts.unit)}单元`,
+          `${parts.room}${form === 'full' ? '室' : ''}`,
+        );
+      }
+    }
+    if (this.chance(0.08)) {
+      const at = this.int(1, segments.length - 1);
+      segments[at] = ` ${segments[at]}`;
+    }
+    const text = segments.join('');
+    return this.chance(0.1) ? fullWidthDigits(text) : text;
   }
 
   private gridCode(community: Community): string {
@@ -750,9 +998,9 @@ export class FeedMessageFactory {
         level === 'county' ? this.townshipAddress(household) : household.address.replace(/室$/, '');
       first.HH = household.no;
       first.YHZGXDM = resident.relationCode;
-      if (this.chance(0.2)) first.JZDZ = this.fullAddress(household);
+      if (this.chance(0.2)) first.JZDZ = this.writtenAddress(household);
     } else {
-      first.JZDZ = this.fullAddress(household);
+      first.JZDZ = this.writtenAddress(household);
       if (this.chance(0.6)) first.JZZH = `500116${this.faker.string.numeric(12)}`;
     }
     const versions = [first];
@@ -1042,21 +1290,26 @@ export class FeedMessageFactory {
       case '实有人口': {
         const head = resident.household.members[0];
         persons = [{ pointer: '', person: resident.id }];
+        // A fifth of the residents the grid worker met gave neither ID number nor phone: name,
+        // gender, birth (often year and month only), the address and the household head are
+        // all there is to link them by.
+        const anonymous = this.chance(0.2);
         fields = {
           姓名: this.chance(0.1) ? `${resident.name} ` : this.typedName(resident.name),
           性别: resident.gender === '1' ? '男' : '女',
           出生年月: this.birthMonth(resident.birthDate),
-          手机号: this.typedPhone(resident.phone),
-          居住地址: this.townshipAddress(resident.household),
+          ...(anonymous ? {} : { 手机号: this.typedPhone(resident.phone) }),
+          居住地址: this.writtenAddress(resident.household, { withoutDivisions: true }),
           人员类别: this.tagsFor(resident),
           与户主关系: relationText(head, resident, this),
           户主姓名: head.name,
         };
-        const id = this.gridId(resident.idNumber);
+        const id = anonymous ? undefined : this.gridId(resident.idNumber);
         if (id !== undefined) fields['身份证号'] = id;
+        // A new phone number later, for those who gave one.
         evolve = (f) => ({
           ...f,
-          ...(this.chance(0.5)
+          ...('手机号' in f && this.chance(0.5)
             ? { 手机号: this.typedPhone(this.mobile()) }
             : { 人员类别: this.tagsFor(resident) }),
         });
@@ -1067,7 +1320,7 @@ export class FeedMessageFactory {
         persons = [{ pointer: '/产权人姓名', person: owner.id }];
         fields = {
           房屋编码: `FW-${community.code}-${pad(this.nextSerial(), 5)}`,
-          地址: this.townshipAddress(resident.household),
+          地址: this.writtenAddress(resident.household, { withoutDivisions: true }),
           房屋用途: this.pick(['自住', '自住', '出租', '商住', '空置']),
           产权人姓名: owner.name,
           建筑面积: `${this.int(30, 180)}${this.chance(0.3) ? `.${this.int(1, 9)}` : ''}`,
@@ -1082,11 +1335,21 @@ export class FeedMessageFactory {
         const address = `${community.township.name}${this.address(community)}`;
         const picked = this.faker.helpers.arrayElements(resident.household.members, this.int(0, 2));
         persons = picked.map((m, i) => ({ pointer: `/涉及人员/${i}`, person: m.id }));
+        // Participants as the grid worker noted them: a quarter by name and phone, the others
+        // with the ID number as typed (none in one in ten: by name alone without a phone, which
+        // the hub never links) and, mostly, a phone.
         const involved = picked.map((m) => {
           const person: Record<string, string> = { 姓名: this.typedName(m.name) };
-          const id = this.gridId(m.idNumber);
-          if (id) person['身份证号'] = id;
-          if (this.chance(0.6)) person['手机号'] = this.typedPhone(m.phone);
+          const noted = this.faker.helpers.weightedArrayElement([
+            { value: 'phone', weight: 25 },
+            { value: 'id', weight: 75 },
+          ] as const);
+          if (noted === 'id') {
+            const id = this.gridId(m.idNumber);
+            if (id) person['身份证号'] = id;
+          }
+          if (noted === 'phone' || (noted === 'id' && this.chance(0.6)))
+            person['手机号'] = this.typedPhone(m.phone);
           return person;
         });
         fields = {
