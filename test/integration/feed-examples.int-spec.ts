@@ -198,7 +198,8 @@ describe('feed examples through Kafka into the unified model', () => {
       gender: '2',
       birthDate: '1956-03',
       phone: '13823456789',
-      residenceAddress: { divisionCode: '500116005' },
+      // The township the address names, narrowed to the community of the grid code.
+      residenceAddress: { divisionCode: '500116005002' },
       tags: ['独居老人', '低保户'],
       relationToHead: '02',
     });
@@ -255,7 +256,18 @@ describe('feed examples through Kafka into the unified model', () => {
       level: 'address',
       name: '东门路12号3栋2单元501室',
       division_code: '500116005',
-      address: { road: '东门路', number: '12', building: '3', unit: '2', room: '501', rest: '' },
+      address: {
+        community: null,
+        group: null,
+        road: '东门路',
+        number: '12',
+        annex: null,
+        building: '3',
+        unit: '2',
+        floor: null,
+        room: '501',
+        rest: '',
+      },
     });
     const relations = await db.query<{ relation_type: string }[]>(
       `SELECT DISTINCT relation_type FROM relation WHERE to_id = $1 AND valid_to IS NULL ORDER BY 1`,
