@@ -217,4 +217,19 @@ describe('revival of ended entities', () => {
     expect(await endedAt('place', place)).toBeNull();
     expect(await placeOf(flat)).toBe(place);
   });
+
+  it('keeps a building whose own record is cancelled while a flat below it remains', async () => {
+    const building = '鼎山街道东门路60号2栋';
+    const flat = `${building}1单元101室`;
+    const own = resident(7, '孙国平', '50011619700101007', building);
+    await push([own, resident(8, '何秀兰', '50011619700101008', flat)]);
+    const place = await placeOf(building);
+    const { body } = await http().get(`/v1/places/${await placeOf(flat)}`).expect(200);
+    const { body: unit } = await http().get(`/v1/places/${body.parentId as string}`).expect(200);
+    expect(unit.parentId).toBe(place);
+    const { next } = await readChangeFeed(suite.api, '0');
+    await push([at(own, '2023-10-02 09:00:00', { 作废: '是' })]);
+    expect(await eventsOf(next, place)).toEqual([]);
+    expect(await endedAt('place', place)).toBeNull();
+  });
 });
