@@ -33,7 +33,13 @@ export async function createIngestApp(
             groupId: kafka.groupId,
             allowAutoTopicCreation: false,
             maxBytesPerPartition: 4 << 20,
+            // A SIGKILLed process's member stays in the group until its session expires, and a
+            // restart waits for that (kafkajs has no static membership): 10 s by default. The
+            // heartbeats go on while a batch is stored (BatchKafkaServer), so a batch may take
+            // longer than the session. rebalanceTimeout stays kafkajs's 60 s: how long a member
+            // busy with a batch has to stop after its part in hand and join again.
             sessionTimeout: kafka.sessionTimeoutMs,
+            heartbeatInterval: kafka.heartbeatIntervalMs,
           },
           producer: PRODUCER_CONFIG,
           subscribe: { fromBeginning: true },

@@ -120,11 +120,29 @@ export class Environment {
   @IsString()
   KAFKA_GROUP_ID = 'hub-ingest';
 
-  /** A consumer silent this long is dropped from the group and its partitions move on. */
+  /**
+   * The ingest's consumer session, in ms: a member silent this long is dropped from the group
+   * and its partitions move on. It is also how long a restart after SIGKILL (or a crash, or an
+   * OOM kill) waits before it consumes: kafkajs has no static membership, so the dead member
+   * stays in the group until its session expires, and the new process's join waits for that
+   * rebalance (issue 38: 30 s, 30.4 s measured; 10 s: see test/e2e/ingest-restart.e2e-spec.ts).
+   * A batch may take longer than this: the ingest heartbeats while it is stored (libs/kafka
+   * BatchKafkaServer). At least 6000, the broker's default `group.min.session.timeout.ms`.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(6000)
-  KAFKA_SESSION_TIMEOUT_MS = 30_000;
+  KAFKA_SESSION_TIMEOUT_MS = 10_000;
+
+  /**
+   * How often the ingest's consumer heartbeats, in ms, between fetches and while a batch is
+   * stored; below KAFKA_SESSION_TIMEOUT_MS, about a third of it (kafkajs's advice), so that a
+   * heartbeat delayed or lost on the way does not cost the membership.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  KAFKA_HEARTBEAT_INTERVAL_MS = 3000;
 
   /**
    * SASL mechanism of the connection to the brokers (unset: no SASL). Set, it needs

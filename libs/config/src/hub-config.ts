@@ -30,6 +30,7 @@ export interface KafkaConfig {
   topicPartitions: number;
   topicReplication: number;
   sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
   /** Set with KAFKA_SASL_MECHANISM. The password comes from a secret: never log it. */
   sasl?: {
     mechanism: NonNullable<Environment['KAFKA_SASL_MECHANISM']>;
@@ -211,6 +212,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ),
     );
   }
+  // kafkajs refuses such a consumer when it starts; say so when the configuration is read.
+  if (parsed.KAFKA_HEARTBEAT_INTERVAL_MS >= parsed.KAFKA_SESSION_TIMEOUT_MS)
+    throw new ConfigError([
+      `KAFKA_HEARTBEAT_INTERVAL_MS: must be below KAFKA_SESSION_TIMEOUT_MS (got ${parsed.KAFKA_HEARTBEAT_INTERVAL_MS} >= ${parsed.KAFKA_SESSION_TIMEOUT_MS})`,
+    ]);
   if (parsed.HUB_MATCH_LOWER > parsed.HUB_MATCH_UPPER)
     throw new ConfigError([
       `HUB_MATCH_LOWER: must not exceed HUB_MATCH_UPPER (got ${parsed.HUB_MATCH_LOWER} > ${parsed.HUB_MATCH_UPPER})`,
@@ -223,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
         topicReplication: parsed.KAFKA_TOPIC_REPLICATION,
         sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: parsed.KAFKA_HEARTBEAT_INTERVAL_MS,
         ...kafkaSecurity(parsed),
       }
     : undefined;

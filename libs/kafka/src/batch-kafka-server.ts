@@ -22,6 +22,52 @@ export interface ConsumerGroupListener {
   assigned(assignment: Record<string, number[]>): void;
 }
 
+/** kafkajs's own default `heartbeatInterval`, for a consumer configured without one. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 3000;
+
+/**
+ * Heartbeats while a batch is being stored. kafkajs heartbeats only when asked (between
+ * fetches, and when a handler calls `heartbeat()`): a transaction that runs, or waits on locks,
+ * longer than the session timeout would otherwise get its member dropped from the group (seen:
+ * a consumer silent for tens of seconds lost its membership, its offsets could not be committed,
+ * and its partitions' batches were stored twice). kafkajs sends at most one heartbeat per
+ * `heartbeatInterval` (the others return at once), and concurrent calls share the one request,
+ * so this ticks at half the interval: the member is never silent much longer than the interval.
+ * A heartbeat that fails (REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID, a lost connection) is kept,
+ * not thrown into the batch: the batch stops after the part in hand, which is committed, and
+ * the caller sends a heartbeat again afterwards for kafkajs to rejoin.
+ */
+export class HeartbeatsWhileBusy {
+  private readonly timer: NodeJS.Timeout;
+  private error: unknown;
+
+  constructor(
+    private readonly heartbeat: () => Promise<void>,
+    intervalMs: number,
+  ) {
+    this.timer = setInterval(() => void this.beat(), Math.max(50, intervalMs / 2));
+  }
+
+  /** A heartbeat if one is due; never throws (see `failed`). */
+  async beat(): Promise<void> {
+    if (this.error !== undefined) return;
+    try {
+      await this.heartbeat();
+    } catch (e) {
+      this.error ??= e;
+    }
+  }
+
+  /** True once a heartbeat failed: the batch should stop, and the group be joined again. */
+  failed(): boolean {
+    return this.error !== undefined;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 /**
  * Nest's Kafka transport hands messages over one at a time and commits on its own schedule.
  * The hub needs whole batches in one database transaction and offsets committed only after
@@ -59,19 +105,33 @@ export class BatchKafkaServer extends ServerKafka {
       eachBatch: async (payload) => {
         const { batch } = payload;
         if (!payload.isRunning() || payload.isStale() || batch.isEmpty()) return;
-        const durable = await handler({
-          batch,
-          producer: this.producer!,
-          heartbeat: () => payload.heartbeat(),
-          shouldStop: () => !payload.isRunning() || payload.isStale(),
-        });
-        if (durable === undefined) return;
-        // Only now is that much of the batch durable in PostgreSQL: mark and commit its offsets
-        // (a batch left part-way is fetched again from the next offset).
-        payload.resolveOffset(durable);
-        // Without autoCommit, kafkajs commits only the offsets it is given.
-        await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-        if (payload.isRunning() && !payload.isStale()) await payload.heartbeat();
+        const membership = new HeartbeatsWhileBusy(
+          () => payload.heartbeat(),
+          this.options.consumer?.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        );
+        let durable: string | undefined;
+        try {
+          durable = await handler({
+            batch,
+            producer: this.producer!,
+            heartbeat: () => membership.beat(),
+            shouldStop: () => !payload.isRunning() || payload.isStale() || membership.failed(),
+          });
+        } finally {
+          membership.stop();
+        }
+        if (durable !== undefined) {
+          // Only now is that much of the batch durable in PostgreSQL: mark and commit its
+          // offsets (a batch left part-way is fetched again from the next offset). In a
+          // rebalance the broker still takes the commit of the generation that fetched it.
+          payload.resolveOffset(durable);
+          // Without autoCommit, kafkajs commits only the offsets it is given.
+          await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+        }
+        // A heartbeat that failed during the batch (a rebalance, a member dropped) is sent again
+        // here, unguarded: kafkajs's runner learns of it from the error, and rejoins.
+        if (payload.isRunning() && (!payload.isStale() || membership.failed()))
+          await payload.heartbeat();
       },
     });
   }
