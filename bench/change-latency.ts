@@ -9,7 +9,9 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
+import { BOOTSTRAP_TOKEN, TEST_PURPOSE, TEST_SECRETS_KEY } from '../test/support/access';
 import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
+import { type Arrivals, subscribeToChangeFeed } from './change-feed-subscribers';
 import { dropUnlessKept } from './bench-services';
 import { metricSums } from './ingest-metrics-scrape';
 
@@ -21,7 +23,13 @@ export interface ChangeLatencyStep {
   /** Police records (with an ID number no other message has) whose person event was timed. */
   matched: number;
   /** From producing the record to consuming its change event from hub.changes.v1. */
-  latencyMs: { p50: number; p99: number; max: number };
+  latencyMs: Latency;
+  /**
+   * The same events through the API's HTTP change feed: a subscriber long-polling
+   * (`?wait=30`) and one reading the Server-Sent Events stream, each from its own connection.
+   */
+  longPollMs: Latency;
+  sseMs: Latency;
   /** The largest latency of the records produced in each 5 s of the step. */
   maxMsBy5Seconds: number[];
   /** Records produced and not yet committed by the ingest, every 5 s of the step. */
@@ -30,6 +38,15 @@ export interface ChangeLatencyStep {
   backlogGrew: boolean;
   /** After the step, until the ingest had caught up again (the next step starts then). */
   drainSeconds: number;
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Probe events timed (those that did not arrive are left out and counted in `missing`). */
+  matched: number;
+  missing?: number;
 }
 
 export interface ChangeLatency {
@@ -53,6 +70,21 @@ export interface ChangeLatency {
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** p50, p99 and max of sorted milliseconds, rounded. */
+const percentiles = (sorted: number[]): Latency => ({
+  p50: Math.round(percentile(sorted, 50) ?? NaN),
+  p99: Math.round(percentile(sorted, 99) ?? NaN),
+  max: Math.round(sorted[sorted.length - 1] ?? NaN),
+  matched: sorted.length,
+});
+
+/** Whether the API answers /ready. */
+const ready = (url: string) =>
+  fetch(`${url}/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 /**
  * Change events end to end, as a curve: the built ingest process and the relay (its own process
@@ -120,13 +152,14 @@ export async function measureChangeLatency(
   }
   const sentAt = new Map<string, { at: number; step: number }>();
   /** Each probe: its step, when its record was produced, and how long its event took. */
-  const timed: { step: number; at: number; ms: number }[] = [];
+  const timed: { step: number; at: number; ms: number; eventId: string }[] = [];
   const consumer = kafka.consumer({ groupId: `lat-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: changes, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const event = JSON.parse(message.value!.toString()) as {
+        id: string;
         type: string;
         data: { attributes?: { idNumber?: string } };
       };
@@ -134,7 +167,7 @@ export async function measureChangeLatency(
       const id = event.data.attributes?.idNumber;
       const sent = id === undefined ? undefined : sentAt.get(id);
       if (sent !== undefined && event.type.startsWith('cn.gov.hub.person.')) {
-        timed.push({ ...sent, ms: performance.now() - sent.at });
+        timed.push({ ...sent, ms: performance.now() - sent.at, eventId: event.id });
         sentAt.delete(id!);
       }
     },
@@ -173,6 +206,18 @@ export async function measureChangeLatency(
     // as in ingest-throughput: BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
     process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean),
   );
+  // The API on the same database, for the HTTP change feed's subscribers.
+  const apiUrl = `http://127.0.0.1:${await freePort()}`;
+  const api = AppProcess.start('api', {
+    DATABASE_URL: database.url,
+    PORT: new URL(apiUrl).port,
+    HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
+    HUB_SECRETS_KEY: TEST_SECRETS_KEY,
+    // Its long-poll returns at each new event: up to ten requests a second at the low rates.
+    HUB_RATE_LIMIT_PER_MINUTE: '100000',
+    LOG_LEVEL: 'error',
+  });
+  let subscribers: ReturnType<typeof subscribeToChangeFeed> | undefined;
   const producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
   const send = (slice: typeof messages) =>
@@ -195,6 +240,16 @@ export async function measureChangeLatency(
       await new Promise((r) => setTimeout(r, 100));
     }
     await counting.disconnect();
+    for (const deadline = Date.now() + 90_000; !(await ready(apiUrl));) {
+      if (Date.now() > deadline || api.child.exitCode !== null)
+        throw new Error(`the API did not get ready:\n${api.output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    subscribers = subscribeToChangeFeed({
+      url: apiUrl,
+      token: BOOTSTRAP_TOKEN,
+      purpose: TEST_PURPOSE,
+    });
     /** Produces `slice` steadily at `rate` records/s; samples the ingest's lag every 5 s. */
     const produceAt = async (slice: typeof messages, rate: number) => {
       const tick = 100; // ms: rate / 10 records per tick, on a schedule that does not drift
@@ -233,7 +288,27 @@ export async function measureChangeLatency(
           `${sentAt.size} person events did not arrive: ${JSON.stringify(missing.slice(0, 3).map(([m]) => m.value))} ${JSON.stringify(persons)}`,
         );
       }
+      // The HTTP subscribers too (a probe they never get counts as missing).
+      const probeEvents = () => timed.map((t) => t.eventId);
+      const httpDeadline = Date.now() + 60_000;
+      while (
+        Date.now() < httpDeadline &&
+        probeEvents().some((id) => !subscribers!.longPoll.has(id) || !subscribers!.sse.has(id))
+      )
+        await new Promise((r) => setTimeout(r, 200));
       return Number(((performance.now() - started) / 1000).toFixed(1));
+    };
+    /** The latencies of step `s`'s probes as one subscriber received them. */
+    const latencyThrough = (s: number, arrivals: Arrivals): Latency => {
+      const probes = timed.filter((t) => t.step === s);
+      const sorted = probes
+        .filter((t) => arrivals.has(t.eventId))
+        .map((t) => arrivals.get(t.eventId)! - t.at)
+        .sort((x, y) => x - y);
+      return {
+        ...percentiles(sorted),
+        missing: probes.length - sorted.length,
+      };
     };
     log(`warm-up: ${warmUpRecords} records at ${rates[0]}/s, not timed`);
     await produceAt(messages.slice(0, warmUpRecords), rates[0]);
@@ -251,11 +326,9 @@ export async function measureChangeLatency(
         rate,
         seconds,
         matched: sorted.length,
-        latencyMs: {
-          p50: Math.round(percentile(sorted, 50)),
-          p99: Math.round(percentile(sorted, 99)),
-          max: Math.round(sorted[sorted.length - 1]),
-        },
+        latencyMs: percentiles(sorted),
+        longPollMs: latencyThrough(s, subscribers.longPoll),
+        sseMs: latencyThrough(s, subscribers.sse),
         maxMsBy5Seconds: Array.from({ length: Math.ceil(seconds / 5) }, (_, w) =>
           Math.round(
             Math.max(
@@ -285,6 +358,8 @@ export async function measureChangeLatency(
     };
 
     // The relay alone: a backlog written with the relay off, published by a relay that starts.
+    await subscribers.stop();
+    await api.stop('SIGTERM');
     await ingest.stop('SIGTERM');
     await relay?.stop('SIGTERM');
     const [{ published }] = await ds.query<{ published: string }[]>(
@@ -363,6 +438,8 @@ export async function measureChangeLatency(
       },
     };
   } finally {
+    await subscribers?.stop();
+    await api.stop('SIGTERM');
     await ingest.stop('SIGTERM');
     await relay?.stop('SIGTERM');
     await producer.disconnect();
