@@ -152,6 +152,50 @@ describe('a generated mixed stream', () => {
     expect(await modelSnapshot(scenario.db)).toEqual(reference);
   });
 
+  it('through Kafka with two ingest processes in one group, one SIGKILLed mid-stream, ends in the same state', async () => {
+    const scenario = await scenarioDatabase();
+    cleanups.push(scenario.drop);
+    const groupId = `mix-e-${randomUUID()}`;
+    const start = async () => {
+      const ingest = AppProcess.start('ingest', {
+        DATABASE_URL: scenario.url,
+        KAFKA_BROKERS: base.kafka!.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_GROUP_ID: groupId,
+        INGEST_HTTP_PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        HUB_CHANGE_RELAY: 'false',
+      });
+      cleanups.push(() => ingest.stop('SIGKILL'));
+      return ingest;
+    };
+    const [first, second] = [await start(), await start()];
+    // Both share the partitions (scale-out) before one is killed.
+    const admin = createKafka(requireKafka(base)).admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const [group] = (await admin.describeGroups([groupId])).groups;
+          return group.state === 'Stable' && group.members.length === 2 ? true : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 100, what: 'two members sharing the partitions' },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    await first.stop('SIGKILL');
+    const [{ n: atKill }] = await scenario.db.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM source_record`,
+    );
+    expect(Number(atKill)).toBeLessThan(expected.accepted + expected.stale);
+    // The other takes the killed one's partitions over once its session times out.
+    await finished(scenario.db);
+    expect(second.child.exitCode).toBeNull();
+    expect(await modelSnapshot(scenario.db)).toEqual(reference);
+  });
+
   it('through Kafka with its database sessions terminated mid-stream ends in the same state', async () => {
     const scenario = await ingestInProcess('mix-c');
     const progress = async () => {
