@@ -5,9 +5,9 @@ import { jiangjinDivisions } from './jiangjin';
 
 const registry = new SchemaRegistry();
 const validators = {
-  population: registry.validator('feeds/population.schema.json'),
-  assistance: registry.validator('feeds/assistance.schema.json'),
-  grid: registry.validator('feeds/grid.schema.json'),
+  population: registry.firstErrorValidator('feeds/population.schema.json'),
+  assistance: registry.firstErrorValidator('feeds/assistance.schema.json'),
+  grid: registry.firstErrorValidator('feeds/grid.schema.json'),
 };
 const schemaValid = (feed: FeedName, value: Buffer) => {
   try {
