@@ -20,13 +20,23 @@ import type { MentionValue } from './person-features';
  * without a lookup or a lock, and a mention whose record changes its address simply moves.
  */
 export type EntityKey =
-  /**
-   * The entity the hub keeps for this key: id derived from it. A standard address has the
-   * address one step less specific as its `parent` (see parentAddress).
-   */
-  | { kind: 'keyed'; key: string; id: string; columns: Record<string, unknown>; parent?: EntityKey }
+  | KeyedEntity
   /** An address that names only a division: the seeded division place of that code. */
   | { kind: 'division'; code: string };
+
+/**
+ * The entity the hub keeps for a key: id derived from it. A standard address has the address one
+ * step less specific as its `parent` (see parentAddress) and the id of its `building` (itself
+ * when it names no unit, floor or room).
+ */
+export interface KeyedEntity {
+  kind: 'keyed';
+  key: string;
+  id: string;
+  columns: Record<string, unknown>;
+  parent?: KeyedEntity;
+  building?: string;
+}
 
 // Fixed namespace of the hub's key-derived ids (a random v4, generated once).
 const HUB_KEY_NAMESPACE = '6f2b8c3e-4d0a-4a8e-9c1b-2f7d5e8a9b10';
@@ -126,22 +136,25 @@ const placeKeys = new LRUCache<string, EntityKey, { divisionCode: string; detail
  * The keyed place of standard-address parts in their key division, with its parent: the same
  * address one step less specific (a flat's building is its parent place, not the same place).
  */
-function addressKey(division: string, parts: StandardAddress): EntityKey {
+function addressKey(division: string, parts: StandardAddress): KeyedEntity {
   const standard = formatStandardAddress(parts);
   const key = `place|${division}|${standard}`;
+  const id = keyedEntityId(key);
   const parent = parentAddress(parts);
-  const parentKey = parent ? addressKey(division, parent) : null;
+  const parentKey = parent ? addressKey(division, parent) : undefined;
+  const inBuilding = parts.unit !== null || parts.floor !== null || parts.room !== null;
   return Object.freeze({
     kind: 'keyed' as const,
     key,
-    id: keyedEntityId(key),
+    id,
     columns: Object.freeze({
       level: 'address',
       name: standard,
       division_code: division,
       address: Object.freeze(parts),
-      parent_id: parentKey?.kind === 'keyed' ? parentKey.id : null,
+      parent_id: parentKey?.id ?? null,
     }),
+    building: inBuilding ? (parentKey?.building ?? id) : id,
     ...(parentKey ? { parent: parentKey } : {}),
   });
 }
@@ -189,10 +202,9 @@ export interface KeyedPlacement {
 }
 
 /** The keyed places above this one, nearest first. */
-function ancestorsOf(key: EntityKey): KeyedPlacement['ancestors'] {
+function ancestorsOf(key: KeyedEntity): KeyedPlacement['ancestors'] {
   const ancestors: KeyedPlacement['ancestors'] = [];
-  for (let k = key.kind === 'keyed' ? key.parent : undefined; k?.kind === 'keyed'; k = k.parent)
-    ancestors.push({ id: k.id, columns: k.columns });
+  for (let k = key.parent; k; k = k.parent) ancestors.push({ id: k.id, columns: k.columns });
   return ancestors;
 }
 

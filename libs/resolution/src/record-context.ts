@@ -1,4 +1,4 @@
-import { type EntityKey, placeKey } from './keyed-entities';
+import { type KeyedEntity, placeKey } from './keyed-entities';
 import type { MentionValue } from './person-features';
 
 /** The parts of a mapped record that give a person mention its context. */
@@ -17,15 +17,6 @@ const OWNS = 'owns';
 const LOCATED_AT = 'located_at';
 const FAMILY_MEMBER_OF = 'family_member_of';
 
-/** The building of a standard address: the address itself or the nearest place above it without unit, floor or room. */
-function buildingOf(key: EntityKey): string {
-  for (let k: EntityKey | undefined = key; k?.kind === 'keyed'; k = k.parent) {
-    const a = k.columns.address as { unit?: unknown; floor?: unknown; room?: unknown } | undefined;
-    if (!a || (a.unit == null && a.floor == null && a.room == null)) return k.id;
-  }
-  return key.kind === 'keyed' ? key.id : key.code;
-}
-
 /**
  * What a person mention's own record says around it: the valid ID of the person it is listed
  * as family of, the standard-address places it is tied to (a family member: those of the
@@ -36,7 +27,7 @@ export function personContext(
   mentionKey: string,
 ): { familyOf: string | null; places: string[]; buildings: string[] } {
   const mention = (key: string | undefined) => record.mentions.find((m) => m.key === key);
-  const keyed = new Map<string, EntityKey>();
+  const keyed = new Map<string, KeyedEntity>();
   const placeId = (key: string | undefined): string[] => {
     const place = mention(key);
     if (place?.entityType !== 'place') return [];
@@ -62,6 +53,6 @@ export function personContext(
   return {
     familyOf: typeof familyId === 'string' ? familyId : null,
     places,
-    buildings: places.map((id) => buildingOf(keyed.get(id)!)),
+    buildings: places.map((id) => keyed.get(id)!.building ?? id),
   };
 }
