@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { BOOTSTRAP_TOKEN, TEST_PURPOSE } from '../support/access';
+import { openChangeStream } from '../support/change-streams';
 import { startTestApi } from '../support/scenario-api';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
@@ -81,28 +81,11 @@ describe('change feed with 200 SSE clients, one not reading', () => {
    * An SSE stream of the change feed as the bootstrap admin, from the start of the log; with a
    * `reader`, read from its first byte (a response nobody reads is paused: a stalled client).
    */
-  const openStream = (reader?: (chunk: Buffer) => void) =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest({
-        host: '127.0.0.1',
-        port,
-        agent: false,
-        path: `/v1/changes?after=0&limit=${PAGE}`,
-        headers: {
-          accept: 'text/event-stream',
-          authorization: `Bearer ${BOOTSTRAP_TOKEN}`,
-          'x-purpose': TEST_PURPOSE,
-        },
-      });
-      req.once('response', (res) => {
-        opened.push(res);
-        res.on('error', () => undefined);
-        if (reader) res.on('data', reader);
-        resolve(res);
-      });
-      req.once('error', reject);
-      req.end();
-    });
+  const openStream = async (reader?: (chunk: Buffer) => void) => {
+    const res = await openChangeStream(port, `after=0&limit=${PAGE}`, reader);
+    opened.push(res);
+    return res;
+  };
 
   beforeAll(async () => {
     scenario = await scenarioDatabase();

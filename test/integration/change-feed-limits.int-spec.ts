@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChangeLogRepository } from '@hub/changes';
 import { BOOTSTRAP_TOKEN, TEST_PURPOSE } from '../support/access';
+import { openChangeStream } from '../support/change-streams';
 import { startTestApi } from '../support/scenario-api';
 import { scenarioDatabase } from '../support/scenario-database';
 import { testConfig } from '../support/test-config';
@@ -20,25 +21,11 @@ describe('change feed limits', () => {
   const opened: IncomingMessage[] = [];
 
   /** An SSE stream of the change feed, as the bootstrap admin, from `after`. */
-  const openStream = (after = '0') =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest({
-        host: '127.0.0.1',
-        port,
-        path: `/v1/changes?after=${after}`,
-        headers: {
-          accept: 'text/event-stream',
-          authorization: `Bearer ${BOOTSTRAP_TOKEN}`,
-          'x-purpose': TEST_PURPOSE,
-        },
-      });
-      req.once('response', (res) => {
-        opened.push(res);
-        resolve(res);
-      });
-      req.once('error', reject);
-      req.end();
-    });
+  const openStream = async (after = '0') => {
+    const res = await openChangeStream(port, `after=${after}`);
+    opened.push(res);
+    return res;
+  };
   const closeAll = () => {
     for (const res of opened.splice(0)) res.destroy();
   };
