@@ -73,7 +73,12 @@ export async function placeMentions(
     manager,
     [...movedFrom.keys()].map((key) => ({ key, entityId: keyed.get(key)!.entityId })),
   );
-  const created = [...wanted.entries()].filter(([key]) => !ids.has(key));
+  // A person that only a version replaced within this batch names (its first version and its
+  // cancellation in one fetch, or a participant the next version drops) was never current: it
+  // gets no mention, so no person is made for it and no mention points at a person never made.
+  const created = [...wanted.entries()].filter(
+    ([key, m]) => !ids.has(key) && (m.type !== 'person' || persons.has(key)),
+  );
   for (const [key, p] of keyed) ids.set(key, p.entityId);
   for (const [key] of created) if (!ids.has(key)) ids.set(key, randomUUID());
   const rows: NewMention[] = created.map(([key, m]) => ({
@@ -84,13 +89,13 @@ export async function placeMentions(
   }));
   await Mentions.insert(
     manager,
-    rows.filter((r) => !persons.has(r.key)),
+    rows.filter((r) => r.type !== 'person'),
     persons,
   );
   return {
     ids,
     keyed,
     movedFrom,
-    newPersons: rows.filter((r) => persons.has(r.key)),
+    newPersons: rows.filter((r) => r.type === 'person'),
   };
 }
