@@ -1,15 +1,20 @@
 /**
  * Prefill latency, the roster export and the ceilings of `npm run bench:forms` (see forms.ts):
- * the API app of the run listening on 127.0.0.1, autocannon in a worker thread of this process.
+ * the built API (dist/, `nest build api`) in a process of its own on 127.0.0.1, on the run's
+ * database; autocannon in a worker thread of the bench's process. The bench's process holds the
+ * generated population (gigabytes with a million persons): its garbage collections would stall
+ * an API running beside it, and be counted as the API's latency.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
-import { staffToken } from '../test/support/access';
+import { BOOTSTRAP_TOKEN, staffToken, TEST_SECRETS_KEY } from '../test/support/access';
+import { AppProcess } from '../test/support/app-process';
+import { freePort } from '../test/support/free-port';
 import { JIANGJIN } from '../test/generators/jiangjin';
 import { openLoop } from './open-loop';
+import { treeCpuSeconds } from './process-cpu';
 
 interface Histogram {
   average: number;
@@ -34,18 +39,74 @@ const autocannon = require('autocannon') as (
 
 const PURPOSE = 'elderly-allowance-review';
 
-/** The API app of the run on a free port of 127.0.0.1, and a district admin's staff token. */
-export async function listen(app: INestApplication) {
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  // Logged in as staff do: a district-admin user created through the bootstrap token (a name of
-  // this run's own: a database kept by BENCH_FORMS_KEEP has the users of earlier runs).
+/** The API under test: its address, its process id, and a district admin's staff token. */
+export interface ApiUnderTest {
+  base: string;
+  pid: number;
+  token: string;
+  stop(): Promise<unknown>;
+}
+
+/**
+ * The built API on a free port of 127.0.0.1 and `databaseUrl` (as deployed: its own process),
+ * and a staff token: a district-admin user created through the bootstrap token of the bench's
+ * in-process app (a name of this run's own: a database kept by BENCH_FORMS_KEEP has the users of
+ * earlier runs); both apps share the database, so each accepts the other's tokens.
+ */
+export async function startApiUnderTest(
+  app: INestApplication,
+  databaseUrl: string,
+): Promise<ApiUnderTest> {
   const token = await staffToken(app, {
     username: `bench-forms-admin-${Date.now()}`,
     role: 'district-admin',
     divisionCode: JIANGJIN,
   });
-  return { base: `http://127.0.0.1:${port}`, token };
+  const port = await freePort();
+  const api = AppProcess.start('api', {
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
+    HUB_SECRETS_KEY: TEST_SECRETS_KEY,
+    HUB_RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'error',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await untilReady(api, base);
+  } catch (error) {
+    await api.stop('SIGKILL');
+    throw error;
+  }
+  return {
+    base,
+    pid: api.child.pid!,
+    token,
+    stop: () => api.stop('SIGTERM'),
+  };
+}
+
+/** Waits for the API's /ready (its log is at `error`: no line says it is up). */
+async function untilReady(api: AppProcess, base: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (api.child.exitCode !== null)
+      throw new Error(`API exited ${api.child.exitCode}:\n${api.output}`);
+    const ok = await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline)
+      throw new Error(`API not ready within ${timeoutMs} ms:\n${api.output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Resident set size of a process, in bytes (VmRSS of /proc/<pid>/status). */
+function rssOf(pid: number): number {
+  const found = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return found ? Number(found[1]) * 1024 : 0;
 }
 
 const summary = (r: CannonResult) => ({
@@ -70,7 +131,7 @@ const summary = (r: CannonResult) => ({
  * come), then 50 connections unlimited.
  */
 export async function prefillLatency(
-  server: { base: string; token: string },
+  server: ApiUnderTest,
   bodies: string[],
   dir: string,
   seconds: number,
@@ -116,19 +177,25 @@ export async function prefillLatency(
     seconds,
   });
   log(`prefill latency: 50 connections unlimited, ${seconds} s`);
-  const cpuBefore = { app: process.cpuUsage(), postgres: postgresCpuSeconds() };
+  const cpuBefore = {
+    api: treeCpuSeconds(server.pid),
+    client: process.cpuUsage(),
+    postgres: postgresCpuSeconds(),
+  };
   const saturated = await run({ connections: 50, duration: seconds });
-  const appCpu = process.cpuUsage(cpuBefore.app);
+  const apiCpu = treeCpuSeconds(server.pid) - cpuBefore.api;
+  const clientCpu = process.cpuUsage(cpuBefore.client);
   const postgresCpu = postgresCpuSeconds();
   const answered = saturated['2xx'] + saturated.non2xx;
   const micros = (cpuSeconds: number) => Math.round((cpuSeconds * 1e6) / Math.max(answered, 1));
   const saturation = {
     ...summary(saturated),
-    // CPU per request of this process (the API, with autocannon's worker thread) and of the
+    // CPU per request of the API's process, of this one (autocannon's worker thread) and of the
     // bench's PostgreSQL (absent with BENCH_DATABASE_URL): 2e6 over their sum bounds the rate
     // of two busy cores.
     cpuMicrosPerRequest: {
-      appAndClient: micros((appCpu.user + appCpu.system) / 1e6),
+      api: micros(apiCpu),
+      client: micros((clientCpu.user + clientCpu.system) / 1e6),
       postgres:
         postgresCpu === undefined || cpuBefore.postgres === undefined
           ? undefined
@@ -181,12 +248,7 @@ async function sqlRate(
  * flush), with one connection and with ten; and an authenticated request that reads no personal
  * data (GET /v1/forms) with 50 connections, and at a steady 100/s.
  */
-export async function ceilings(
-  url: string,
-  ids: string[],
-  server: { base: string; token: string },
-  seconds: number,
-) {
+export async function ceilings(url: string, ids: string[], server: ApiUnderTest, seconds: number) {
   const personById = (connections: number) =>
     sqlRate(
       url,
@@ -242,11 +304,11 @@ export async function ceilings(
 }
 
 /**
- * The roster workbook of the largest village and of the whole district, read to the end through
- * HTTP, with this process's RSS (the API is in-process) every 100 ms; when the export exists.
+ * The roster workbook of the largest village, township and of the whole district, read to the
+ * end through HTTP, with the API process's RSS every 100 ms; when the export exists.
  */
 export async function rosterExport(
-  server: { base: string; token: string },
+  server: ApiUnderTest,
   largest: (digits: 9 | 12) => Promise<{ code: string; elders: number } | undefined>,
   districtElders: () => Promise<number>,
 ) {
@@ -263,13 +325,13 @@ export async function rosterExport(
   const results = [];
   for (const t of targets) {
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
-    const before = process.memoryUsage().rss;
+    const before = rssOf(server.pid);
     let peak = before;
     let samples = 0;
     // RSS each second: flat memory levels off, a leak keeps climbing with the rows.
     const timeline: number[] = [];
     const sampler = setInterval(() => {
-      const rss = process.memoryUsage().rss;
+      const rss = rssOf(server.pid);
       peak = Math.max(peak, rss);
       if (samples++ % 10 === 0) timeline.push(mb(rss));
     }, 100);
@@ -295,7 +357,7 @@ export async function rosterExport(
       status,
       bytes,
       seconds: Number(seconds.toFixed(2)),
-      rssMb: { before: mb(before), peak: mb(peak), after: mb(process.memoryUsage().rss) },
+      apiRssMb: { before: mb(before), peak: mb(peak), after: mb(rssOf(server.pid)) },
       rssSamples: samples,
       rssMbEachSecond: timeline,
     });

@@ -12,7 +12,8 @@
  *    (FormsService.prefill, a district admin), each field compared with the resident's truth when
  *    some record of that resident carries what the field shows (see forms-truth.ts), with the
  *    misses by reason and a few examples (ID numbers and phones masked); target 95 %;
- *  - prefill latency through HTTP (autocannon, 127.0.0.1): POST /v1/forms/elderly-allowance/prefill
+ *  - prefill latency through HTTP (autocannon, 127.0.0.1) of the built API in a process of its
+ *    own (`nest build api` runs first): POST /v1/forms/elderly-allowance/prefill
  *    by ID number as a logged-in district admin, one connection, a steady 100 requests/s, and
  *    50 connections unlimited, BENCH_FORMS_SECONDS each; target p99 <= 50 ms at 100/s;
  *  - the roster workbook's export, once libs/forms/src/roster-export.ts exists;
@@ -39,7 +40,13 @@ import { DATASET_NOW, isoDate } from '../test/generators/feed-messages';
 import { testConfig } from '../test/support/test-config';
 import { startBenchPostgres, startKeptBenchPostgres } from './bench-services';
 import { measureCoverage } from './forms-coverage';
-import { ceilings, listen, prefillLatency, rosterExport } from './forms-http';
+import {
+  type ApiUnderTest,
+  ceilings,
+  prefillLatency,
+  rosterExport,
+  startApiUnderTest,
+} from './forms-http';
 import { generatePopulation, storeRecords } from './forms-population';
 import { cpuReferenceMs, treeCpuSeconds } from './process-cpu';
 
@@ -71,6 +78,7 @@ async function measure(dir: string) {
   const config = testConfig({ LOG_LEVEL: 'error', HUB_RATE_LIMIT_PER_MINUTE: '100000000' });
   const app = await createApiApp(config, postgres.url);
   await app.init();
+  let server: ApiUnderTest | undefined;
   try {
     const db = app.get(DataSource);
     const stored = (
@@ -99,7 +107,7 @@ async function measure(dir: string) {
     const persons = await personCount();
 
     /** Coverage, prefill latency and the ceilings: all but the roster. */
-    async function latencyAndCoverage(server: Awaited<ReturnType<typeof listen>>) {
+    async function latencyAndCoverage(server: ApiUnderTest) {
       const coverage = await measureCoverage(app, generated, {
         sample: envInt('BENCH_FORMS_SAMPLE', 2_000),
         villages: envInt('BENCH_FORMS_VILLAGES', 3),
@@ -144,11 +152,12 @@ async function measure(dir: string) {
     }
 
     const rosterOnly = process.env.BENCH_FORMS_ONLY === 'roster';
-    const server = await listen(app);
-    const measured = rosterOnly ? undefined : await latencyAndCoverage(server);
+    const api = await startApiUnderTest(app, postgres.url);
+    server = api;
+    const measured = rosterOnly ? undefined : await latencyAndCoverage(api);
     const bornBy = (date: string) => `${Number(date.slice(0, 4)) - 80}${date.slice(4)}`;
     const roster = await rosterExport(
-      server,
+      api,
       async (digits) =>
         (
           await db.query<{ code: string; elders: number }[]>(
@@ -206,6 +215,7 @@ async function measure(dir: string) {
       ),
     );
   } finally {
+    await server?.stop();
     await app.close();
     await postgres.stop();
   }
