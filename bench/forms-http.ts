@@ -63,14 +63,19 @@ export async function startApiUnderTest(
     divisionCode: JIANGJIN,
   });
   const port = await freePort();
-  const api = AppProcess.start('api', {
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
-    HUB_SECRETS_KEY: TEST_SECRETS_KEY,
-    HUB_RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'error',
-  });
+  const api = AppProcess.start(
+    'api',
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HUB_BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
+      HUB_SECRETS_KEY: TEST_SECRETS_KEY,
+      HUB_RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'error',
+    },
+    // e.g. BENCH_FORMS_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+    (process.env.BENCH_FORMS_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await untilReady(api, base);
@@ -311,6 +316,7 @@ export async function rosterExport(
   server: ApiUnderTest,
   largest: (digits: 9 | 12) => Promise<{ code: string; elders: number } | undefined>,
   districtElders: () => Promise<number>,
+  postgresCpuSeconds: () => number | undefined,
 ) {
   if (!existsSync(join(__dirname, '..', 'libs', 'forms', 'src', 'roster-export.ts')))
     return 'not measured: no export';
@@ -335,6 +341,7 @@ export async function rosterExport(
       peak = Math.max(peak, rss);
       if (samples++ % 10 === 0) timeline.push(mb(rss));
     }, 100);
+    const cpuBefore = { api: treeCpuSeconds(server.pid), postgres: postgresCpuSeconds() };
     const started = performance.now();
     let bytes = 0;
     let status = 0;
@@ -349,6 +356,9 @@ export async function rosterExport(
       clearInterval(sampler);
     }
     const seconds = (performance.now() - started) / 1000;
+    const apiCpu = treeCpuSeconds(server.pid) - cpuBefore.api;
+    const postgresCpu = postgresCpuSeconds();
+    const perRow = (cpu: number) => Number(((cpu * 1000) / Math.max(t.elders, 1)).toFixed(3));
     results.push({
       scope: t.scope,
       divisionCode: t.code,
@@ -357,6 +367,16 @@ export async function rosterExport(
       status,
       bytes,
       seconds: Number(seconds.toFixed(2)),
+      // CPU per row (ms) of the API's process and of the bench's PostgreSQL (absent with
+      // BENCH_DATABASE_URL): less swayed by other load on the machine than the wall time, and
+      // 2,000 ms over their sum bounds the rows a second of two busy cores.
+      cpuMsPerRow: {
+        api: perRow(apiCpu),
+        postgres:
+          postgresCpu === undefined || cpuBefore.postgres === undefined
+            ? undefined
+            : perRow(postgresCpu - cpuBefore.postgres),
+      },
       apiRssMb: { before: mb(before), peak: mb(peak), after: mb(rssOf(server.pid)) },
       rssSamples: samples,
       rssMbEachSecond: timeline,

@@ -175,6 +175,7 @@ async function measure(dir: string) {
             [bornBy(todayInBeijing())],
           )
         )[0].n,
+      () => (postgres.pid ? treeCpuSeconds(postgres.pid) : undefined),
     );
     console.log(
       JSON.stringify(
