@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Admin } from 'kafkajs';
+import { Kafka, type Admin } from 'kafkajs';
 import { HUB_CONFIG } from '@hub/config';
 import type { HubConfig } from '@hub/config';
-import { createKafka } from './kafka-client';
+import { kafkaClientConfig } from './kafka-client';
 
 /** Readiness: the broker answers a metadata request within the timeout. */
 @Injectable()
@@ -24,21 +24,31 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
     const indicator = this.health.check(key);
     if (!this.config.kafka) return indicator.up({ message: 'not configured' });
     try {
-      const admin = await this.connectedAdmin(this.config.kafka);
-      const cluster = await withTimeout(admin.describeCluster(), timeoutMs);
+      // The connection too is bounded: with the broker down, a probe answers 503 in time.
+      const cluster = await withTimeout(
+        this.connectedAdmin(this.config.kafka).then((admin) => admin.describeCluster()),
+        timeoutMs,
+      );
       return indicator.up({ brokers: cluster.brokers.length });
     } catch (error) {
       // Reconnect from scratch next time: a half-open admin client never recovers by itself.
-      await this.reset();
+      // Not awaited: disconnecting waits for the requests under way (up to kafkajs's 30 s
+      // request timeout on a broker that accepts but does not answer), and the probe answers now.
+      void this.reset();
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
     }
   }
 
   private async connectedAdmin(kafka: NonNullable<HubConfig['kafka']>): Promise<Admin> {
     if (!this.admin) {
-      this.admin = createKafka({ ...kafka, clientId: `${kafka.clientId}-health` }).admin({
+      // No retries at the client's level: kafkajs connects with the client's retry, not the
+      // admin's, and the hub's (8, backing off up to 30 s) kept each probe of the ingest and
+      // the relay waiting 40-50 s for its 503 while the broker was down. The next probe tries
+      // again.
+      this.admin = new Kafka({
+        ...kafkaClientConfig({ ...kafka, clientId: `${kafka.clientId}-health` }),
         retry: { retries: 0 },
-      });
+      }).admin();
       this.connected = this.admin.connect();
     }
     await this.connected;
