@@ -218,14 +218,59 @@ describe('revival of ended entities', () => {
     expect(await placeOf(flat)).toBe(place);
   });
 
+  it('ends the places above a flat that no other place or record keeps, and revives them with it', async () => {
+    const flat = '鼎山街道东门路70号3栋2单元201室';
+    const moving = resident(9, '冯玉梅', '50011619700101009', flat);
+    // A neighbour in the building's other unit keeps the building and its house number.
+    await push([
+      moving,
+      resident(10, '冯志强', '50011619700101010', '鼎山街道东门路70号3栋1单元101室'),
+    ]);
+    const chain = [await placeOf(flat)];
+    for (let i = 0; i < 3; i++)
+      chain.push(
+        (
+          await suite.scenario.db.query<{ parent_id: string }[]>(
+            `SELECT parent_id FROM place WHERE id = $1`,
+            [chain[i]],
+          )
+        )[0].parent_id,
+      );
+    const [flatId, unit, building, number] = chain;
+    const { next } = await readChangeFeed(suite.api, '0');
+
+    await push([at(moving, '2023-10-02 09:00:00', { 居住地址: '鼎山街道东门路71号' })]);
+    for (const id of [flatId, unit])
+      expect(await eventsOf(next, id)).toEqual([
+        { type: 'cn.gov.hub.place.ended', data: { reason: 'unnamed' } },
+      ]);
+    for (const id of [building, number]) {
+      expect(await eventsOf(next, id)).toEqual([]);
+      expect(await endedAt('place', id)).toBeNull();
+    }
+
+    const { next: afterEnd } = await readChangeFeed(suite.api, next);
+    await push([at(moving, '2023-10-03 09:00:00')]);
+    for (const id of [flatId, unit]) {
+      expect((await eventsOf(afterEnd, id)).map((e) => e.type)).toEqual([
+        'cn.gov.hub.place.revived',
+      ]);
+      expect(await endedAt('place', id)).toBeNull();
+    }
+  });
+
   it('keeps a building whose own record is cancelled while a flat below it remains', async () => {
     const building = '鼎山街道东门路60号2栋';
     const flat = `${building}1单元101室`;
     const own = resident(7, '孙国平', '50011619700101007', building);
     await push([own, resident(8, '何秀兰', '50011619700101008', flat)]);
     const place = await placeOf(building);
-    const { body } = await http().get(`/v1/places/${await placeOf(flat)}`).expect(200);
-    const { body: unit } = await http().get(`/v1/places/${body.parentId as string}`).expect(200);
+    const { body } = await http()
+      .get(`/v1/places/${await placeOf(flat)}`)
+      .expect(200);
+    const { body: unit } = await http()
+      .get(`/v1/places/${body.parentId as string}`)
+      .expect(200);
     expect(unit.parentId).toBe(place);
     const { next } = await readChangeFeed(suite.api, '0');
     await push([at(own, '2023-10-02 09:00:00', { 作废: '是' })]);

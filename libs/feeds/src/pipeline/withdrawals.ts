@@ -98,4 +98,36 @@ export async function endOrphanedEntities(
         .filter((o) => o.type === type)
         .map((o) => ({ id: o.id, kind: 'ended' as const, data: { reason: o.reason } })),
     );
+  await endEmptiedParents(
+    manager,
+    orphans.filter((o) => o.type === 'place'),
+  );
+}
+
+/**
+ * The places above an address (its house number, building, unit) are written with it and no
+ * record names them: each ends with the last live place below it, for the same reason, up the
+ * chain, unless a record names it too. Under the change-log lock, as endOrphanedEntities.
+ */
+async function endEmptiedParents(manager: EntityManager, ended: Withdrawal[]): Promise<void> {
+  while (ended.length > 0) {
+    const parents: Withdrawal[] = await manager.query(
+      `SELECT DISTINCT ON (x.id) 'place' AS type, x.id, k.reason
+         FROM unnest($1::uuid[], $2::text[]) k(id, reason)
+         JOIN place c ON c.id = k.id
+         JOIN place x ON x.id = c.parent_id
+        WHERE x.ended_at IS NULL AND x.code IS NULL
+          AND NOT EXISTS (SELECT FROM mention m
+                           WHERE m.entity_type = 'place' AND m.entity_id = x.id AND m.active)
+          AND NOT EXISTS (SELECT FROM place y WHERE y.parent_id = x.id AND y.ended_at IS NULL)
+        ORDER BY x.id, k.reason`,
+      [ended.map((e) => e.id), ended.map((e) => e.reason)],
+    );
+    await insertLifecycleEvents(
+      manager,
+      'place',
+      parents.map((p) => ({ id: p.id, kind: 'ended' as const, data: { reason: p.reason } })),
+    );
+    ended = parents;
+  }
 }
