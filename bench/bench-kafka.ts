@@ -1,4 +1,4 @@
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import { CHANGES_TOPIC } from '@hub/config';
 import { FeedCatalog } from '@hub/feeds';
 import { ingestTopics } from '../apps/ingest/src/ingest-app';
@@ -62,3 +62,21 @@ export const benchRelay = {
     );
   },
 };
+
+/**
+ * Sends a stream's messages to its topics under `prefix`, in sequential batches of 2,000: each
+ * key's messages stay in stream order within its partition.
+ */
+export async function produceInOrder(
+  producer: Producer,
+  prefix: string,
+  messages: readonly { topic: string; key: string; value: string | Buffer }[],
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += 2000)
+    await producer.sendBatch({
+      compression: CompressionTypes.None,
+      topicMessages: messages
+        .slice(i, i + 2000)
+        .map((m) => ({ topic: `${prefix}${m.topic}`, messages: [{ key: m.key, value: m.value }] })),
+    });
+}

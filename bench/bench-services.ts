@@ -106,7 +106,7 @@ export async function dropUnlessKept(database: {
  */
 const benchSharedBuffers = () => `${Math.max(2, Math.round(totalmem() / 4 / 2 ** 30))}GB`;
 
-async function benchPostgres(extraSettings: Record<string, string> = {}) {
+export async function benchPostgres(extraSettings: Record<string, string> = {}) {
   const external = process.env.BENCH_DATABASE_URL;
   if (external)
     return {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CompressionTypes } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PRODUCER_CONFIG } from '@hub/kafka';
@@ -9,7 +8,7 @@ import { generateMixedStream } from '../test/generators/mixed-stream';
 import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { createRunDatabase } from '../test/support/test-services';
-import { benchKafka, benchRelay, hubSettingsFromEnvironment } from './bench-kafka';
+import { benchKafka, benchRelay, hubSettingsFromEnvironment, produceInOrder } from './bench-kafka';
 import { dropUnlessKept } from './bench-services';
 import { treeCpuSeconds } from './process-cpu';
 import { metricSums as scrapeMetricSums } from './ingest-metrics-scrape';
@@ -82,14 +81,7 @@ export async function measureIngest(
   const producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
   const produceStart = performance.now();
-  for (let i = 0; i < stream.messages.length; i += 2000) {
-    await producer.sendBatch({
-      compression: CompressionTypes.None,
-      topicMessages: stream.messages
-        .slice(i, i + 2000)
-        .map((m) => ({ topic: `${prefix}${m.topic}`, messages: [{ key: m.key, value: m.value }] })),
-    });
-  }
+  await produceInOrder(producer, prefix, stream.messages);
   const produceSeconds = (performance.now() - produceStart) / 1000;
   await producer.disconnect();
   const onTopics = (

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { KAFKA_VERSION } from '../scripts/kafka-broker';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -75,4 +77,16 @@ export function cpuReferenceMs(): number {
     sum += (JSON.parse(JSON.stringify({ a: i, b: `张伟${i}`, c: [i, i + 1] })) as { a: number }).a;
   if (sum < 0) throw new Error('unreachable');
   return Math.round(performance.now() - started);
+}
+
+/** The machine a benchmark ran on, for its JSON: figures compare only beside cpuReferenceMs. */
+export function benchMachine(cpuReferenceAtStart: number) {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    cpuReferenceMs: cpuReferenceAtStart,
+    cpuReferenceMsAtEnd: cpuReferenceMs(),
+    node: process.version,
+    kafka: KAFKA_VERSION,
+  };
 }

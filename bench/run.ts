@@ -7,14 +7,12 @@
  * BENCH_PARTS picks parts of the run for a quick look at one figure (default: all of them):
  *   BENCH_PARTS=changes npm run bench
  */
-import { cpus } from 'node:os';
 import { startBenchServices } from './bench-services';
-import { cpuReferenceMs } from './process-cpu';
+import { benchMachine, cpuReferenceMs } from './process-cpu';
 import { measureChangeLatency } from './change-latency';
 import { measureIngest } from './ingest-throughput';
 import { measureKafkaConsume } from './kafka-consume-ceiling';
 import { measurePostgresWrite } from './postgres-write-ceiling';
-import { KAFKA_VERSION } from '../scripts/kafka-broker';
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const envInt = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -68,14 +66,7 @@ async function main() {
       Math.min(ceilings.kafkaConsume.messagesPerSecond, ceilings.postgresWrite.rowsPerSecond);
     const result = {
       measuredAt: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        cpuReferenceMs: cpuReference,
-        cpuReferenceMsAtEnd: cpuReferenceMs(),
-        node: process.version,
-        kafka: KAFKA_VERSION,
-      },
+      machine: benchMachine(cpuReference),
       postgres: services.postgres,
       ceilings,
       ingest: ingest && {
