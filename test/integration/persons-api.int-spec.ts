@@ -749,6 +749,10 @@ describe('persons API', () => {
 
     await push('grid', [versions[0]]);
     const first = await placeOf('鼎山街道东门路15号1栋1单元101室');
+    const parentOf = async (id: string) =>
+      (await http().get(`/v1/places/${id}`).expect(200)).body.parentId as string;
+    const firstUnit = await parentOf(first);
+    const firstBuilding = await parentOf(firstUnit);
     const added = await relationEvents(next);
     const person = added.find((e) => e.relation === 'lives_at')!.subject;
     expect(added).toEqual(
@@ -787,9 +791,12 @@ describe('persons API', () => {
         to: second,
       },
     ]);
-    // No record names the old flat any more.
+    // No record names the old flat any more, and nothing is left below its unit and building
+    // (the house number keeps the new flat's building).
     expect(await endedEvents(afterFirst)).toEqual([
       { type: 'cn.gov.hub.place.ended', subject: first, reason: 'unnamed' },
+      { type: 'cn.gov.hub.place.ended', subject: firstUnit, reason: 'unnamed' },
+      { type: 'cn.gov.hub.place.ended', subject: firstBuilding, reason: 'unnamed' },
     ]);
     const { next: afterSecond } = await readChangeFeed(api, afterFirst);
 
