@@ -1,5 +1,5 @@
 import { hubHttp } from '../support/access';
-import { withCheck } from '../support/residents';
+import { withCheck, gridIncident } from '../support/residents';
 import { apiOnScenarioDatabase } from '../support/scenario-api';
 
 /**
@@ -42,20 +42,8 @@ describe('residents without an ID number', () => {
     与户主关系: '户主',
     ...fields,
   });
-  const incident = (involved: Record<string, string>[]) => ({
-    记录编号: `WG-500116005002-03-20231002-${String(++serial).padStart(4, '0')}`,
-    记录类型: '事件',
-    网格编码: '500116005002-03',
-    采集时间: '2023-10-02 09:00:00',
-    采集人: '张伟',
-    事件编号: `SJ-20231002-${String(serial).padStart(4, '0')}`,
-    事件类型: '矛盾纠纷',
-    事件描述: '邻里纠纷',
-    发生地址: '鼎山街道东门路40号',
-    涉及人员: involved,
-    状态: '已上报',
-    处置部门: '鼎山街道综治中心',
-  });
+  const incident = (involved: Record<string, string>[]) =>
+    gridIncident(++serial, '20231002', involved);
   const push = (feed: string, records: unknown[]) =>
     http().post(`/v1/feeds/${feed}/records`).send(records).expect(200);
   const personOf = async (

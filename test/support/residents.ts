@@ -33,3 +33,25 @@ export function gridResident(r: {
     户主姓名: r.name,
   };
 }
+
+/**
+ * A grid worker's incident record (网格 事件) in grid 500116005002-03, a dispute at 东门路40号
+ * reported on `day` (YYYYMMDD) naming `involved`; `n` makes record and incident their own.
+ */
+export function gridIncident(n: number, day: string, involved: Record<string, string>[]) {
+  const serial = String(n).padStart(4, '0');
+  return {
+    记录编号: `WG-500116005002-03-${day}-${serial}`,
+    记录类型: '事件',
+    网格编码: '500116005002-03',
+    采集时间: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)} 09:00:00`,
+    采集人: '张伟',
+    事件编号: `SJ-${day}-${serial}`,
+    事件类型: '矛盾纠纷',
+    事件描述: '邻里纠纷',
+    发生地址: '鼎山街道东门路40号',
+    涉及人员: involved,
+    状态: '已上报',
+    处置部门: '鼎山街道综治中心',
+  };
+}
